@@ -1,0 +1,110 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+  .enableUpcomingFeature("ExistentialAny"),
+  .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+  name: "envdrift",
+  platforms: [.macOS(.v14)],
+  products: [
+    .executable(name: "envdrift", targets: ["envdrift"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+  ],
+  targets: [
+    // libpq itself, found through pkg-config (Debian: apt-get install libpq-dev pkg-config).
+    .systemLibrary(
+      name: "CLibPQ",
+      pkgConfig: "libpq",
+      providers: [.apt(["libpq-dev"]), .brew(["libpq"])]
+    ),
+    // The only module that touches C pointers: a small, safe client over libpq.
+    .target(
+      name: "PostgresClient",
+      dependencies: ["CLibPQ"],
+      swiftSettings: swiftSettings
+    ),
+    // Plain values shared by every stage: snapshots, findings, environments. No I/O.
+    .target(
+      name: "DriftModel",
+      swiftSettings: swiftSettings
+    ),
+    // Stage 1: read catalogs and migration tables into a Snapshot; read and write snapshot files.
+    .target(
+      name: "DriftCollect",
+      dependencies: ["DriftModel", "PostgresClient"],
+      swiftSettings: swiftSettings
+    ),
+    // Stage 2: the pure N-way comparison engine. It cannot import libpq.
+    .target(
+      name: "DriftCompare",
+      dependencies: ["DriftModel"],
+      swiftSettings: swiftSettings
+    ),
+    // Stage 3: Markdown, GitHub comment and JSON reports from templates.
+    .target(
+      name: "DriftReport",
+      dependencies: [
+        "DriftModel",
+        .product(name: "Mustache", package: "swift-mustache"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    // The pipeline the command line drives: sources, configuration, collect → compare → render.
+    .target(
+      name: "DriftRunner",
+      dependencies: [
+        "DriftModel", "DriftCollect", "DriftCompare", "DriftReport",
+        .product(name: "Yams", package: "Yams"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    // The command line: parsing, help and exit codes; nothing else.
+    .executableTarget(
+      name: "envdrift",
+      dependencies: [
+        "DriftRunner", "DriftModel",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    .target(
+      name: "TestSupport",
+      dependencies: ["PostgresClient", "DriftModel"],
+      path: "Tests/TestSupport",
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "PostgresClientTests",
+      dependencies: ["PostgresClient", "TestSupport"],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "DriftCollectTests",
+      dependencies: ["DriftCollect", "DriftModel", "PostgresClient", "TestSupport"],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "DriftCompareTests",
+      dependencies: ["DriftCompare", "DriftModel"],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "DriftReportTests",
+      dependencies: ["DriftReport", "DriftModel", "DriftCompare", "TestSupport"],
+      exclude: ["Golden"],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "EndToEndTests",
+      dependencies: ["TestSupport", "PostgresClient", "DriftModel"],
+      swiftSettings: swiftSettings
+    ),
+  ]
+)

@@ -1,0 +1,255 @@
+/// The catalog statements a snapshot runs: one per object kind, whatever the number of schemas.
+///
+/// Every statement runs with `search_path` empty, so definitions come out fully qualified and
+/// alike in every environment, and with `TimeZone` UTC. Objects that belong to an extension are
+/// left out (they are recorded as the extension).
+enum CatalogQueries {
+  /// Keeps user schemas: not the system's, not temporary or TOAST ones.
+  static let userSchema = """
+    n.nspname NOT IN ('pg_catalog', 'information_schema')
+      AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'
+    """
+
+  /// Keeps objects of class `catalog` that no extension owns.
+  static func notFromExtension(_ catalog: String, _ oid: String) -> String {
+    """
+    NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep
+      WHERE dep.classid = '\(catalog)'::pg_catalog.regclass AND dep.objid = \(oid)
+        AND dep.deptype = 'e')
+    """
+  }
+
+  static let session = """
+    SELECT pg_catalog.set_config('search_path', '', true),
+      pg_catalog.set_config('TimeZone', 'UTC', true)
+    """
+
+  static let schemas = """
+    SELECT n.nspname, pg_catalog.pg_get_userbyid(n.nspowner), d.description
+    FROM pg_catalog.pg_namespace n
+    LEFT JOIN pg_catalog.pg_description d
+      ON d.objoid = n.oid AND d.classoid = 'pg_catalog.pg_namespace'::pg_catalog.regclass
+    WHERE \(userSchema) AND \(notFromExtension("pg_catalog.pg_namespace", "n.oid"))
+    ORDER BY 1
+    """
+
+  static let extensions = """
+    SELECT e.extname, e.extversion, n.nspname
+    FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
+    ORDER BY 1
+    """
+
+  static let relations = """
+    SELECT n.nspname, c.relname, c.relkind::text, c.relpersistence::text,
+      pg_catalog.pg_get_userbyid(c.relowner), c.relrowsecurity, c.relforcerowsecurity,
+      CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END,
+      CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END,
+      d.description,
+      CASE WHEN c.relkind IN ('v', 'm') THEN pg_catalog.pg_get_viewdef(c.oid) END
+    FROM pg_catalog.pg_class c
+    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+    LEFT JOIN pg_catalog.pg_description d
+      ON d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass
+        AND d.objsubid = 0
+    WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm') AND \(userSchema)
+      AND \(notFromExtension("pg_catalog.pg_class", "c.oid"))
+    ORDER BY 1, 2
+    """
+
+  static let inheritance = """
+    SELECT n.nspname, c.relname, pn.nspname, pc.relname, c.relispartition
+    FROM pg_catalog.pg_inherits i
+    JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
+    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+    JOIN pg_catalog.pg_class pc ON pc.oid = i.inhparent
+    JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
+    WHERE c.relkind IN ('r', 'p', 'f') AND \(userSchema)
+    ORDER BY 1, 2, i.inhseqno
+    """
+
+  static let columns = """
+    SELECT n.nspname, c.relname, a.attname, a.attnum,
+      pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull,
+      CASE WHEN a.attgenerated = '' THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END,
+      NULLIF(a.attidentity::text, ''),
+      CASE WHEN a.attgenerated <> '' THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END,
+      CASE WHEN a.attcollation <> t.typcollation AND a.attcollation <> 0 THEN
+        (SELECT pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname)
+         FROM pg_catalog.pg_collation co
+         JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
+         WHERE co.oid = a.attcollation) END,
+      d.description
+    FROM pg_catalog.pg_attribute a
+    JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+    JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+    LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+    LEFT JOIN pg_catalog.pg_description d
+      ON d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass
+        AND d.objsubid = a.attnum
+    WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'f') AND \(userSchema)
+      AND \(notFromExtension("pg_catalog.pg_class", "c.oid"))
+    """
+
+  static let indexes = """
+    SELECT n.nspname, c.relname, ic.relname, pg_catalog.pg_get_indexdef(i.indexrelid),
+      pg_catalog.quote_ident(ic.relname),
+      pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname),
+      i.indisunique, i.indisprimary, pg_catalog.pg_get_expr(i.indpred, i.indrelid),
+      i.indisvalid, con.conname, d.description
+    FROM pg_catalog.pg_index i
+    JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
+    JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
+    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+    LEFT JOIN pg_catalog.pg_constraint con
+      ON con.conindid = i.indexrelid AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x')
+    LEFT JOIN pg_catalog.pg_description d
+      ON d.objoid = ic.oid AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass
+    WHERE c.relkind IN ('r', 'p', 'm') AND \(userSchema)
+      AND \(notFromExtension("pg_catalog.pg_class", "c.oid"))
+    """
+
+  static let constraints = """
+    SELECT n.nspname, c.relname, con.conname, con.contype::text,
+      pg_catalog.pg_get_constraintdef(con.oid), con.condeferrable, con.condeferred,
+      con.convalidated
+    FROM pg_catalog.pg_constraint con
+    JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
+    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+    WHERE c.relkind IN ('r', 'p', 'f') AND \(userSchema)
+      AND \(notFromExtension("pg_catalog.pg_class", "c.oid"))
+    """
+
+  static let triggers = """
+    SELECT n.nspname, c.relname, t.tgname, pg_catalog.pg_get_triggerdef(t.oid), t.tgenabled::text
+    FROM pg_catalog.pg_trigger t
+    JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
+    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+    WHERE NOT t.tgisinternal AND \(userSchema)
+      AND \(notFromExtension("pg_catalog.pg_class", "c.oid"))
+    """
+
+  static let policies = """
+    SELECT n.nspname, c.relname, p.polname, p.polcmd::text, p.polpermissive,
+      (SELECT pg_catalog.string_agg(
+          CASE WHEN r = 0 THEN 'public' ELSE pg_catalog.pg_get_userbyid(r) END, ',' ORDER BY 1)
+       FROM pg_catalog.unnest(p.polroles) AS r),
+      pg_catalog.pg_get_expr(p.polqual, p.polrelid),
+      pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid)
+    FROM pg_catalog.pg_policy p
+    JOIN pg_catalog.pg_class c ON c.oid = p.polrelid
+    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+    WHERE \(userSchema)
+    """
+
+  static let privileges = """
+    SELECT n.nspname, c.relname,
+      CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(a.grantee) END,
+      pg_catalog.string_agg(a.privilege_type, ',' ORDER BY a.privilege_type)
+    FROM pg_catalog.pg_class c
+    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+    CROSS JOIN LATERAL pg_catalog.aclexplode(
+      COALESCE(c.relacl, pg_catalog.acldefault('r', c.relowner))) AS a
+    WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm') AND \(userSchema)
+      AND \(notFromExtension("pg_catalog.pg_class", "c.oid"))
+    GROUP BY 1, 2, 3
+    """
+
+  static let sequences = """
+    SELECT n.nspname, c.relname, pg_catalog.format_type(s.seqtypid, NULL), s.seqstart::text,
+      s.seqincrement::text, s.seqmin::text, s.seqmax::text, s.seqcache::text, s.seqcycle,
+      (SELECT tc.relname || '.' || ta.attname
+       FROM pg_catalog.pg_depend dep
+       JOIN pg_catalog.pg_class tc ON tc.oid = dep.refobjid
+       JOIN pg_catalog.pg_attribute ta ON ta.attrelid = dep.refobjid AND ta.attnum = dep.refobjsubid
+       WHERE dep.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND dep.objid = c.oid
+         AND dep.deptype IN ('a', 'i') AND dep.refobjsubid > 0
+       LIMIT 1),
+      pg_catalog.pg_get_userbyid(c.relowner)
+    FROM pg_catalog.pg_sequence s
+    JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid
+    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+    WHERE \(userSchema) AND \(notFromExtension("pg_catalog.pg_class", "c.oid"))
+    """
+
+  static let types = """
+    SELECT n.nspname, t.typname, t.typtype::text,
+      CASE t.typtype
+        WHEN 'e' THEN (SELECT pg_catalog.string_agg(pg_catalog.quote_literal(e.enumlabel), ', '
+                         ORDER BY e.enumsortorder)
+                       FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid)
+        WHEN 'd' THEN pg_catalog.format_type(t.typbasetype, t.typtypmod)
+          || CASE WHEN t.typnotnull THEN ' NOT NULL' ELSE '' END
+          || COALESCE(' DEFAULT ' || t.typdefault, '')
+          || COALESCE((SELECT ' ' || pg_catalog.string_agg(
+                         pg_catalog.pg_get_constraintdef(dc.oid), ' ' ORDER BY dc.conname)
+                       FROM pg_catalog.pg_constraint dc WHERE dc.contypid = t.oid), '')
+        WHEN 'c' THEN (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(ca.attname) || ' '
+                         || pg_catalog.format_type(ca.atttypid, ca.atttypmod), ', '
+                         ORDER BY ca.attnum)
+                       FROM pg_catalog.pg_attribute ca
+                       WHERE ca.attrelid = t.typrelid AND ca.attnum > 0 AND NOT ca.attisdropped)
+        WHEN 'r' THEN (SELECT 'subtype ' || pg_catalog.format_type(r.rngsubtype, NULL)
+                       FROM pg_catalog.pg_range r WHERE r.rngtypid = t.oid)
+      END,
+      pg_catalog.pg_get_userbyid(t.typowner), d.description
+    FROM pg_catalog.pg_type t
+    JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+    LEFT JOIN pg_catalog.pg_class tc ON tc.oid = t.typrelid
+    LEFT JOIN pg_catalog.pg_description d
+      ON d.objoid = t.oid AND d.classoid = 'pg_catalog.pg_type'::pg_catalog.regclass
+    WHERE t.typtype IN ('e', 'd', 'c', 'r') AND (t.typtype <> 'c' OR tc.relkind = 'c')
+      AND \(userSchema) AND \(notFromExtension("pg_catalog.pg_type", "t.oid"))
+    """
+
+  static let functions = """
+    SELECT n.nspname, p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid),
+      p.prokind::text, COALESCE(pg_catalog.pg_get_function_result(p.oid), ''), l.lanname,
+      pg_catalog.md5(CASE WHEN p.prokind = 'a' THEN p.proname || ':' || COALESCE(p.prosrc, '')
+                     ELSE pg_catalog.pg_get_functiondef(p.oid) END),
+      pg_catalog.pg_get_userbyid(p.proowner), d.description
+    FROM pg_catalog.pg_proc p
+    JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+    JOIN pg_catalog.pg_language l ON l.oid = p.prolang
+    LEFT JOIN pg_catalog.pg_description d
+      ON d.objoid = p.oid AND d.classoid = 'pg_catalog.pg_proc'::pg_catalog.regclass
+    WHERE \(userSchema) AND \(notFromExtension("pg_catalog.pg_proc", "p.oid"))
+    """
+
+  static let collations = """
+    SELECT n.nspname, c.collname, c.collprovider::text,
+      COALESCE(c.collcollate, pg_catalog.to_jsonb(c) ->> 'colliculocale',
+        pg_catalog.to_jsonb(c) ->> 'colllocale', ''),
+      COALESCE(c.collctype, ''), c.collisdeterministic
+    FROM pg_catalog.pg_collation c
+    JOIN pg_catalog.pg_namespace n ON n.oid = c.collnamespace
+    WHERE \(userSchema) AND \(notFromExtension("pg_catalog.pg_collation", "c.oid"))
+    """
+
+  /// Finds migration-history tables and whether this role may read them.
+  static let migrationTables = """
+    SELECT n.nspname, c.relname,
+      pg_catalog.has_schema_privilege(n.oid, 'USAGE') AND
+        pg_catalog.has_table_privilege(c.oid, 'SELECT')
+    FROM pg_catalog.pg_class c
+    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+    WHERE c.relkind IN ('r', 'p', 'v', 'f')
+      AND c.relname IN ('django_migrations', 'flyway_schema_history', 'alembic_version',
+        'schema_migrations')
+      AND \(userSchema)
+    ORDER BY 1, 2
+    """
+
+  /// Finds django-tenants registry candidates: `public` tables with a `schema_name` column.
+  static let tenantRegistries = """
+    SELECT c.relname
+    FROM pg_catalog.pg_class c
+    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+    JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attname = 'schema_name'
+      AND NOT a.attisdropped
+    WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
+      AND pg_catalog.has_table_privilege(c.oid, 'SELECT')
+      AND pg_catalog.has_column_privilege(c.oid, a.attnum, 'SELECT')
+    ORDER BY (c.relname LIKE '%client' OR c.relname LIKE '%tenant') DESC, 1
+    """
+}

@@ -1,0 +1,344 @@
+import DriftModel
+import PostgresClient
+
+/// Assembles catalog rows, one object kind at a time, into schemas and tables.
+///
+/// Rows are matched to their table through a dictionary, so assembling is linear in the number
+/// of objects.
+struct SnapshotBuilder {
+  private struct TableKey: Hashable {
+    var schema: String
+    var name: String
+  }
+
+  private var schemaByName: [String: Schema] = [:]
+  private var tables: [TableKey: Table] = [:]
+  private var views: [TableKey: View] = [:]
+
+  /// The assembled schemas, each with its tables and views.
+  func schemas() -> [Schema] {
+    var result = schemaByName
+    for (key, table) in tables where result[key.schema] != nil {
+      result[key.schema]?.tables.append(table)
+    }
+    for (key, view) in views where result[key.schema] != nil {
+      result[key.schema]?.views.append(view)
+    }
+    return result.values.map { schema in
+      var sorted = schema
+      sorted.sort()
+      return sorted
+    }
+    .sorted { $0.name < $1.name }
+  }
+
+  mutating func addSchemas(_ result: QueryResult) {
+    for row in result.rows {
+      let name = row[0] ?? ""
+      schemaByName[name] = Schema(name: name, owner: row[1] ?? "", comment: row[2])
+    }
+  }
+
+  mutating func addRelations(_ result: QueryResult) {
+    for row in result.rows {
+      let key = TableKey(schema: row[0] ?? "", name: row[1] ?? "")
+      let kind = row[2] ?? "r"
+      switch kind {
+      case "v", "m":
+        views[key] = View(
+          name: key.name,
+          materialized: kind == "m",
+          definition: Normalize.whitespace(row[10] ?? ""),
+          owner: row[4] ?? "",
+          comment: row[9]
+        )
+      default:
+        tables[key] = Table(
+          name: key.name,
+          kind: kind == "p" ? .partitioned : kind == "f" ? .foreign : .ordinary,
+          unlogged: row[3] == "u",
+          owner: row[4] ?? "",
+          rowSecurity: row[5] == "t",
+          forceRowSecurity: row[6] == "t",
+          partitionKey: row[7],
+          partitionBound: row[8],
+          comment: row[9]
+        )
+      }
+    }
+  }
+
+  mutating func addInheritance(_ result: QueryResult) {
+    for row in result.rows {
+      let key = TableKey(schema: row[0] ?? "", name: row[1] ?? "")
+      let parent = Normalize.qualified(row[2] ?? "", row[3] ?? "")
+      if row[4] == "t" {
+        tables[key]?.partitionOf = parent
+      } else {
+        tables[key]?.inherits.append(parent)
+      }
+    }
+  }
+
+  mutating func addColumns(_ result: QueryResult) {
+    for row in result.rows {
+      let key = TableKey(schema: row[0] ?? "", name: row[1] ?? "")
+      let identity: String? =
+        switch row[7] {
+        case "a": "always"
+        case "d": "by default"
+        default: nil
+        }
+      tables[key]?.columns.append(
+        Column(
+          name: row[2] ?? "",
+          position: Int(row[3] ?? "") ?? 0,
+          type: row[4] ?? "",
+          notNull: row[5] == "t",
+          defaultValue: row[6],
+          identity: identity,
+          generated: row[8],
+          collation: row[9],
+          comment: row[10]
+        )
+      )
+    }
+  }
+
+  mutating func addIndexes(_ result: QueryResult) {
+    for row in result.rows {
+      let key = TableKey(schema: row[0] ?? "", name: row[1] ?? "")
+      let index = Index(
+        name: row[2] ?? "",
+        definition: Normalize.indexDefinition(
+          row[3] ?? "",
+          quotedName: row[4] ?? "",
+          qualifiedTable: row[5] ?? ""
+        ),
+        isUnique: row[6] == "t",
+        isPrimary: row[7] == "t",
+        predicate: row[8],
+        isValid: row[9] == "t",
+        constraint: row[10],
+        comment: row[11]
+      )
+      if tables[key] != nil {
+        tables[key]?.indexes.append(index)
+      } else {
+        views[key]?.indexes.append(index)
+      }
+    }
+  }
+
+  mutating func addConstraints(_ result: QueryResult) {
+    for row in result.rows {
+      let key = TableKey(schema: row[0] ?? "", name: row[1] ?? "")
+      let kind: Constraint.Kind =
+        switch row[3] {
+        case "p": .primaryKey
+        case "u": .unique
+        case "f": .foreignKey
+        case "x": .exclusion
+        case "t": .trigger
+        case "n": .notNull
+        default: .check
+        }
+      tables[key]?.constraints.append(
+        Constraint(
+          name: row[2] ?? "",
+          kind: kind,
+          definition: Normalize.whitespace(row[4] ?? ""),
+          deferrable: row[5] == "t",
+          deferred: row[6] == "t",
+          validated: row[7] == "t"
+        )
+      )
+    }
+  }
+
+  mutating func addTriggers(_ result: QueryResult) {
+    for row in result.rows {
+      let key = TableKey(schema: row[0] ?? "", name: row[1] ?? "")
+      tables[key]?.triggers.append(
+        Trigger(
+          name: row[2] ?? "",
+          definition: Normalize.whitespace(row[3] ?? ""),
+          enabled: row[4] ?? "O"
+        )
+      )
+    }
+  }
+
+  mutating func addPolicies(_ result: QueryResult) {
+    for row in result.rows {
+      let key = TableKey(schema: row[0] ?? "", name: row[1] ?? "")
+      let command =
+        switch row[3] {
+        case "r": "SELECT"
+        case "a": "INSERT"
+        case "w": "UPDATE"
+        case "d": "DELETE"
+        default: "ALL"
+        }
+      tables[key]?.policies.append(
+        Policy(
+          name: row[2] ?? "",
+          command: command,
+          permissive: row[4] == "t",
+          roles: (row[5] ?? "public").split(separator: ",").map(String.init).sorted(),
+          using: row[6].map(Normalize.whitespace),
+          withCheck: row[7].map(Normalize.whitespace)
+        )
+      )
+    }
+  }
+
+  mutating func addPrivileges(_ result: QueryResult) {
+    for row in result.rows {
+      let key = TableKey(schema: row[0] ?? "", name: row[1] ?? "")
+      let privilege = Privilege(
+        grantee: row[2] ?? "",
+        privileges: (row[3] ?? "").split(separator: ",").map(String.init)
+      )
+      if tables[key] != nil {
+        tables[key]?.privileges.append(privilege)
+      }
+    }
+  }
+
+  mutating func addSequences(_ result: QueryResult) {
+    for row in result.rows {
+      let schema = row[0] ?? ""
+      schemaByName[schema]?.sequences.append(
+        Sequence(
+          name: row[1] ?? "",
+          dataType: row[2] ?? "",
+          start: row[3] ?? "",
+          increment: row[4] ?? "",
+          minimum: row[5] ?? "",
+          maximum: row[6] ?? "",
+          cache: row[7] ?? "",
+          cycle: row[8] == "t",
+          ownedBy: row[9],
+          owner: row[10] ?? ""
+        )
+      )
+    }
+  }
+
+  mutating func addTypes(_ result: QueryResult) {
+    for row in result.rows {
+      let schema = row[0] ?? ""
+      let kind: TypeDefinition.Kind =
+        switch row[2] {
+        case "e": .enum
+        case "d": .domain
+        case "r": .range
+        default: .composite
+        }
+      schemaByName[schema]?.types.append(
+        TypeDefinition(
+          name: row[1] ?? "",
+          kind: kind,
+          definition: Normalize.whitespace(row[3] ?? ""),
+          owner: row[4] ?? "",
+          comment: row[5]
+        )
+      )
+    }
+  }
+
+  mutating func addFunctions(_ result: QueryResult) {
+    for row in result.rows {
+      let schema = row[0] ?? ""
+      let kind =
+        switch row[3] {
+        case "p": "procedure"
+        case "a": "aggregate"
+        case "w": "window"
+        default: "function"
+        }
+      schemaByName[schema]?.functions.append(
+        Function(
+          name: row[1] ?? "",
+          arguments: row[2] ?? "",
+          kind: kind,
+          result: row[4] ?? "",
+          language: row[5] ?? "",
+          definitionHash: row[6] ?? "",
+          owner: row[7] ?? "",
+          comment: row[8]
+        )
+      )
+    }
+  }
+
+  mutating func addCollations(_ result: QueryResult) {
+    for row in result.rows {
+      let schema = row[0] ?? ""
+      let provider =
+        switch row[2] {
+        case "i": "icu"
+        case "c": "libc"
+        case "b": "builtin"
+        default: "default"
+        }
+      schemaByName[schema]?.collations.append(
+        Collation(
+          name: row[1] ?? "",
+          provider: provider,
+          collate: row[3] ?? "",
+          ctype: row[4] ?? "",
+          deterministic: row[5] != "f"
+        )
+      )
+    }
+  }
+}
+
+/// Normalisations that make definitions compare equal when only their spelling differs.
+public enum Normalize {
+  /// Collapses every run of white space to one space and trims the ends.
+  public static func whitespace(_ text: String) -> String {
+    var result = ""
+    result.reserveCapacity(text.utf8.count)
+    var pendingSpace = false
+    for character in text {
+      if character.isWhitespace {
+        pendingSpace = !result.isEmpty
+      } else {
+        if pendingSpace { result.append(" ") }
+        pendingSpace = false
+        result.append(character)
+      }
+    }
+    return result
+  }
+
+  /// `schema.name`, each part quoted only where PostgreSQL would quote it.
+  static func qualified(_ schema: String, _ name: String) -> String {
+    "\(schema).\(name)"
+  }
+
+  /// Removes `CREATE [UNIQUE] INDEX name ON [ONLY] schema.table ` from `pg_get_indexdef` output.
+  ///
+  /// What remains (`UNIQUE USING btree (domain)`) is the same for the same index under any name.
+  public static func indexDefinition(
+    _ definition: String,
+    quotedName: String,
+    qualifiedTable: String
+  ) -> String {
+    for unique in [true, false] {
+      for only in [true, false] {
+        let prefix =
+          "CREATE \(unique ? "UNIQUE " : "")INDEX \(quotedName) ON \(only ? "ONLY " : "")"
+          + "\(qualifiedTable) "
+        if definition.hasPrefix(prefix) {
+          let rest = definition.dropFirst(prefix.count)
+          return whitespace((unique ? "UNIQUE " : "") + (only ? "ONLY " : "") + rest)
+        }
+      }
+    }
+    return whitespace(definition)
+  }
+}

@@ -1,0 +1,118 @@
+import DriftModel
+import Foundation
+
+/// Reads and writes snapshot files: versioned, deterministic JSON that diffs cleanly in git.
+public enum SnapshotFile {
+  /// Encodes `snapshot` as pretty JSON with sorted keys and a final newline.
+  public static func encode(_ snapshot: Snapshot) throws -> Data {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    var data = try encoder.encode(snapshot)
+    data.append(0x0A)
+    return data
+  }
+
+  /// Decodes a snapshot file's contents; `path` only names the file in errors.
+  public static func decode(_ data: Data, path: String) throws(SnapshotFileError) -> Snapshot {
+    struct Header: Decodable {
+      var formatVersion: Int?
+    }
+    let header: Header
+    do {
+      header = try JSONDecoder().decode(Header.self, from: data)
+    } catch {
+      throw .notJSON(path: path)
+    }
+    guard let version = header.formatVersion else {
+      throw .notASnapshot(path: path, reason: "it has no formatVersion")
+    }
+    guard version <= Snapshot.currentFormatVersion else {
+      throw .unsupportedVersion(path: path, version: version)
+    }
+    do {
+      var snapshot = try JSONDecoder().decode(Snapshot.self, from: data)
+      snapshot.sort()
+      return snapshot
+    } catch let error as DecodingError {
+      throw .notASnapshot(path: path, reason: describe(error))
+    } catch {
+      throw .notASnapshot(path: path, reason: "\(error)")
+    }
+  }
+
+  /// Reads the snapshot file at `path`.
+  public static func read(path: String) throws(SnapshotFileError) -> Snapshot {
+    let data: Data
+    do {
+      data = try Data(contentsOf: URL(fileURLWithPath: path))
+    } catch {
+      throw .unreadable(path: path, reason: FileErrors.reason(error))
+    }
+    return try decode(data, path: path)
+  }
+
+  private static func describe(_ error: DecodingError) -> String {
+    func path(_ context: DecodingError.Context) -> String {
+      let keys = context.codingPath.map { key in
+        key.intValue.map { "[\($0)]" } ?? ".\(key.stringValue)"
+      }
+      .joined()
+      return keys.isEmpty ? "the top level" : String(keys.drop { $0 == "." })
+    }
+    switch error {
+    case .keyNotFound(let key, let context):
+      return "\(path(context)) lacks the key \"\(key.stringValue)\""
+    case .typeMismatch(_, let context), .valueNotFound(_, let context):
+      return "\(path(context)) has the wrong type"
+    case .dataCorrupted(let context):
+      return "\(path(context)) is invalid: \(context.debugDescription)"
+    @unknown default:
+      return "it does not match the snapshot format"
+    }
+  }
+}
+
+/// Why a snapshot file could not be used.
+public enum SnapshotFileError: Error, CustomStringConvertible, Sendable, Equatable {
+  /// The file could not be read.
+  case unreadable(path: String, reason: String)
+  /// The file is not JSON (or is truncated).
+  case notJSON(path: String)
+  /// The file is JSON but not a snapshot.
+  case notASnapshot(path: String, reason: String)
+  /// The file was written by a newer envdrift.
+  case unsupportedVersion(path: String, version: Int)
+
+  /// A sentence the user can act on.
+  public var description: String {
+    switch self {
+    case .unreadable(let path, let reason):
+      "cannot read snapshot file \(path): \(reason)"
+    case .notJSON(let path):
+      "snapshot file \(path) is not valid JSON (is it truncated?)"
+    case .notASnapshot(let path, let reason):
+      "\(path) is not an envdrift snapshot: \(reason)"
+    case .unsupportedVersion(let path, let version):
+      "snapshot file \(path) has format version \(version), but this envdrift reads up to "
+        + "version \(Snapshot.currentFormatVersion); upgrade envdrift to read it"
+    }
+  }
+}
+
+/// Turns Foundation file errors into short reasons.
+enum FileErrors {
+  static func reason(_ error: any Error) -> String {
+    let nsError = error as NSError
+    if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError,
+      underlying.domain == NSPOSIXErrorDomain,
+      let code = POSIXErrorCode(rawValue: Int32(underlying.code))
+    {
+      return String(cString: strerror(code.rawValue)).lowercased()
+    }
+    switch nsError.code {
+    case NSFileReadNoSuchFileError, NSFileNoSuchFileError: return "no such file"
+    case NSFileReadNoPermissionError: return "permission denied"
+    default: return nsError.localizedDescription
+    }
+  }
+}

@@ -1,0 +1,168 @@
+/// The result of comparing environments: their status and every finding, in canonical order.
+///
+/// This is the JSON findings document of `--format json`.
+public struct Comparison: Codable, Sendable, Hashable {
+  /// The version of this document's format.
+  public static let currentFormatVersion = 1
+
+  /// The format version of this document.
+  public var formatVersion: Int
+  /// When the comparison was made, ISO 8601 UTC.
+  public var generatedAt: String
+  /// The environment the others were compared against.
+  public var baseline: String
+  /// Every environment, in the order the user listed them.
+  public var environments: [EnvironmentStatus]
+  /// Every finding, sorted with ``Finding/canonicalOrder(_:_:)``.
+  public var findings: [Finding]
+  /// Likely causes, most important first.
+  public var causes: [Cause]
+  /// Migrations applied in any environment, in time order.
+  public var timeline: [TimelineEntry]
+
+  /// Creates a comparison document.
+  public init(
+    formatVersion: Int = Comparison.currentFormatVersion,
+    generatedAt: String,
+    baseline: String,
+    environments: [EnvironmentStatus],
+    findings: [Finding],
+    causes: [Cause] = [],
+    timeline: [TimelineEntry] = []
+  ) {
+    self.formatVersion = formatVersion
+    self.generatedAt = generatedAt
+    self.baseline = baseline
+    self.environments = environments
+    self.findings = findings
+    self.causes = causes
+    self.timeline = timeline
+  }
+
+  /// Whether any finding was made.
+  public var hasDrift: Bool { !findings.isEmpty }
+
+  /// Whether any environment could not be read.
+  public var hasUnreachable: Bool { environments.contains { $0.status == .unreachable } }
+}
+
+/// One environment's place in a comparison.
+public struct EnvironmentStatus: Codable, Sendable, Hashable {
+  /// How the environment compares with the baseline.
+  public enum Status: String, Codable, Sendable, Hashable {
+    /// The environment everything else is compared against.
+    case baseline
+    /// No finding involves it.
+    case inSync = "in_sync"
+    /// At least one finding involves it.
+    case drifted
+    /// It could not be read.
+    case unreachable
+  }
+
+  /// The environment's name.
+  public var name: String
+  /// How it compares with the baseline.
+  public var status: Status
+  /// The server's version, when it was reached.
+  public var serverVersion: String?
+  /// The source, without any password.
+  public var source: String
+  /// When its snapshot was taken, when it was.
+  public var snapshotAt: String?
+  /// Why it could not be read, for an unreachable environment.
+  public var error: String?
+  /// Findings that involve it, by severity.
+  public var counts: SeverityCounts
+
+  /// Creates an environment status.
+  public init(
+    name: String,
+    status: Status,
+    serverVersion: String? = nil,
+    source: String,
+    snapshotAt: String? = nil,
+    error: String? = nil,
+    counts: SeverityCounts = SeverityCounts()
+  ) {
+    self.name = name
+    self.status = status
+    self.serverVersion = serverVersion
+    self.source = source
+    self.snapshotAt = snapshotAt
+    self.error = error
+    self.counts = counts
+  }
+}
+
+/// Findings counted by severity.
+public struct SeverityCounts: Codable, Sendable, Hashable {
+  /// Error findings.
+  public var error: Int
+  /// Warning findings.
+  public var warning: Int
+  /// Info findings.
+  public var info: Int
+
+  /// Creates counts.
+  public init(error: Int = 0, warning: Int = 0, info: Int = 0) {
+    self.error = error
+    self.warning = warning
+    self.info = info
+  }
+
+  /// All findings counted.
+  public var total: Int { error + warning + info }
+
+  /// Counts one more finding of `severity`.
+  public mutating func add(_ severity: Severity) {
+    switch severity {
+    case .error: error += 1
+    case .warning: warning += 1
+    case .info: info += 1
+    }
+  }
+}
+
+/// A likely cause for a group of findings.
+public struct Cause: Codable, Sendable, Hashable {
+  /// How much the findings it explains matter.
+  public var severity: Severity
+  /// One line, for a person.
+  public var message: String
+
+  /// Creates a cause.
+  public init(severity: Severity, message: String) {
+    self.severity = severity
+    self.message = message
+  }
+}
+
+/// One migration's application time in one environment.
+public struct TimelineEntry: Codable, Sendable, Hashable {
+  /// When it was applied, ISO 8601 UTC.
+  public var appliedAt: String
+  /// The environment.
+  public var environment: String
+  /// The migration, `app.name`.
+  public var migration: String
+  /// The schemas it was applied in (one per tenant under django-tenants).
+  public var schemas: Int
+  /// Whether the baseline lacks it.
+  public var missingInBaseline: Bool
+
+  /// Creates a timeline entry.
+  public init(
+    appliedAt: String,
+    environment: String,
+    migration: String,
+    schemas: Int,
+    missingInBaseline: Bool
+  ) {
+    self.appliedAt = appliedAt
+    self.environment = environment
+    self.migration = migration
+    self.schemas = schemas
+    self.missingInBaseline = missingInBaseline
+  }
+}

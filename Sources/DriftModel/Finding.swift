@@ -1,0 +1,244 @@
+/// One difference between environments (or between tenant schemas of one environment).
+///
+/// The JSON shape is a contract (`kind`, `schema`, `table`, `name`, `values`, `severity`,
+/// `message`, `scope`, plus `renamedTo`, `environment` and `reference` where they apply): fields
+/// may be added, never removed or renamed.
+public struct Finding: Codable, Sendable, Hashable {
+  /// `<object>.<change>`, such as `index.renamed`.
+  public var kind: FindingKind
+  /// The schema the object lives in (for a migration row: the schema of its migration table).
+  public var schema: String?
+  /// The table, for columns, indexes, constraints, triggers, policies and privileges.
+  public var table: String?
+  /// The object's own name; `app.migration_name` for migrations; the baseline's name for renames.
+  public var name: String
+  /// The object's value per environment (or per schema, for tenant findings); `nil` where absent.
+  public var values: [String: String?]
+  /// How much the difference matters at run time.
+  public var severity: Severity
+  /// One sentence for a person.
+  public var message: String
+  /// Whether environments or the tenant schemas of one environment were compared.
+  public var scope: Scope
+  /// For a rename: the name in the environments that differ from the baseline.
+  public var renamedTo: String?
+  /// For tenant findings: the environment whose schemas were compared.
+  public var environment: String?
+  /// For tenant findings: the reference schema.
+  public var reference: String?
+  /// The migration that explains the finding, `app.name`, when one does.
+  public var migration: String?
+  /// One line on the likely cause, when the evidence supports one.
+  public var cause: String?
+  /// An idempotent SQL statement that would remove the difference, when one is safe to suggest.
+  public var fix: String?
+
+  /// Creates a finding.
+  public init(
+    kind: FindingKind,
+    schema: String?,
+    table: String? = nil,
+    name: String,
+    values: [String: String?],
+    severity: Severity,
+    message: String,
+    scope: Scope = .environments,
+    renamedTo: String? = nil,
+    environment: String? = nil,
+    reference: String? = nil,
+    migration: String? = nil,
+    cause: String? = nil,
+    fix: String? = nil
+  ) {
+    self.kind = kind
+    self.schema = schema
+    self.table = table
+    self.name = name
+    self.values = values
+    self.severity = severity
+    self.message = message
+    self.scope = scope
+    self.renamedTo = renamedTo
+    self.environment = environment
+    self.reference = reference
+    self.migration = migration
+    self.cause = cause
+    self.fix = fix
+  }
+
+  private enum CodingKeys: String, CodingKey {
+    case kind, schema, table, name, values, severity, message, scope, renamedTo, environment
+    case reference, migration, cause, fix
+  }
+
+  /// Encodes every contract field, writing `null` for an absent `schema` or `table` and for each
+  /// environment where the object is absent.
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(kind, forKey: .kind)
+    try container.encode(schema, forKey: .schema)
+    try container.encode(table, forKey: .table)
+    try container.encode(name, forKey: .name)
+    try container.encode(values, forKey: .values)
+    try container.encode(severity, forKey: .severity)
+    try container.encode(message, forKey: .message)
+    try container.encode(scope, forKey: .scope)
+    try container.encodeIfPresent(renamedTo, forKey: .renamedTo)
+    try container.encodeIfPresent(environment, forKey: .environment)
+    try container.encodeIfPresent(reference, forKey: .reference)
+    try container.encodeIfPresent(migration, forKey: .migration)
+    try container.encodeIfPresent(cause, forKey: .cause)
+    try container.encodeIfPresent(fix, forKey: .fix)
+  }
+
+  /// The order findings are listed in: scope, schema, table, kind, name, then the rest.
+  public static func canonicalOrder(_ lhs: Finding, _ rhs: Finding) -> Bool {
+    let left = (
+      lhs.scope.rawValue, lhs.environment ?? "", lhs.schema ?? "", lhs.table ?? "",
+      lhs.kind.object.rawValue, lhs.kind.change.rawValue
+    )
+    let right = (
+      rhs.scope.rawValue, rhs.environment ?? "", rhs.schema ?? "", rhs.table ?? "",
+      rhs.kind.object.rawValue, rhs.kind.change.rawValue
+    )
+    if left != right { return left < right }
+    if lhs.name != rhs.name { return lhs.name < rhs.name }
+    return (lhs.renamedTo ?? "", lhs.message) < (rhs.renamedTo ?? "", rhs.message)
+  }
+}
+
+/// The kind of a finding: which object, and what changed about it.
+public struct FindingKind: Codable, Sendable, Hashable, CustomStringConvertible {
+  /// The object the finding is about.
+  public var object: ObjectKind
+  /// What differs.
+  public var change: Change
+
+  /// Creates a kind.
+  public init(_ object: ObjectKind, _ change: Change) {
+    self.object = object
+    self.change = change
+  }
+
+  /// `<object>.<change>`, as in JSON: `index.renamed`.
+  public var description: String { "\(object.rawValue).\(change.rawValue)" }
+
+  /// Decodes `<object>.<change>`.
+  public init(from decoder: any Decoder) throws {
+    let text = try decoder.singleValueContainer().decode(String.self)
+    let parts = text.split(separator: ".", maxSplits: 1).map(String.init)
+    guard parts.count == 2, let object = ObjectKind(rawValue: parts[0]),
+      let change = Change(rawValue: parts[1])
+    else {
+      throw DecodingError.dataCorrupted(
+        DecodingError.Context(codingPath: decoder.codingPath, debugDescription: "unknown kind \(text)")
+      )
+    }
+    self.init(object, change)
+  }
+
+  /// Encodes `<object>.<change>`.
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.singleValueContainer()
+    try container.encode(description)
+  }
+}
+
+/// The kinds of object envdrift compares.
+public enum ObjectKind: String, Codable, Sendable, Hashable, CaseIterable {
+  /// A schema.
+  case schema
+  /// An extension.
+  case `extension`
+  /// A table.
+  case table
+  /// A column.
+  case column
+  /// An index.
+  case index
+  /// A constraint.
+  case constraint
+  /// A sequence.
+  case sequence
+  /// A view.
+  case view
+  /// A materialized view.
+  case materializedView = "materialized_view"
+  /// A type.
+  case type
+  /// A function or procedure.
+  case function
+  /// A trigger.
+  case trigger
+  /// A row-level security policy.
+  case policy
+  /// A table privilege.
+  case privilege
+  /// A collation.
+  case collation
+  /// A migration-history row.
+  case migration
+
+  /// A plural, human name for headings: `materialized views`.
+  public var plural: String {
+    switch self {
+    case .schema: "schemas"
+    case .extension: "extensions"
+    case .table: "tables"
+    case .column: "columns"
+    case .index: "indexes"
+    case .constraint: "constraints"
+    case .sequence: "sequences"
+    case .view: "views"
+    case .materializedView: "materialized views"
+    case .type: "types"
+    case .function: "functions"
+    case .trigger: "triggers"
+    case .policy: "policies"
+    case .privilege: "privileges"
+    case .collation: "collations"
+    case .migration: "migrations"
+    }
+  }
+}
+
+/// What differs about an object.
+public enum Change: String, Codable, Sendable, Hashable, CaseIterable {
+  /// Present in some environments, absent in others.
+  case missing
+  /// The same object under another name.
+  case renamed
+  /// Present everywhere, but not the same everywhere.
+  case changed
+  /// A pending migration that will fail against this environment (code versus database).
+  case hazard
+}
+
+/// How much a finding matters at run time.
+public enum Severity: String, Codable, Sendable, Hashable, CaseIterable, Comparable {
+  /// Likely to break the application or a deployment: a missing table, column or migration.
+  case error
+  /// Likely to hurt performance or behaviour: an index, a trigger, a sequence.
+  case warning
+  /// Worth knowing, harmless at run time: comments, privileges, ownership.
+  case info
+
+  private var rank: Int {
+    switch self {
+    case .error: 0
+    case .warning: 1
+    case .info: 2
+    }
+  }
+
+  /// Errors sort first.
+  public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
+}
+
+/// What was compared with what.
+public enum Scope: String, Codable, Sendable, Hashable {
+  /// Environments compared with the baseline environment.
+  case environments
+  /// The tenant schemas of one environment compared with a reference schema.
+  case tenants
+}

@@ -1,0 +1,599 @@
+/// A schema and the objects in it.
+public struct Schema: Codable, Sendable, Hashable {
+  /// The schema's name.
+  public var name: String
+  /// The role that owns it.
+  public var owner: String
+  /// Its comment, if any.
+  public var comment: String?
+  /// Tables of every kind: ordinary, partitioned, partitions, foreign.
+  public var tables: [Table]
+  /// Views and materialized views.
+  public var views: [View]
+  /// Sequences.
+  public var sequences: [Sequence]
+  /// Enum, domain, composite and range types.
+  public var types: [TypeDefinition]
+  /// Functions, procedures and aggregates.
+  public var functions: [Function]
+  /// Collations.
+  public var collations: [Collation]
+
+  /// Creates a schema.
+  public init(
+    name: String,
+    owner: String = "",
+    comment: String? = nil,
+    tables: [Table] = [],
+    views: [View] = [],
+    sequences: [Sequence] = [],
+    types: [TypeDefinition] = [],
+    functions: [Function] = [],
+    collations: [Collation] = []
+  ) {
+    self.name = name
+    self.owner = owner
+    self.comment = comment
+    self.tables = tables
+    self.views = views
+    self.sequences = sequences
+    self.types = types
+    self.functions = functions
+    self.collations = collations
+  }
+
+  /// The table called `name`, if the schema has it.
+  public func table(named name: String) -> Table? {
+    tables.first { $0.name == name }
+  }
+
+  /// Puts every collection in its canonical order.
+  public mutating func sort() {
+    tables.sort { $0.name < $1.name }
+    for index in tables.indices { tables[index].sort() }
+    views.sort { $0.name < $1.name }
+    sequences.sort { $0.name < $1.name }
+    types.sort { $0.name < $1.name }
+    functions.sort { ($0.name, $0.arguments) < ($1.name, $1.arguments) }
+    collations.sort { $0.name < $1.name }
+  }
+}
+
+/// A table, partitioned table, partition or foreign table.
+public struct Table: Codable, Sendable, Hashable {
+  /// What kind of relation it is.
+  public enum Kind: String, Codable, Sendable, Hashable {
+    /// An ordinary heap table.
+    case ordinary
+    /// A partitioned table (`PARTITION BY`).
+    case partitioned
+    /// A foreign table.
+    case foreign
+  }
+
+  /// The table's name.
+  public var name: String
+  /// What kind of relation it is.
+  public var kind: Kind
+  /// Whether it is `UNLOGGED`.
+  public var unlogged: Bool
+  /// The role that owns it.
+  public var owner: String
+  /// Whether row-level security is enabled.
+  public var rowSecurity: Bool
+  /// Whether row-level security is forced on the owner too.
+  public var forceRowSecurity: Bool
+  /// The partition key (`RANGE (created)`), for a partitioned table.
+  public var partitionKey: String?
+  /// The qualified parent, for a partition.
+  public var partitionOf: String?
+  /// The partition bound (`FOR VALUES FROM (…) TO (…)`), for a partition.
+  public var partitionBound: String?
+  /// Qualified parents by plain inheritance (`INHERITS`), in order.
+  public var inherits: [String]
+  /// Its comment, if any.
+  public var comment: String?
+  /// Columns, sorted by name (position is kept in each column).
+  public var columns: [Column]
+  /// Indexes, sorted by name.
+  public var indexes: [Index]
+  /// Constraints, sorted by name.
+  public var constraints: [Constraint]
+  /// Triggers, sorted by name.
+  public var triggers: [Trigger]
+  /// Row-level security policies, sorted by name.
+  public var policies: [Policy]
+  /// Granted privileges, one entry per grantee, sorted.
+  public var privileges: [Privilege]
+
+  /// Creates a table.
+  public init(
+    name: String,
+    kind: Kind = .ordinary,
+    unlogged: Bool = false,
+    owner: String = "",
+    rowSecurity: Bool = false,
+    forceRowSecurity: Bool = false,
+    partitionKey: String? = nil,
+    partitionOf: String? = nil,
+    partitionBound: String? = nil,
+    inherits: [String] = [],
+    comment: String? = nil,
+    columns: [Column] = [],
+    indexes: [Index] = [],
+    constraints: [Constraint] = [],
+    triggers: [Trigger] = [],
+    policies: [Policy] = [],
+    privileges: [Privilege] = []
+  ) {
+    self.name = name
+    self.kind = kind
+    self.unlogged = unlogged
+    self.owner = owner
+    self.rowSecurity = rowSecurity
+    self.forceRowSecurity = forceRowSecurity
+    self.partitionKey = partitionKey
+    self.partitionOf = partitionOf
+    self.partitionBound = partitionBound
+    self.inherits = inherits
+    self.comment = comment
+    self.columns = columns
+    self.indexes = indexes
+    self.constraints = constraints
+    self.triggers = triggers
+    self.policies = policies
+    self.privileges = privileges
+  }
+
+  /// Puts every collection in its canonical order.
+  public mutating func sort() {
+    columns.sort { $0.name < $1.name }
+    indexes.sort { $0.name < $1.name }
+    constraints.sort { $0.name < $1.name }
+    triggers.sort { $0.name < $1.name }
+    policies.sort { $0.name < $1.name }
+    privileges.sort { $0.grantee < $1.grantee }
+  }
+}
+
+/// A table column.
+public struct Column: Codable, Sendable, Hashable {
+  /// The column's name.
+  public var name: String
+  /// Its position in the table (1-based); column order is never drift.
+  public var position: Int
+  /// The type as `format_type` prints it (`character varying(100)`).
+  public var type: String
+  /// Whether it is `NOT NULL`.
+  public var notNull: Bool
+  /// The default expression, if any.
+  public var defaultValue: String?
+  /// `always` or `by default` for an identity column.
+  public var identity: String?
+  /// The expression of a stored generated column.
+  public var generated: String?
+  /// A collation other than the type's default.
+  public var collation: String?
+  /// Its comment, if any.
+  public var comment: String?
+
+  /// Creates a column.
+  public init(
+    name: String,
+    position: Int = 0,
+    type: String,
+    notNull: Bool = false,
+    defaultValue: String? = nil,
+    identity: String? = nil,
+    generated: String? = nil,
+    collation: String? = nil,
+    comment: String? = nil
+  ) {
+    self.name = name
+    self.position = position
+    self.type = type
+    self.notNull = notNull
+    self.defaultValue = defaultValue
+    self.identity = identity
+    self.generated = generated
+    self.collation = collation
+    self.comment = comment
+  }
+
+  /// The column's shape in one line, position left out: `integer NOT NULL DEFAULT 0`.
+  public var summary: String {
+    var text = type
+    if let collation { text += " COLLATE \(collation)" }
+    if notNull { text += " NOT NULL" }
+    if let defaultValue { text += " DEFAULT \(defaultValue)" }
+    if let identity { text += " GENERATED \(identity.uppercased()) AS IDENTITY" }
+    if let generated { text += " GENERATED ALWAYS AS (\(generated)) STORED" }
+    return text
+  }
+}
+
+/// An index.
+public struct Index: Codable, Sendable, Hashable {
+  /// The index's name.
+  public var name: String
+  /// The definition without the index's name and table: `UNIQUE USING btree (domain)`.
+  ///
+  /// Two indexes with equal definitions on the same table are the same index under two names;
+  /// that is how renames are found.
+  public var definition: String
+  /// Whether it is unique.
+  public var isUnique: Bool
+  /// Whether it backs the primary key.
+  public var isPrimary: Bool
+  /// The predicate of a partial index.
+  public var predicate: String?
+  /// Whether it is valid (a failed `CREATE INDEX CONCURRENTLY` leaves an invalid one).
+  public var isValid: Bool
+  /// The constraint that owns it (primary key, unique, exclusion), if any.
+  public var constraint: String?
+  /// Its comment, if any.
+  public var comment: String?
+
+  /// Creates an index.
+  public init(
+    name: String,
+    definition: String,
+    isUnique: Bool = false,
+    isPrimary: Bool = false,
+    predicate: String? = nil,
+    isValid: Bool = true,
+    constraint: String? = nil,
+    comment: String? = nil
+  ) {
+    self.name = name
+    self.definition = definition
+    self.isUnique = isUnique
+    self.isPrimary = isPrimary
+    self.predicate = predicate
+    self.isValid = isValid
+    self.constraint = constraint
+    self.comment = comment
+  }
+}
+
+/// A table constraint.
+public struct Constraint: Codable, Sendable, Hashable {
+  /// The kind of constraint.
+  public enum Kind: String, Codable, Sendable, Hashable {
+    /// `PRIMARY KEY`.
+    case primaryKey = "primary key"
+    /// `UNIQUE`.
+    case unique
+    /// `FOREIGN KEY`.
+    case foreignKey = "foreign key"
+    /// `CHECK`.
+    case check
+    /// `EXCLUDE`.
+    case exclusion
+    /// A constraint trigger.
+    case trigger
+    /// `NOT NULL` recorded as a constraint (PostgreSQL 18 and later).
+    case notNull = "not null"
+  }
+
+  /// The constraint's name.
+  public var name: String
+  /// The kind of constraint.
+  public var kind: Kind
+  /// The definition as `pg_get_constraintdef` prints it.
+  public var definition: String
+  /// Whether it is `DEFERRABLE`.
+  public var deferrable: Bool
+  /// Whether it is `INITIALLY DEFERRED`.
+  public var deferred: Bool
+  /// Whether it has been validated (`NOT VALID` leaves it unvalidated).
+  public var validated: Bool
+
+  /// Creates a constraint.
+  public init(
+    name: String,
+    kind: Kind,
+    definition: String,
+    deferrable: Bool = false,
+    deferred: Bool = false,
+    validated: Bool = true
+  ) {
+    self.name = name
+    self.kind = kind
+    self.definition = definition
+    self.deferrable = deferrable
+    self.deferred = deferred
+    self.validated = validated
+  }
+
+  /// The definition with its deferral and validation: `UNIQUE (code) DEFERRABLE`.
+  public var summary: String {
+    var text = definition
+    if deferrable, !text.contains("DEFERRABLE") {
+      text += deferred ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE"
+    }
+    if !validated, !text.contains("NOT VALID") { text += " NOT VALID" }
+    return text
+  }
+}
+
+/// A trigger on a table.
+public struct Trigger: Codable, Sendable, Hashable {
+  /// The trigger's name.
+  public var name: String
+  /// The definition as `pg_get_triggerdef` prints it.
+  public var definition: String
+  /// `O` (origin, the default), `D` (disabled), `R` (replica) or `A` (always).
+  public var enabled: String
+
+  /// Creates a trigger.
+  public init(name: String, definition: String, enabled: String = "O") {
+    self.name = name
+    self.definition = definition
+    self.enabled = enabled
+  }
+}
+
+/// A row-level security policy.
+public struct Policy: Codable, Sendable, Hashable {
+  /// The policy's name.
+  public var name: String
+  /// `ALL`, `SELECT`, `INSERT`, `UPDATE` or `DELETE`.
+  public var command: String
+  /// Whether it is permissive (otherwise restrictive).
+  public var permissive: Bool
+  /// The roles it applies to, sorted.
+  public var roles: [String]
+  /// The `USING` expression.
+  public var using: String?
+  /// The `WITH CHECK` expression.
+  public var withCheck: String?
+
+  /// Creates a policy.
+  public init(
+    name: String,
+    command: String,
+    permissive: Bool = true,
+    roles: [String] = ["public"],
+    using: String? = nil,
+    withCheck: String? = nil
+  ) {
+    self.name = name
+    self.command = command
+    self.permissive = permissive
+    self.roles = roles
+    self.using = using
+    self.withCheck = withCheck
+  }
+
+  /// The policy in one line: `PERMISSIVE FOR ALL TO public USING (…)`.
+  public var summary: String {
+    var text = "\(permissive ? "PERMISSIVE" : "RESTRICTIVE") FOR \(command)"
+    text += " TO \(roles.joined(separator: ", "))"
+    if let using { text += " USING (\(using))" }
+    if let withCheck { text += " WITH CHECK (\(withCheck))" }
+    return text
+  }
+}
+
+/// The privileges one grantee holds on a table, independent of ACL order.
+public struct Privilege: Codable, Sendable, Hashable {
+  /// The role granted to; `PUBLIC` for everyone.
+  public var grantee: String
+  /// The privileges, sorted: `DELETE, INSERT, SELECT`.
+  public var privileges: [String]
+
+  /// Creates a grant.
+  public init(grantee: String, privileges: [String]) {
+    self.grantee = grantee
+    self.privileges = privileges.sorted()
+  }
+}
+
+/// A view or materialized view.
+public struct View: Codable, Sendable, Hashable {
+  /// The view's name.
+  public var name: String
+  /// Whether it is a materialized view.
+  public var materialized: Bool
+  /// The query as `pg_get_viewdef` prints it.
+  public var definition: String
+  /// The role that owns it.
+  public var owner: String
+  /// Its comment, if any.
+  public var comment: String?
+  /// Indexes, for a materialized view.
+  public var indexes: [Index]
+
+  /// Creates a view.
+  public init(
+    name: String,
+    materialized: Bool = false,
+    definition: String,
+    owner: String = "",
+    comment: String? = nil,
+    indexes: [Index] = []
+  ) {
+    self.name = name
+    self.materialized = materialized
+    self.definition = definition
+    self.owner = owner
+    self.comment = comment
+    self.indexes = indexes
+  }
+}
+
+/// A sequence.
+public struct Sequence: Codable, Sendable, Hashable {
+  /// The sequence's name.
+  public var name: String
+  /// Its data type (`bigint`).
+  public var dataType: String
+  /// Its start value.
+  public var start: String
+  /// Its increment.
+  public var increment: String
+  /// Its minimum value.
+  public var minimum: String
+  /// Its maximum value.
+  public var maximum: String
+  /// Its cache size.
+  public var cache: String
+  /// Whether it cycles.
+  public var cycle: Bool
+  /// The column that owns it (`table.column`), if any.
+  public var ownedBy: String?
+  /// The role that owns it.
+  public var owner: String
+
+  /// Creates a sequence.
+  public init(
+    name: String,
+    dataType: String = "bigint",
+    start: String = "1",
+    increment: String = "1",
+    minimum: String = "1",
+    maximum: String = "9223372036854775807",
+    cache: String = "1",
+    cycle: Bool = false,
+    ownedBy: String? = nil,
+    owner: String = ""
+  ) {
+    self.name = name
+    self.dataType = dataType
+    self.start = start
+    self.increment = increment
+    self.minimum = minimum
+    self.maximum = maximum
+    self.cache = cache
+    self.cycle = cycle
+    self.ownedBy = ownedBy
+    self.owner = owner
+  }
+
+  /// The sequence's parameters in one line.
+  public var summary: String {
+    "AS \(dataType) START \(start) INCREMENT \(increment) MINVALUE \(minimum) MAXVALUE \(maximum)"
+      + " CACHE \(cache)\(cycle ? " CYCLE" : "")"
+  }
+}
+
+/// A user-defined type: enum, domain, composite or range.
+public struct TypeDefinition: Codable, Sendable, Hashable {
+  /// What kind of type it is.
+  public enum Kind: String, Codable, Sendable, Hashable {
+    /// An enum; ``TypeDefinition/definition`` lists its labels in order.
+    case `enum`
+    /// A domain over a base type, with its constraints.
+    case domain
+    /// A composite type (`CREATE TYPE … AS (…)`).
+    case composite
+    /// A range type.
+    case range
+  }
+
+  /// The type's name.
+  public var name: String
+  /// What kind of type it is.
+  public var kind: Kind
+  /// Its shape in one line: enum labels, domain base and constraints, or attributes.
+  public var definition: String
+  /// The role that owns it.
+  public var owner: String
+  /// Its comment, if any.
+  public var comment: String?
+
+  /// Creates a type.
+  public init(
+    name: String,
+    kind: Kind,
+    definition: String,
+    owner: String = "",
+    comment: String? = nil
+  ) {
+    self.name = name
+    self.kind = kind
+    self.definition = definition
+    self.owner = owner
+    self.comment = comment
+  }
+}
+
+/// A function, procedure or aggregate, identified by name and argument types.
+public struct Function: Codable, Sendable, Hashable {
+  /// The function's name.
+  public var name: String
+  /// Its identity arguments (`integer, text`).
+  public var arguments: String
+  /// `function`, `procedure`, `aggregate` or `window`.
+  public var kind: String
+  /// What it returns (empty for a procedure).
+  public var result: String
+  /// Its language.
+  public var language: String
+  /// A stable hash of its full definition, which changes whenever the body or attributes do.
+  public var definitionHash: String
+  /// The role that owns it.
+  public var owner: String
+  /// Its comment, if any.
+  public var comment: String?
+
+  /// Creates a function.
+  public init(
+    name: String,
+    arguments: String = "",
+    kind: String = "function",
+    result: String = "",
+    language: String = "sql",
+    definitionHash: String = "",
+    owner: String = "",
+    comment: String? = nil
+  ) {
+    self.name = name
+    self.arguments = arguments
+    self.kind = kind
+    self.result = result
+    self.language = language
+    self.definitionHash = definitionHash
+    self.owner = owner
+    self.comment = comment
+  }
+
+  /// The signature that identifies it: `name(integer, text)`.
+  public var signature: String { "\(name)(\(arguments))" }
+}
+
+/// A collation.
+public struct Collation: Codable, Sendable, Hashable {
+  /// The collation's name.
+  public var name: String
+  /// Its provider: `libc`, `icu` or `default`.
+  public var provider: String
+  /// Its `LC_COLLATE` (or ICU locale).
+  public var collate: String
+  /// Its `LC_CTYPE`.
+  public var ctype: String
+  /// Whether it is deterministic.
+  public var deterministic: Bool
+
+  /// Creates a collation.
+  public init(
+    name: String,
+    provider: String,
+    collate: String,
+    ctype: String,
+    deterministic: Bool = true
+  ) {
+    self.name = name
+    self.provider = provider
+    self.collate = collate
+    self.ctype = ctype
+    self.deterministic = deterministic
+  }
+
+  /// The collation in one line.
+  public var summary: String {
+    "provider=\(provider) collate=\(collate) ctype=\(ctype)"
+      + (deterministic ? "" : " nondeterministic")
+  }
+}

@@ -1,0 +1,146 @@
+/// Everything envdrift knows about one environment's database at one moment.
+///
+/// Taken inside one `REPEATABLE READ READ ONLY` transaction. Collections are sorted by name so
+/// that a snapshot file is deterministic and diffs cleanly in git.
+public struct Snapshot: Codable, Sendable, Hashable {
+  /// The version of the snapshot file format this value was written in.
+  public static let currentFormatVersion = 1
+
+  /// The file format version; readers refuse versions newer than ``currentFormatVersion``.
+  public var formatVersion: Int
+  /// Where and when the snapshot was taken.
+  public var environment: EnvironmentInfo
+  /// User schemas, with the objects they hold.
+  public var schemas: [Schema]
+  /// Installed extensions, `plpgsql` included (the comparison ignores it).
+  public var extensions: [Extension]
+  /// Every migration-history table found, in every schema.
+  public var migrationTables: [MigrationTable]
+  /// The django-tenants tenant registry, when the database has one.
+  public var tenantRegistry: TenantRegistry?
+  /// Parts of the database the role could not read, and why.
+  public var unreadable: [UnreadableObject]
+
+  /// Creates a snapshot.
+  public init(
+    formatVersion: Int = Snapshot.currentFormatVersion,
+    environment: EnvironmentInfo,
+    schemas: [Schema] = [],
+    extensions: [Extension] = [],
+    migrationTables: [MigrationTable] = [],
+    tenantRegistry: TenantRegistry? = nil,
+    unreadable: [UnreadableObject] = []
+  ) {
+    self.formatVersion = formatVersion
+    self.environment = environment
+    self.schemas = schemas
+    self.extensions = extensions
+    self.migrationTables = migrationTables
+    self.tenantRegistry = tenantRegistry
+    self.unreadable = unreadable
+  }
+
+  /// The schema called `name`, if the snapshot has it.
+  public func schema(named name: String) -> Schema? {
+    schemas.first { $0.name == name }
+  }
+
+  /// Puts every collection in its canonical order.
+  public mutating func sort() {
+    schemas.sort { $0.name < $1.name }
+    for index in schemas.indices { schemas[index].sort() }
+    extensions.sort { $0.name < $1.name }
+    migrationTables.sort { ($0.schema, $0.name) < ($1.schema, $1.name) }
+    unreadable.sort { ($0.schema, $0.object) < ($1.schema, $1.object) }
+    tenantRegistry?.schemas.sort()
+  }
+}
+
+/// Where and when a snapshot was taken; never holds a password.
+public struct EnvironmentInfo: Codable, Sendable, Hashable {
+  /// The name the user gave the environment (`dev`, `prod`).
+  public var name: String
+  /// The source with any password removed (`postgresql://app@db:5432/app`, or a file path).
+  public var source: String
+  /// The server's version string.
+  public var serverVersion: String
+  /// The server's version number, such as `150018`.
+  public var serverVersionNumber: Int
+  /// The database the snapshot was taken from.
+  public var database: String
+  /// The role the snapshot was taken as.
+  public var user: String
+  /// When the snapshot was taken, as ISO 8601 UTC (`2026-11-21T03:00:00Z`).
+  public var collectedAt: String
+  /// The envdrift version that took it.
+  public var envdriftVersion: String
+
+  /// Creates environment information.
+  public init(
+    name: String,
+    source: String,
+    serverVersion: String = "",
+    serverVersionNumber: Int = 0,
+    database: String = "",
+    user: String = "",
+    collectedAt: String = "",
+    envdriftVersion: String = ""
+  ) {
+    self.name = name
+    self.source = source
+    self.serverVersion = serverVersion
+    self.serverVersionNumber = serverVersionNumber
+    self.database = database
+    self.user = user
+    self.collectedAt = collectedAt
+    self.envdriftVersion = envdriftVersion
+  }
+}
+
+/// An installed extension.
+public struct Extension: Codable, Sendable, Hashable {
+  /// The extension's name.
+  public var name: String
+  /// The installed version.
+  public var version: String
+  /// The schema its objects live in.
+  public var schema: String
+
+  /// Creates an extension.
+  public init(name: String, version: String, schema: String) {
+    self.name = name
+    self.version = version
+    self.schema = schema
+  }
+}
+
+/// A schema (or object) the snapshot could not read, with the server's reason.
+public struct UnreadableObject: Codable, Sendable, Hashable {
+  /// The schema concerned.
+  public var schema: String
+  /// The object concerned, such as `django_migrations`.
+  public var object: String
+  /// Why it could not be read, such as `permission denied for table django_migrations`.
+  public var reason: String
+
+  /// Creates a record of something unreadable.
+  public init(schema: String, object: String, reason: String) {
+    self.schema = schema
+    self.object = object
+    self.reason = reason
+  }
+}
+
+/// django-tenants' registry of tenant schemas (a `public` table with a `schema_name` column).
+public struct TenantRegistry: Codable, Sendable, Hashable {
+  /// The registry table, qualified: `public.tenants_client`.
+  public var table: String
+  /// The schema names it lists, sorted; `public` is left out.
+  public var schemas: [String]
+
+  /// Creates a registry.
+  public init(table: String, schemas: [String]) {
+    self.table = table
+    self.schemas = schemas
+  }
+}

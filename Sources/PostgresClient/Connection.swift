@@ -1,0 +1,207 @@
+import CLibPQ
+import Foundation
+
+/// One open connection to a PostgreSQL server, owning its `PGconn` and closing it in `deinit`.
+///
+/// Not `Sendable`: libpq allows one thread per connection, so each environment gets its own
+/// connection inside its own task. Statements go through `PQexecParams` only, with text
+/// parameters, so no value is ever spliced into SQL.
+public final class Connection {
+  private let handle: OpaquePointer
+  private let scrubber: SecretScrubber
+
+  /// The server's version string, such as `15.18 (Debian 15.18-0+deb12u1)`.
+  public let serverVersion: String
+  /// The server's version as a number, such as `150018`.
+  public let serverVersionNumber: Int
+  /// The database this connection is attached to.
+  public let database: String
+  /// The role this connection authenticated as.
+  public let user: String
+
+  /// Connects with `connectionString`; a failed attempt is freed and thrown without its secrets.
+  ///
+  /// The connection gets `application_name` and, unless the string or `PGCONNECT_TIMEOUT` sets
+  /// one, the default connect timeout from `options`. Session limits are applied right after.
+  public init(
+    _ connectionString: ConnectionString,
+    options: ConnectionOptions = ConnectionOptions(),
+    environment: [String: String] = ProcessInfo.processInfo.environment
+  ) throws(PostgresError) {
+    var keywords: [String] = []
+    var values: [String] = []
+    if !connectionString.sets("connect_timeout"), environment["PGCONNECT_TIMEOUT"] == nil {
+      keywords.append("connect_timeout")
+      values.append(String(options.defaultConnectTimeout))
+    }
+    keywords.append("dbname")
+    values.append(connectionString.raw)
+    keywords.append("application_name")
+    values.append(options.applicationName)
+
+    let pointer = Self.withCStringArray(keywords) { keywordPointers in
+      Self.withCStringArray(values) { valuePointers in
+        PQconnectdbParams(keywordPointers, valuePointers, 1)
+      }
+    }
+    guard let pointer else {
+      throw PostgresError(kind: .connectionFailed, message: "libpq could not allocate a connection")
+    }
+    guard PQstatus(pointer) == CONNECTION_OK else {
+      let message = connectionString.scrubber.scrub(Self.errorText(of: pointer))
+      PQfinish(pointer)
+      throw PostgresError(kind: .connectionFailed, message: message)
+    }
+    handle = pointer
+    scrubber = connectionString.scrubber
+    serverVersionNumber = Int(PQserverVersion(pointer))
+    serverVersion = PQparameterStatus(pointer, "server_version").map { String(cString: $0) } ?? ""
+    database = PQdb(pointer).map { String(cString: $0) } ?? ""
+    user = PQuser(pointer).map { String(cString: $0) } ?? ""
+    try query(
+      "SELECT set_config('statement_timeout', $1, false), set_config('lock_timeout', $2, false)",
+      [String(options.statementTimeoutMilliseconds), String(options.lockTimeoutMilliseconds)]
+    )
+  }
+
+  deinit {
+    PQfinish(handle)
+  }
+
+  /// Runs one statement with text parameters and returns its rows copied into Swift values.
+  ///
+  /// Wraps `PQexecParams`; the `PGresult` is cleared before this returns. `nil` is SQL NULL.
+  @discardableResult
+  public func query(_ sql: String, _ parameters: [String?] = []) throws(PostgresError)
+    -> QueryResult
+  {
+    let result = Self.withOptionalCStringArray(parameters) { values in
+      PQexecParams(handle, sql, Int32(parameters.count), nil, values, nil, nil, 0)
+    }
+    defer { PQclear(result) }
+    guard let result else {
+      throw PostgresError(
+        kind: .connectionLost, message: scrubber.scrub(Self.errorText(of: handle)))
+    }
+    switch PQresultStatus(result) {
+    case PGRES_TUPLES_OK, PGRES_COMMAND_OK:
+      return Self.copy(result)
+    default:
+      throw error(from: result)
+    }
+  }
+
+  /// Runs `body` inside `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY`, so every query sees one
+  /// consistent snapshot and no statement can write.
+  ///
+  /// Commits when `body` returns and rolls back when it throws.
+  public func withReadOnlySnapshot<T>(_ body: () throws -> T) throws -> T {
+    try query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+    do {
+      let value = try body()
+      try query("COMMIT")
+      return value
+    } catch {
+      _ = try? query("ROLLBACK")
+      throw error
+    }
+  }
+
+  /// Quotes `identifier` for SQL with `PQescapeIdentifier`.
+  public func quoteIdentifier(_ identifier: String) throws(PostgresError) -> String {
+    let utf8 = Array(identifier.utf8)
+    guard let escaped = PQescapeIdentifier(handle, identifier, utf8.count) else {
+      throw PostgresError(kind: .queryFailed, message: scrubber.scrub(Self.errorText(of: handle)))
+    }
+    defer { PQfreemem(escaped) }
+    return String(cString: escaped)
+  }
+
+  private func error(from result: OpaquePointer) -> PostgresError {
+    func field(_ code: Int32) -> String? {
+      PQresultErrorField(result, code).map { scrubber.scrub(String(cString: $0)) }
+    }
+    let primary = field(CLIBPQ_DIAG_MESSAGE_PRIMARY)
+    let fallback = scrubber.scrub(
+      String(cString: PQresultErrorMessage(result)).trimmingCharacters(in: .whitespacesAndNewlines)
+    )
+    let lost = PQstatus(handle) != CONNECTION_OK
+    return PostgresError(
+      kind: lost ? .connectionLost : .queryFailed,
+      message: primary ?? (fallback.isEmpty ? "the statement failed" : fallback),
+      sqlState: field(CLIBPQ_DIAG_SQLSTATE),
+      detail: field(CLIBPQ_DIAG_MESSAGE_DETAIL),
+      hint: field(CLIBPQ_DIAG_MESSAGE_HINT)
+    )
+  }
+
+  private static func copy(_ result: OpaquePointer) -> QueryResult {
+    let rowCount = Int(PQntuples(result))
+    let columnCount = Int(PQnfields(result))
+    var columns: [String] = []
+    columns.reserveCapacity(columnCount)
+    for column in 0..<columnCount {
+      columns.append(PQfname(result, Int32(column)).map { String(cString: $0) } ?? "")
+    }
+    var rows: [[String?]] = []
+    rows.reserveCapacity(rowCount)
+    for row in 0..<Int32(rowCount) {
+      var values: [String?] = []
+      values.reserveCapacity(columnCount)
+      for column in 0..<Int32(columnCount) {
+        if PQgetisnull(result, row, column) == 1 {
+          values.append(nil)
+        } else if let value = PQgetvalue(result, row, column) {
+          let length = Int(PQgetlength(result, row, column))
+          let bytes = UnsafeRawPointer(value)
+          values.append(
+            String(
+              decoding: UnsafeRawBufferPointer(start: bytes, count: length),
+              as: UTF8.self
+            )
+          )
+        } else {
+          values.append("")
+        }
+      }
+      rows.append(values)
+    }
+    return QueryResult(columns: columns, rows: rows)
+  }
+
+  private static func errorText(of connection: OpaquePointer) -> String {
+    guard let text = PQerrorMessage(connection) else { return "unknown libpq error" }
+    let message = String(cString: text)
+      .split(whereSeparator: \.isNewline)
+      .map { $0.trimmingCharacters(in: .whitespaces) }
+      .filter { !$0.isEmpty }
+      .joined(separator: "; ")
+    return message.isEmpty ? "unknown libpq error" : message
+  }
+
+  private static func withCStringArray<R>(
+    _ strings: [String],
+    _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R
+  ) -> R {
+    let duplicates = strings.map { strdup($0) }
+    defer { for pointer in duplicates { free(pointer) } }
+    var pointers: [UnsafePointer<CChar>?] = duplicates.map { $0.map { UnsafePointer($0) } }
+    pointers.append(nil)
+    return pointers.withUnsafeBufferPointer { buffer in
+      // swift-format-ignore: NeverForceUnwrap
+      body(buffer.baseAddress!)
+    }
+  }
+
+  private static func withOptionalCStringArray<R>(
+    _ strings: [String?],
+    _ body: (UnsafePointer<UnsafePointer<CChar>?>?) -> R
+  ) -> R {
+    let duplicates = strings.map { $0.map { strdup($0) } ?? nil }
+    defer { for pointer in duplicates { free(pointer) } }
+    let pointers: [UnsafePointer<CChar>?] = duplicates.map { $0.map { UnsafePointer($0) } }
+    return pointers.withUnsafeBufferPointer { buffer in
+      body(buffer.baseAddress)
+    }
+  }
+}

@@ -1,0 +1,24 @@
+/// How envdrift connects and how long it lets the server work.
+public struct ConnectionOptions: Sendable, Hashable {
+  /// Seconds to wait for the connection when the connection string and `PGCONNECT_TIMEOUT` set none.
+  public var defaultConnectTimeout: Int
+  /// The longest any one statement may run, in milliseconds (`statement_timeout`).
+  public var statementTimeoutMilliseconds: Int
+  /// The longest a statement may wait for a lock, in milliseconds (`lock_timeout`).
+  public var lockTimeoutMilliseconds: Int
+  /// The `application_name` the server sees, so that its logs can tell envdrift's sessions apart.
+  public var applicationName: String
+
+  /// Creates options; the defaults are 10 s to connect, 60 s per statement and 5 s per lock.
+  public init(
+    defaultConnectTimeout: Int = 10,
+    statementTimeoutMilliseconds: Int = 60_000,
+    lockTimeoutMilliseconds: Int = 5_000,
+    applicationName: String = "envdrift"
+  ) {
+    self.defaultConnectTimeout = defaultConnectTimeout
+    self.statementTimeoutMilliseconds = statementTimeoutMilliseconds
+    self.lockTimeoutMilliseconds = lockTimeoutMilliseconds
+    self.applicationName = applicationName
+  }
+}

@@ -1,0 +1,78 @@
+import CLibPQ
+import Foundation
+
+/// A connection string as libpq understands it, parsed without connecting.
+///
+/// Accepts everything libpq accepts: a `postgresql://` URI, `key=value` pairs, `service=name`, a
+/// bare database name, or the empty string (then libpq reads the `PG*` environment variables).
+public struct ConnectionString: Sendable, Hashable {
+  /// The text as the user gave it, which may hold a password: never print it.
+  let raw: String
+  /// The parameters the string sets explicitly, passwords included.
+  let parameters: [String: String]
+  /// Removes this string's secrets (and `PGPASSWORD`'s) from any message about it.
+  public let scrubber: SecretScrubber
+
+  /// Parses `text` with `PQconninfoParse`; a malformed string throws with a secret-free message.
+  public init(_ text: String, environment: [String: String] = ProcessInfo.processInfo.environment)
+    throws(PostgresError)
+  {
+    let scrubber = SecretScrubber(conninfo: text, environment: environment)
+    self.raw = text
+    self.scrubber = scrubber
+    if text.contains("\0") {
+      throw PostgresError(
+        kind: .invalidConnectionString,
+        message: "invalid connection string: it contains a NUL byte"
+      )
+    }
+    let looksLikeConninfo =
+      text.contains("=") || text.hasPrefix("postgresql://") || text.hasPrefix("postgres://")
+    guard looksLikeConninfo else {
+      parameters = text.isEmpty ? [:] : ["dbname": text]
+      return
+    }
+    var errorMessage: UnsafeMutablePointer<CChar>?
+    guard let options = PQconninfoParse(text, &errorMessage) else {
+      let message = errorMessage.map { String(cString: $0) } ?? "out of memory"
+      if let errorMessage { PQfreemem(errorMessage) }
+      throw PostgresError(
+        kind: .invalidConnectionString,
+        message: "invalid connection string: "
+          + scrubber.scrub(message.trimmingCharacters(in: .whitespacesAndNewlines))
+      )
+    }
+    defer { PQconninfoFree(options) }
+    var found: [String: String] = [:]
+    var cursor = options
+    while let keyword = cursor.pointee.keyword {
+      if let value = cursor.pointee.val {
+        found[String(cString: keyword)] = String(cString: value)
+      }
+      cursor += 1
+    }
+    parameters = found
+  }
+
+  /// Whether the string sets `keyword` itself (not through the environment).
+  public func sets(_ keyword: String) -> Bool {
+    parameters[keyword] != nil
+  }
+
+  /// A form safe to print: `postgresql://user@host:port/dbname` or `service=name`, never a password.
+  ///
+  /// Parts the string leaves to the environment are left out rather than guessed.
+  public var redacted: String {
+    if let service = parameters["service"], parameters["host"] == nil {
+      return "service=\(service)"
+    }
+    var text = "postgresql://"
+    if let user = parameters["user"] { text += "\(user)@" }
+    if let host = parameters["host"] {
+      text += host.hasPrefix("/") ? "[\(host)]" : host
+    }
+    if let port = parameters["port"] { text += ":\(port)" }
+    if let dbname = parameters["dbname"] { text += "/\(dbname)" }
+    return text
+  }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import PostgresClient
+
+/// The throwaway PostgreSQL cluster that `scripts/with-postgres` started for the test run.
+public enum TestPostgres {
+  /// Whether a cluster is reachable through the `PG*` variables of `scripts/with-postgres`.
+  public static var isAvailable: Bool {
+    ProcessInfo.processInfo.environment["PGHOST"] != nil
+  }
+
+  /// Whether the run insists on a cluster (CI sets `ENVDRIFT_REQUIRE_POSTGRES=1`).
+  public static var isRequired: Bool {
+    ProcessInfo.processInfo.environment["ENVDRIFT_REQUIRE_POSTGRES"] == "1"
+  }
+
+  /// The password of the `postgres` role for TCP connections to 127.0.0.1.
+  public static var tcpPassword: String {
+    ProcessInfo.processInfo.environment["ENVDRIFT_TEST_PGPASSWORD"] ?? ""
+  }
+
+  /// The TCP port the cluster listens on at 127.0.0.1.
+  public static var port: String {
+    ProcessInfo.processInfo.environment["PGPORT"] ?? "5432"
+  }
+
+  /// The server log, in which every statement is logged with its `application_name`.
+  public static var serverLog: String? {
+    ProcessInfo.processInfo.environment["ENVDRIFT_TEST_SERVER_LOG"]
+  }
+
+  /// Creates a new database with a unique name built from `prefix` and loads `sql` into it.
+  public static func createDatabase(_ prefix: String, sql: String = "") throws -> TestDatabase {
+    let name = "\(prefix)_\(UUID().uuidString.prefix(8).lowercased())"
+    try runPSQL(database: "postgres", arguments: ["-c", "CREATE DATABASE \"\(name)\""])
+    let database = TestDatabase(name: name)
+    if !sql.isEmpty {
+      try database.load(sql)
+    }
+    return database
+  }
+
+  /// Runs `psql` quietly with `ON_ERROR_STOP`, throwing its error output when it fails.
+  @discardableResult
+  public static func runPSQL(database: String, arguments: [String], input: String? = nil) throws
+    -> String
+  {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments =
+      ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", database] + arguments
+    let output = Pipe()
+    let errors = Pipe()
+    let inputPipe = Pipe()
+    process.standardOutput = output
+    process.standardError = errors
+    process.standardInput = inputPipe
+    try process.run()
+    if let input {
+      inputPipe.fileHandleForWriting.write(Data(input.utf8))
+    }
+    try inputPipe.fileHandleForWriting.close()
+    let outputData = output.fileHandleForReading.readDataToEndOfFile()
+    let errorData = errors.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+      throw TestSupportError(
+        message: "psql failed: " + String(decoding: errorData, as: UTF8.self)
+      )
+    }
+    return String(decoding: outputData, as: UTF8.self)
+  }
+}
+
+/// A database of the throwaway cluster made for one test.
+public struct TestDatabase: Sendable {
+  /// The database's name.
+  public let name: String
+
+  /// A connection string for it over the cluster's Unix socket.
+  public var conninfo: String { "dbname=\(name)" }
+
+  /// Runs `sql` (any number of statements) in the database through `psql`.
+  public func load(_ sql: String) throws {
+    try TestPostgres.runPSQL(database: name, arguments: ["-f", "-"], input: sql)
+  }
+
+  /// Runs `sql` and returns psql's unaligned, tuples-only output.
+  public func scalar(_ sql: String) throws -> String {
+    try TestPostgres.runPSQL(database: name, arguments: ["-tA", "-c", sql])
+      .trimmingCharacters(in: .whitespacesAndNewlines)
+  }
+
+  /// Opens a libpq connection to the database.
+  public func connect(options: ConnectionOptions = ConnectionOptions()) throws -> Connection {
+    try Connection(ConnectionString(conninfo), options: options)
+  }
+
+  /// Drops the database, ending any session still attached.
+  public func drop() {
+    _ = try? TestPostgres.runPSQL(
+      database: "postgres",
+      arguments: ["-c", "DROP DATABASE IF EXISTS \"\(name)\" WITH (FORCE)"]
+    )
+  }
+}
+
+/// A failure of the test scaffolding itself, not of the code under test.
+public struct TestSupportError: Error, CustomStringConvertible {
+  /// What failed.
+  public let message: String
+  /// The message.
+  public var description: String { message }
+}
