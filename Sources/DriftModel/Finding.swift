@@ -30,6 +30,10 @@ public struct Finding: Codable, Sendable, Hashable {
   public var migration: String?
   /// One line on the likely cause, when the evidence supports one.
   public var cause: String?
+  /// Which property differs: `definition`, `owner` or `comment`.
+  public var aspect: String
+  /// Context shared by every environment, such as a renamed index's definition.
+  public var detail: String?
   /// An idempotent SQL statement that would remove the difference, when one is safe to suggest.
   public var fix: String?
 
@@ -48,6 +52,8 @@ public struct Finding: Codable, Sendable, Hashable {
     reference: String? = nil,
     migration: String? = nil,
     cause: String? = nil,
+    aspect: String = "definition",
+    detail: String? = nil,
     fix: String? = nil
   ) {
     self.kind = kind
@@ -63,12 +69,14 @@ public struct Finding: Codable, Sendable, Hashable {
     self.reference = reference
     self.migration = migration
     self.cause = cause
+    self.aspect = aspect
+    self.detail = detail
     self.fix = fix
   }
 
   private enum CodingKeys: String, CodingKey {
     case kind, schema, table, name, values, severity, message, scope, renamedTo, environment
-    case reference, migration, cause, fix
+    case reference, migration, cause, aspect, detail, fix
   }
 
   /// Encodes every contract field, writing `null` for an absent `schema` or `table` and for each
@@ -88,6 +96,8 @@ public struct Finding: Codable, Sendable, Hashable {
     try container.encodeIfPresent(reference, forKey: .reference)
     try container.encodeIfPresent(migration, forKey: .migration)
     try container.encodeIfPresent(cause, forKey: .cause)
+    try container.encode(aspect, forKey: .aspect)
+    try container.encodeIfPresent(detail, forKey: .detail)
     try container.encodeIfPresent(fix, forKey: .fix)
   }
 
@@ -103,7 +113,8 @@ public struct Finding: Codable, Sendable, Hashable {
     )
     if left != right { return left < right }
     if lhs.name != rhs.name { return lhs.name < rhs.name }
-    return (lhs.renamedTo ?? "", lhs.message) < (rhs.renamedTo ?? "", rhs.message)
+    return (lhs.aspect, lhs.renamedTo ?? "", lhs.message)
+      < (rhs.aspect, rhs.renamedTo ?? "", rhs.message)
   }
 }
 
@@ -131,7 +142,8 @@ public struct FindingKind: Codable, Sendable, Hashable, CustomStringConvertible 
       let change = Change(rawValue: parts[1])
     else {
       throw DecodingError.dataCorrupted(
-        DecodingError.Context(codingPath: decoder.codingPath, debugDescription: "unknown kind \(text)")
+        DecodingError.Context(
+          codingPath: decoder.codingPath, debugDescription: "unknown kind \(text)")
       )
     }
     self.init(object, change)

@@ -1,0 +1,342 @@
+import DriftModel
+
+/// Explains findings: links them to the migrations that made them and writes likely causes.
+///
+/// Works from evidence only: migration names (Django names a RenameIndex migration
+/// `NNNN_rename_<old>_<new>`), which environments have which rows, and which tables exist where.
+struct CauseAnalyzer {
+  var snapshots: [Snapshot]
+  var baseline: String
+
+  /// Earliest applied time of each migration, per environment.
+  private var appliedAt: [String: [String: String]] = [:]
+  /// Every migration name recorded per environment and schema.
+  private var recorded: [String: [String: Set<String>]] = [:]
+  /// Every migration app label seen anywhere, longest first (for table → app matching).
+  private var apps: [String] = []
+
+  init(snapshots: [Snapshot], baseline: String) {
+    self.snapshots = snapshots
+    self.baseline = baseline
+    var labels = Set<String>()
+    for snapshot in snapshots {
+      let name = snapshot.environment.name
+      for table in snapshot.migrationTables {
+        for row in table.rows {
+          labels.insert(row.app)
+          recorded[name, default: [:]][table.schema, default: []].insert(row.qualifiedName)
+          if let time = row.appliedAt {
+            let current = appliedAt[name]?[row.qualifiedName]
+            if current == nil || time < current ?? time {
+              appliedAt[name, default: [:]][row.qualifiedName] = time
+            }
+          }
+        }
+      }
+    }
+    apps = labels.sorted { ($0.count, $0) > ($1.count, $1) }
+  }
+
+  func annotate(_ input: [Finding]) -> (findings: [Finding], causes: [Cause]) {
+    var findings = input
+    var duplicates: [Cause] = []
+    var renames: [Cause] = []
+    var tenants: [Cause] = []
+    var migrations: [Cause] = []
+    var objects: [Cause] = []
+    findDuplicateTables(&findings, &duplicates)
+    linkRenames(&findings, &renames)
+    explainTenants(findings, &tenants)
+    explainMigrations(findings, &migrations)
+    explainObjects(&findings, &objects)
+    var causes = duplicates + renames + tenants + migrations + objects
+    for snapshot in snapshots {
+      for item in snapshot.unreadable {
+        causes.append(
+          Cause(
+            severity: .warning,
+            message:
+              "\(snapshot.environment.name): cannot read \(item.schema).\(item.object)"
+              + " (\(item.reason)); its migrations were not compared"
+          )
+        )
+      }
+    }
+    var seen = Set<String>()
+    return (findings, causes.filter { seen.insert($0.message).inserted })
+  }
+
+  // MARK: - Renames
+
+  private func linkRenames(_ findings: inout [Finding], _ causes: inout [Cause]) {
+    for position in findings.indices where findings[position].kind.change == .renamed {
+      let finding = findings[position]
+      guard let newName = finding.renamedTo else { continue }
+      let renamedIn = finding.values.filter { $0.value == newName }.map(\.key).sorted()
+      let oldName = finding.name
+      let candidates = snapshots.flatMap { snapshot in
+        snapshot.migrationTables.flatMap(\.rows).filter { row in
+          let name = row.name.lowercased()
+          return name.contains("rename")
+            && (name.contains(oldName.lowercased()) || name.contains(newName.lowercased()))
+        }
+        .map { (snapshot.environment.name, $0) }
+      }
+      let environmentScope = finding.scope == .environments
+      guard let (_, row) = candidates.first(where: { renamedIn.contains($0.0) }) ?? candidates.first
+      else {
+        let text =
+          "\(Wording.code(oldName)) was renamed to \(Wording.code(newName)) in "
+          + "\(Wording.list(renamedIn)) by no recorded migration: renamed by hand or by a script"
+        findings[position].cause = text
+        causes.append(Cause(severity: .warning, message: text))
+        continue
+      }
+      findings[position].migration = row.qualifiedName
+      guard environmentScope else { continue }
+      let appliers = snapshots.map(\.environment.name).filter { name in
+        recorded[name]?.values.contains { $0.contains(row.qualifiedName) } ?? false
+      }
+      let dates = appliers.compactMap { name in
+        appliedAt[name]?[row.qualifiedName].map { "\(name) on \(Self.readable($0))" }
+      }
+      let when = dates.isEmpty ? Wording.list(appliers) : Wording.list(dates)
+      var text =
+        "\(when.isEmpty ? "an environment" : when) applied \(Wording.code(row.qualifiedName))"
+      if !appliers.contains(baseline) {
+        text += "; \(baseline) has no row for it"
+      }
+      text +=
+        ", so \(Wording.code(oldName)) is \(Wording.code(newName)) in \(Wording.list(renamedIn))"
+      if !appliers.contains(baseline) {
+        text +=
+          ". A RenameIndex assumes the old name exists: make it idempotent (IF EXISTS) before"
+          + " promoting it"
+      }
+      findings[position].cause = text
+      causes.append(Cause(severity: .warning, message: text))
+    }
+  }
+
+  // MARK: - Migrations
+
+  private func explainMigrations(_ findings: [Finding], _ causes: inout [Cause]) {
+    struct Group: Hashable {
+      var migration: String
+      var absent: [String]
+      var present: [String]
+    }
+    var schemasByGroup: [Group: Set<String>] = [:]
+    var order: [Group] = []
+    for finding in findings
+    where finding.kind == FindingKind(.migration, .missing) && finding.scope == .environments {
+      let absent = finding.values.filter { $0.value == nil }.map(\.key).sorted()
+      let present = finding.values.filter { $0.value != nil }.map(\.key).sorted()
+      let group = Group(migration: finding.name, absent: absent, present: present)
+      if schemasByGroup[group] == nil { order.append(group) }
+      schemasByGroup[group, default: []].insert(finding.schema ?? "")
+    }
+    for group in order {
+      let schemas = schemasByGroup[group]?.count ?? 0
+      let dates = group.present.compactMap { name in
+        appliedAt[name]?[group.migration].map { "\(name) on \(Self.readable($0))" }
+      }
+      let only = schemasByGroup[group]?.first ?? ""
+      let where_ = schemas > 1 ? " in \(schemas) schemas" : " in schema \(only)"
+      let applied = dates.isEmpty ? Wording.list(group.present) : Wording.list(dates)
+      causes.append(
+        Cause(
+          severity: .error,
+          message:
+            "\(Wording.list(group.absent)) \(group.absent.count == 1 ? "has" : "have") no row for"
+            + " \(Wording.code(group.migration))\(where_)"
+            + " (applied in \(applied)): deploy and run migrations there, or find why it was"
+            + " skipped"
+        )
+      )
+    }
+  }
+
+  private func findDuplicateTables(_ findings: inout [Finding], _ causes: inout [Cause]) {
+    let tablesByEnvironment = Dictionary(
+      uniqueKeysWithValues: snapshots.map { snapshot in
+        (
+          snapshot.environment.name,
+          Set(
+            snapshot.schemas.flatMap { schema in schema.tables.map { "\(schema.name).\($0.name)" } }
+          )
+        )
+      }
+    )
+    for position in findings.indices
+    where findings[position].kind == FindingKind(.migration, .missing)
+      && findings[position].scope == .environments
+    {
+      let finding = findings[position]
+      guard let schema = finding.schema else { continue }
+      let parts = finding.name.split(separator: ".", maxSplits: 1).map(String.init)
+      guard parts.count == 2 else { continue }
+      let (app, migration) = (parts[0], parts[1])
+      let absent = finding.values.filter { $0.value == nil }.map(\.key).sorted()
+      for environment in absent {
+        let tables = tablesByEnvironment[environment] ?? []
+        let candidates = tables.filter { $0.hasPrefix("\(schema).\(app)_") }.sorted()
+        for qualified in candidates {
+          let table = String(qualified.dropFirst(schema.count + 1))
+          let model = String(table.dropFirst(app.count + 1))
+          guard Self.migrationNames(model: model, migration: migration) else { continue }
+          let text =
+            "table \(Wording.code(qualified)) exists in \(environment) but no migration that"
+            + " creates it is recorded there: applying \(Wording.code(finding.name)) will fail"
+            + " with DuplicateTable unless it is idempotent (CREATE TABLE IF NOT EXISTS)"
+          findings[position].cause = text
+          causes.append(Cause(severity: .error, message: text))
+        }
+      }
+    }
+  }
+
+  /// Whether a migration's name says it creates `model`.
+  ///
+  /// Django names a migration that creates one model after it (`0002_payment`;
+  /// `0005_client_domain` for models `client` and `domain`), so the model must be the last word
+  /// and no word may say the migration alters or removes; an `initial` migration creates every
+  /// table of its app.
+  static func migrationNames(model: String, migration: String) -> Bool {
+    let words = migration.lowercased().split(separator: "_").dropFirst().map(String.init)
+    if words == ["initial"] { return true }
+    let changing: Set<String> = ["alter", "remove", "rename", "delete", "drop", "add", "initial"]
+    guard let last = words.last, !words.contains(where: changing.contains) else { return false }
+    return last == model.lowercased()
+  }
+
+  private func explainTenants(_ findings: [Finding], _ causes: inout [Cause]) {
+    struct Key: Hashable {
+      var environment: String
+      var app: String
+      var reference: String
+    }
+    var missingByTenant: [String: [String: [String: Int]]] = [:]
+    for finding in findings
+    where finding.scope == .tenants && finding.kind == FindingKind(.migration, .missing) {
+      guard let environment = finding.environment, let schema = finding.schema,
+        finding.values[schema] ?? nil == nil
+      else { continue }
+      let app = String(finding.name.split(separator: ".").first ?? "")
+      missingByTenant[environment, default: [:]][schema, default: [:]][app, default: 0] += 1
+    }
+    var tenantsByKey: [Key: [String]] = [:]
+    var countByKey: [Key: Int] = [:]
+    for snapshot in snapshots {
+      let environment = snapshot.environment.name
+      guard let tenants = missingByTenant[environment] else { continue }
+      let reference =
+        findings.first { $0.scope == .tenants && $0.environment == environment }?.reference ?? ""
+      let referenceRows = snapshot.migrationTables.first { $0.schema == reference }?.rows ?? []
+      for (tenant, apps) in tenants {
+        for (app, missing) in apps {
+          let total = referenceRows.filter { $0.app == app }.count
+          guard total > 0, missing == total else { continue }
+          let key = Key(environment: environment, app: app, reference: reference)
+          tenantsByKey[key, default: []].append(tenant)
+          countByKey[key] = total
+        }
+      }
+    }
+    for key in tenantsByKey.keys.sorted(by: { ($0.environment, $0.app) < ($1.environment, $1.app) })
+    {
+      let tenants = (tenantsByKey[key] ?? []).sorted()
+      let shown = tenants.prefix(5).joined(separator: ", ")
+      let more = tenants.count > 5 ? " and \(tenants.count - 5) more" : ""
+      causes.append(
+        Cause(
+          severity: .error,
+          message:
+            "tenant schema\(tenants.count > 1 ? "s" : "") \(shown)\(more) in \(key.environment)"
+            + " never got the \(Wording.code(key.app)) app's \(countByKey[key] ?? 0) migrations"
+            + " that \(key.reference) has: the tenant was created before \(key.app) joined"
+            + " TENANT_APPS, or migrate_schemas never ran for it"
+        )
+      )
+    }
+  }
+
+  // MARK: - Objects
+
+  private func explainObjects(_ findings: inout [Finding], _ causes: inout [Cause]) {
+    var pendingByApp: [String: [String: [Finding]]] = [:]
+    for finding in findings
+    where finding.kind == FindingKind(.migration, .missing) {
+      let app = String(finding.name.split(separator: ".").first ?? "")
+      let scopeKey =
+        "\(finding.scope.rawValue)|\(finding.environment ?? "")|\(finding.schema ?? "")"
+      pendingByApp[scopeKey, default: [:]][app, default: []].append(finding)
+    }
+    struct Unexplained: Hashable {
+      var app: String
+      var scope: Scope
+      var environment: String?
+    }
+    var unexplained: [Unexplained: Int] = [:]
+    var unexplainedOrder: [Unexplained] = []
+    let objectKinds: Set<ObjectKind> = [.table, .column, .index, .constraint]
+    for position in findings.indices
+    where objectKinds.contains(findings[position].kind.object)
+      && findings[position].aspect == Aspect.definition.rawValue
+      && findings[position].cause == nil
+    {
+      let finding = findings[position]
+      let tableName = finding.kind.object == .table ? finding.name : (finding.table ?? "")
+      guard let app = app(ofTable: tableName) else { continue }
+      let scopeKey =
+        "\(finding.scope.rawValue)|\(finding.environment ?? "")|\(finding.schema ?? "")"
+      if let pending = pendingByApp[scopeKey]?[app], !pending.isEmpty {
+        let model = String(tableName.dropFirst(app.count + 1)).lowercased()
+        let tokens = [finding.name.lowercased(), model]
+        let related =
+          pending.first { migration in
+            tokens.contains { !$0.isEmpty && migration.name.lowercased().contains($0) }
+          } ?? pending[0]
+        findings[position].migration = related.name
+        let absent = related.values.filter { $0.value == nil }.map(\.key).sorted()
+        let present = related.values.filter { $0.value != nil }.map(\.key).sorted()
+        findings[position].cause =
+          "explained by \(Wording.code(related.name)), recorded in \(Wording.list(present))"
+          + " but not in \(Wording.list(absent))"
+      } else {
+        let key = Unexplained(app: app, scope: finding.scope, environment: finding.environment)
+        if unexplained[key] == nil { unexplainedOrder.append(key) }
+        unexplained[key, default: 0] += 1
+        findings[position].cause =
+          "the \(Wording.code(app)) migration history is the same on both sides: changed outside"
+          + " migrations (by hand or by a script)"
+      }
+    }
+    for key in unexplainedOrder {
+      let count = unexplained[key] ?? 0
+      let place =
+        key.scope == .tenants ? " among the tenant schemas of \(key.environment ?? "")" : ""
+      causes.append(
+        Cause(
+          severity: .warning,
+          message:
+            "\(count) difference\(count == 1 ? "" : "s") in \(Wording.code(key.app)) tables\(place)"
+            + " with no difference in its migration history: changed outside migrations (by hand"
+            + " or by a script)"
+        )
+      )
+    }
+  }
+
+  private func app(ofTable table: String) -> String? {
+    apps.first { table.hasPrefix($0 + "_") }
+  }
+
+  /// `2025-11-29T21:41:07Z` as `2025-11-29 21:41 UTC`.
+  static func readable(_ timestamp: String) -> String {
+    guard timestamp.count >= 16 else { return timestamp }
+    let date = timestamp.prefix(10)
+    let time = timestamp.dropFirst(11).prefix(5)
+    return "\(date) \(time) UTC"
+  }
+}

@@ -1,0 +1,185 @@
+import DriftModel
+import Foundation
+
+/// Which schemas a comparison looks at.
+public struct SchemaFilter: Sendable, Hashable {
+  /// Glob patterns (`*`, `?`) of schemas to include; empty includes every schema.
+  public var include: [String]
+  /// Glob patterns of schemas to leave out; they win over `include`.
+  public var exclude: [String]
+
+  /// Creates a filter.
+  public init(include: [String] = [], exclude: [String] = []) {
+    self.include = include
+    self.exclude = exclude
+  }
+
+  /// Whether `schema` is compared.
+  public func includes(_ schema: String) -> Bool {
+    if exclude.contains(where: { Glob.matches($0, schema) }) { return false }
+    return include.isEmpty || include.contains { Glob.matches($0, schema) }
+  }
+}
+
+/// Compares environments, and the tenant schemas within each, into one ``Comparison``.
+///
+/// Pure: it reads snapshots only and never touches a database.
+public struct Comparer: Sendable {
+  /// Which schemas are compared.
+  public var filter: SchemaFilter
+  /// Whether the tenant schemas of each environment are compared with each other too.
+  public var compareTenants: Bool
+
+  /// Creates a comparer.
+  public init(filter: SchemaFilter = SchemaFilter(), compareTenants: Bool = true) {
+    self.filter = filter
+    self.compareTenants = compareTenants
+  }
+
+  /// Compares `environments` (in the user's order) against the one named `baseline`.
+  ///
+  /// - Parameter generatedAt: the time written into the document, injected for determinism.
+  public func compare(
+    _ environments: [CollectedEnvironment],
+    baseline: String,
+    generatedAt: String
+  ) -> Comparison {
+    let readable = environments.compactMap(\.snapshot)
+    let sides = readable.map {
+      Differ.Side(name: $0.environment.name, inventory: Inventory($0, includes: filter.includes))
+    }
+    var findings: [Finding] = []
+    if sides.count >= 2, sides.contains(where: { $0.name == baseline }) {
+      findings = Differ(sides: sides, baseline: baseline, scope: .environments, environment: nil)
+        .findings()
+    }
+    if compareTenants {
+      for snapshot in readable {
+        findings += TenantComparer(filter: filter).findings(in: snapshot, reference: nil)
+      }
+    }
+    return assemble(
+      environments: environments,
+      snapshots: readable,
+      baseline: baseline,
+      findings: findings,
+      generatedAt: generatedAt
+    )
+  }
+
+  /// Compares the tenant schemas of one environment with each other.
+  ///
+  /// - Parameter reference: the schema to compare with; `nil` picks the one whose shape most
+  ///   tenants share.
+  public func compareTenants(
+    of environment: CollectedEnvironment,
+    reference: String?,
+    generatedAt: String
+  ) -> Comparison {
+    var findings: [Finding] = []
+    if let snapshot = environment.snapshot {
+      findings = TenantComparer(filter: filter).findings(in: snapshot, reference: reference)
+    }
+    return assemble(
+      environments: [environment],
+      snapshots: environment.snapshot.map { [$0] } ?? [],
+      baseline: environment.name,
+      findings: findings,
+      generatedAt: generatedAt
+    )
+  }
+
+  private func assemble(
+    environments: [CollectedEnvironment],
+    snapshots: [Snapshot],
+    baseline: String,
+    findings: [Finding],
+    generatedAt: String
+  ) -> Comparison {
+    var analyzed = CauseAnalyzer(snapshots: snapshots, baseline: baseline).annotate(findings)
+    analyzed.findings = analyzed.findings.map {
+      FixSuggester.suggest(for: $0, snapshots: snapshots, baseline: baseline)
+    }
+    analyzed.findings.sort(by: Finding.canonicalOrder)
+    let statuses = environments.map { environment in
+      status(of: environment, baseline: baseline, findings: analyzed.findings)
+    }
+    return Comparison(
+      generatedAt: generatedAt,
+      baseline: baseline,
+      environments: statuses,
+      findings: analyzed.findings,
+      causes: analyzed.causes,
+      timeline: Timeline.entries(snapshots: snapshots, baseline: baseline, filter: filter)
+    )
+  }
+
+  private func status(
+    of environment: CollectedEnvironment,
+    baseline: String,
+    findings: [Finding]
+  ) -> EnvironmentStatus {
+    guard let snapshot = environment.snapshot else {
+      return EnvironmentStatus(
+        name: environment.name,
+        status: .unreachable,
+        source: environment.source,
+        error: environment.error
+      )
+    }
+    var counts = SeverityCounts()
+    for finding in findings where Self.involves(finding, environment.name, baseline: baseline) {
+      counts.add(finding.severity)
+    }
+    let state: EnvironmentStatus.Status =
+      environment.name == baseline ? .baseline : (counts.total == 0 ? .inSync : .drifted)
+    return EnvironmentStatus(
+      name: environment.name,
+      status: state,
+      serverVersion: snapshot.environment.serverVersion,
+      source: snapshot.environment.source,
+      snapshotAt: snapshot.environment.collectedAt,
+      counts: counts
+    )
+  }
+
+  /// Whether `finding` concerns `environment`: its value there differs from the baseline's, or
+  /// (for tenant findings) it was found among that environment's schemas.
+  static func involves(_ finding: Finding, _ environment: String, baseline: String) -> Bool {
+    if finding.scope == .tenants { return finding.environment == environment }
+    if environment == baseline { return false }
+    guard let value = finding.values[environment] else { return false }
+    return value != (finding.values[baseline] ?? nil)
+  }
+}
+
+/// Shell-style wildcard matching (`*` any run, `?` one character), for schema patterns.
+public enum Glob {
+  /// Whether `text` matches `pattern` in full.
+  public static func matches(_ pattern: String, _ text: String) -> Bool {
+    let pattern = Array(pattern)
+    let text = Array(text)
+    var p = 0
+    var t = 0
+    var star: Int?
+    var mark = 0
+    while t < text.count {
+      if p < pattern.count, pattern[p] == "?" || pattern[p] == text[t] {
+        p += 1
+        t += 1
+      } else if p < pattern.count, pattern[p] == "*" {
+        star = p
+        mark = t
+        p += 1
+      } else if let starAt = star {
+        p = starAt + 1
+        mark += 1
+        t = mark
+      } else {
+        return false
+      }
+    }
+    while p < pattern.count, pattern[p] == "*" { p += 1 }
+    return p == pattern.count
+  }
+}

@@ -1,0 +1,256 @@
+import DriftModel
+import Foundation
+
+/// Which property of an object an entry compares.
+public enum Aspect: String, Codable, Sendable, Hashable, Comparable {
+  /// The object's definition (or mere existence).
+  case definition
+  /// The role that owns it.
+  case owner
+  /// Its comment.
+  case comment
+
+  /// Definitions sort first.
+  public static func < (lhs: Aspect, rhs: Aspect) -> Bool {
+    let order: [Aspect] = [.definition, .owner, .comment]
+    return (order.firstIndex(of: lhs) ?? 0) < (order.firstIndex(of: rhs) ?? 0)
+  }
+}
+
+/// Identifies one comparable property of one object, the same way in every environment.
+struct ObjectKey: Hashable, Sendable {
+  var object: ObjectKind
+  var schema: String?
+  var table: String?
+  var name: String
+  var aspect: Aspect = .definition
+
+  /// The key of the object this one lives in: a table for its columns, a schema for its tables.
+  var parent: ObjectKey? {
+    if aspect != .definition {
+      var owner = self
+      owner.aspect = .definition
+      return owner
+    }
+    switch object {
+    case .schema, .extension:
+      return nil
+    case .column, .index, .constraint, .trigger, .policy, .privilege:
+      return ObjectKey(object: .table, schema: schema, table: nil, name: table ?? "")
+    case .migration:
+      return ObjectKey(object: .table, schema: schema, table: nil, name: table ?? "")
+    case .table, .view, .materializedView, .sequence, .type, .function, .collation:
+      return schema.map { ObjectKey(object: .schema, schema: $0, table: nil, name: $0) }
+    }
+  }
+}
+
+/// What an object looks like in one environment.
+struct ObjectValue: Hashable, Sendable {
+  /// What is compared; equal values are never drift.
+  var value: String
+  /// What is shown; may hold details that are not compared (an applied timestamp).
+  var display: String
+  /// The index or constraint definition that renames are matched on, if any.
+  var renameSignature: String?
+}
+
+/// A snapshot flattened into comparable entries, keyed by object.
+struct Inventory: Sendable {
+  var entries: [ObjectKey: ObjectValue] = [:]
+  /// Migration tables whose rows could not be read: their rows are not compared.
+  var unreadableMigrationTables: Set<ObjectKey> = []
+
+  /// Flattens the schemas of `snapshot` that `includes` accepts.
+  ///
+  /// With `anonymizeSchema`, every key's schema is dropped and the schema's own qualification
+  /// is taken out of values, so that two tenant schemas can be compared with each other.
+  init(
+    _ snapshot: Snapshot,
+    includes: (String) -> Bool = { _ in true },
+    anonymizeSchema: Bool = false,
+    includeExtensions: Bool = true
+  ) {
+    if includeExtensions {
+      for item in snapshot.extensions where item.name != "plpgsql" {
+        let value = "\(item.version) in schema \(item.schema)"
+        entries[ObjectKey(object: .extension, schema: nil, table: nil, name: item.name)] =
+          ObjectValue(value: value, display: value)
+      }
+    }
+    for schema in snapshot.schemas where includes(schema.name) {
+      add(schema, anonymize: anonymizeSchema)
+    }
+    for table in snapshot.migrationTables where includes(table.schema) {
+      let schemaKey = anonymizeSchema ? "" : table.schema
+      let tableKey = ObjectKey(object: .table, schema: schemaKey, table: nil, name: table.name)
+      if table.unreadableReason != nil {
+        unreadableMigrationTables.insert(tableKey)
+        continue
+      }
+      for row in table.rows {
+        let key = ObjectKey(
+          object: .migration,
+          schema: schemaKey,
+          table: table.name,
+          name: row.qualifiedName
+        )
+        var value = row.success ? "applied" : "failed"
+        if let checksum = row.checksum { value += " checksum \(checksum)" }
+        var display = row.appliedAt.map { "applied \($0)" } ?? "applied"
+        if !row.success { display = "failed" }
+        entries[key] = ObjectValue(value: value, display: display)
+      }
+    }
+  }
+
+  private mutating func put(_ key: ObjectKey, _ value: String, display: String? = nil) {
+    entries[key] = ObjectValue(value: value, display: display ?? value)
+  }
+
+  private mutating func putOptional(_ key: ObjectKey, _ value: String?) {
+    if let value { put(key, value) }
+  }
+
+  private mutating func add(_ schema: Schema, anonymize: Bool) {
+    let name = anonymize ? "" : schema.name
+    let strip: (String) -> String =
+      anonymize ? { SchemaQualification.strip(schema.name, from: $0) } : { $0 }
+    func key(
+      _ object: ObjectKind, _ table: String?, _ objectName: String, _ aspect: Aspect = .definition
+    )
+      -> ObjectKey
+    {
+      ObjectKey(object: object, schema: name, table: table, name: objectName, aspect: aspect)
+    }
+    if !anonymize {
+      put(key(.schema, nil, schema.name), "exists")
+      put(key(.schema, nil, schema.name, .owner), schema.owner)
+      putOptional(key(.schema, nil, schema.name, .comment), schema.comment)
+    }
+    for table in schema.tables {
+      put(key(.table, nil, table.name), strip(Self.describe(table)))
+      put(key(.table, nil, table.name, .owner), table.owner)
+      putOptional(key(.table, nil, table.name, .comment), table.comment)
+      for column in table.columns {
+        put(key(.column, table.name, column.name), strip(column.summary))
+        putOptional(key(.column, table.name, column.name, .comment), column.comment)
+      }
+      for index in table.indexes {
+        let definition = strip(index.definition)
+        let value = index.isValid ? definition : definition + " (INVALID)"
+        entries[key(.index, table.name, index.name)] = ObjectValue(
+          value: value,
+          display: value,
+          renameSignature: definition
+        )
+        putOptional(key(.index, table.name, index.name, .comment), index.comment)
+      }
+      for constraint in table.constraints {
+        let value = strip(constraint.summary)
+        entries[key(.constraint, table.name, constraint.name)] = ObjectValue(
+          value: value,
+          display: value,
+          renameSignature: value
+        )
+      }
+      for trigger in table.triggers {
+        let state = trigger.enabled == "O" ? "" : " (enabled=\(trigger.enabled))"
+        put(
+          key(.trigger, table.name, trigger.name),
+          strip(Self.withoutName(trigger.definition, trigger.name)) + state
+        )
+      }
+      for policy in table.policies {
+        put(key(.policy, table.name, policy.name), strip(policy.summary))
+      }
+      for privilege in table.privileges {
+        put(
+          key(.privilege, table.name, privilege.grantee),
+          privilege.privileges.joined(separator: ", ")
+        )
+      }
+    }
+    for view in schema.views {
+      let kind: ObjectKind = view.materialized ? .materializedView : .view
+      put(key(kind, nil, view.name), strip(view.definition))
+      put(key(kind, nil, view.name, .owner), view.owner)
+      putOptional(key(kind, nil, view.name, .comment), view.comment)
+      for index in view.indexes {
+        let definition = strip(index.definition)
+        entries[key(.index, view.name, index.name)] = ObjectValue(
+          value: definition,
+          display: definition,
+          renameSignature: definition
+        )
+      }
+    }
+    for sequence in schema.sequences {
+      var value = sequence.summary
+      if let ownedBy = sequence.ownedBy { value += " OWNED BY \(ownedBy)" }
+      put(key(.sequence, nil, sequence.name), value)
+      put(key(.sequence, nil, sequence.name, .owner), sequence.owner)
+    }
+    for type in schema.types {
+      put(key(.type, nil, type.name), strip("\(type.kind.rawValue) \(type.definition)"))
+      put(key(.type, nil, type.name, .owner), type.owner)
+      putOptional(key(.type, nil, type.name, .comment), type.comment)
+    }
+    for function in schema.functions {
+      let value =
+        "\(function.kind) returning \(strip(function.result)) in \(function.language),"
+        + " definition \(function.definitionHash.prefix(12))"
+      put(key(.function, nil, strip(function.signature)), value)
+      put(key(.function, nil, strip(function.signature), .owner), function.owner)
+      putOptional(key(.function, nil, strip(function.signature), .comment), function.comment)
+    }
+    for collation in schema.collations {
+      put(key(.collation, nil, collation.name), collation.summary)
+    }
+  }
+
+  static func describe(_ table: Table) -> String {
+    var parts: [String] = []
+    switch table.kind {
+    case .ordinary: parts.append("table")
+    case .partitioned: parts.append("partitioned table")
+    case .foreign: parts.append("foreign table")
+    }
+    if table.unlogged { parts.append("UNLOGGED") }
+    if let key = table.partitionKey { parts.append("PARTITION BY \(key)") }
+    if let parent = table.partitionOf {
+      parts.append("PARTITION OF \(parent) \(table.partitionBound ?? "")")
+    }
+    if !table.inherits.isEmpty {
+      parts.append("INHERITS (\(table.inherits.joined(separator: ", ")))")
+    }
+    if table.rowSecurity { parts.append("ROW LEVEL SECURITY") }
+    if table.forceRowSecurity { parts.append("FORCE ROW LEVEL SECURITY") }
+    return parts.joined(separator: " ")
+  }
+
+  /// Takes a trigger's own name out of its definition, so a renamed trigger is seen as renamed.
+  static func withoutName(_ definition: String, _ name: String) -> String {
+    for prefix in ["CREATE TRIGGER ", "CREATE CONSTRAINT TRIGGER "] {
+      for quoted in [name, SQLIdentifier.quote(name)]
+      where definition.hasPrefix(prefix + quoted + " ") {
+        return prefix + definition.dropFirst(prefix.count + quoted.count + 1)
+      }
+    }
+    return definition
+  }
+}
+
+/// Removes a schema's own qualification from definitions, for comparing tenant schemas.
+enum SchemaQualification {
+  static func strip(_ schema: String, from text: String) -> String {
+    var result = text
+    let quoted = SQLIdentifier.quote(schema) + "."
+    if result.contains(quoted) { result = result.replacingOccurrences(of: quoted, with: "") }
+    let plain = schema + "."
+    if plain != quoted, result.contains(plain) {
+      result = result.replacingOccurrences(of: plain, with: "")
+    }
+    return result
+  }
+}

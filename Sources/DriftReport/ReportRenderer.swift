@@ -1,0 +1,139 @@
+import DriftModel
+import Foundation
+import Mustache
+
+/// Renders a comparison as Markdown, a GitHub comment or JSON.
+public struct ReportRenderer: Sendable {
+  /// GitHub's limit on a comment body; the github format always stays below it.
+  public static let githubCommentLimit = 65_536
+
+  private let library: MustacheLibrary
+  private let customTemplate: MustacheTemplate?
+
+  /// Creates a renderer with the built-in templates, or with the template at `templatePath`.
+  public init(templatePath: String? = nil) throws(ReportError) {
+    var library = MustacheLibrary()
+    for (name, text) in EmbeddedTemplates.all {
+      do {
+        try library.register(text, named: name)
+      } catch {
+        throw .invalidTemplate(path: "built-in \(name)", reason: "\(error)")
+      }
+    }
+    self.library = library
+    guard let templatePath else {
+      customTemplate = nil
+      return
+    }
+    let text: String
+    do {
+      text = try String(contentsOfFile: templatePath, encoding: .utf8)
+    } catch {
+      throw .unreadableTemplate(path: templatePath)
+    }
+    do {
+      customTemplate = try MustacheTemplate(string: text)
+    } catch {
+      throw .invalidTemplate(path: templatePath, reason: "\(error)")
+    }
+  }
+
+  /// Renders `input` in `format`.
+  public func render(_ input: ReportInput, format: ReportFormat) throws(ReportError) -> String {
+    switch format {
+    case .json:
+      return try Self.json(input.comparison)
+    case .markdown:
+      return try renderTemplate("markdown", ReportView(input: input, rowLimit: .max, nameLimit: 20))
+    case .github:
+      let budget = Self.githubCommentLimit - 512
+      for (rows, names) in [
+        (500, 20), (200, 20), (100, 10), (50, 10), (25, 5), (10, 5), (5, 3), (2, 3), (1, 2),
+      ] {
+        let text = try renderTemplate(
+          "github", ReportView(input: input, rowLimit: rows, nameLimit: names))
+        if text.utf8.count <= budget { return text }
+      }
+      throw .tooLarge
+    }
+  }
+
+  private func renderTemplate(_ name: String, _ view: ReportView) throws(ReportError) -> String {
+    let context = view.context()
+    let rendered: String?
+    if let customTemplate {
+      rendered = customTemplate.render(context, library: library)
+    } else {
+      rendered = library.render(context, withTemplate: name)
+    }
+    guard let rendered else { throw .invalidTemplate(path: name, reason: "template not found") }
+    return Self.tidy(rendered)
+  }
+
+  /// Collapses runs of blank lines that sections left behind, and ends with one newline.
+  static func tidy(_ text: String) -> String {
+    var lines: [Substring] = []
+    var blank = 0
+    var inFence = false
+    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+      if line.hasPrefix("```") { inFence.toggle() }
+      if line.trimmingCharacters(in: .whitespaces).isEmpty, !inFence {
+        blank += 1
+        if blank > 1 { continue }
+      } else {
+        blank = 0
+      }
+      lines.append(line)
+    }
+    while let last = lines.last, last.trimmingCharacters(in: .whitespaces).isEmpty {
+      lines.removeLast()
+    }
+    while let first = lines.first, first.trimmingCharacters(in: .whitespaces).isEmpty {
+      lines.removeFirst()
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// The JSON findings document: sorted keys, pretty, one final newline.
+  public static func json(_ comparison: Comparison) throws(ReportError) -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    do {
+      return String(decoding: try encoder.encode(comparison), as: UTF8.self) + "\n"
+    } catch {
+      throw .encodingFailed(reason: "\(error)")
+    }
+  }
+
+  /// The built-in template called `name`, as embedded in the binary.
+  public static func builtInTemplate(named name: String) -> String? {
+    EmbeddedTemplates.all[name]
+  }
+}
+
+/// Why a report could not be rendered.
+public enum ReportError: Error, CustomStringConvertible, Sendable, Equatable {
+  /// The template file could not be read.
+  case unreadableTemplate(path: String)
+  /// The template is not valid Mustache.
+  case invalidTemplate(path: String, reason: String)
+  /// Encoding the JSON document failed.
+  case encodingFailed(reason: String)
+  /// Even the most compact GitHub comment would exceed GitHub's limit.
+  case tooLarge
+
+  /// A sentence the user can act on.
+  public var description: String {
+    switch self {
+    case .unreadableTemplate(let path):
+      "cannot read template \(path): check the path given to --template"
+    case .invalidTemplate(let path, let reason):
+      "template \(path) is not valid Mustache: \(reason)"
+    case .encodingFailed(let reason):
+      "could not encode the JSON report: \(reason)"
+    case .tooLarge:
+      "the GitHub comment would exceed 65,536 characters even with every section cut; use"
+        + " --format markdown or json"
+    }
+  }
+}

@@ -1,0 +1,580 @@
+import DriftModel
+
+/// Turns a comparison into the values the templates show, every identifier already escaped.
+///
+/// All decisions live here; the templates only place sections.
+struct ReportView {
+  var input: ReportInput
+  /// The most rows any one table shows; the rest is counted in a "more findings" line.
+  var rowLimit: Int
+  /// The most schema names listed for a group of schemas.
+  var nameLimit: Int
+
+  private var comparison: Comparison { input.comparison }
+  private var names: [String] { comparison.environments.map(\.name) }
+  private var readableNames: [String] {
+    comparison.environments.filter { $0.status != .unreachable }.map(\.name)
+  }
+
+  func context() -> [String: Any] {
+    let environmentFindings = comparison.findings.filter { $0.scope == .environments }
+    let tenantFindings = comparison.findings.filter { $0.scope == .tenants }
+    let renames = environmentFindings.filter { $0.kind.change == .renamed }
+    let missing = environmentFindings.filter {
+      $0.kind.change == .missing && $0.kind.object != .migration
+    }
+    let changed = environmentFindings.filter { $0.kind.change == .changed }
+    let migrationTrees = trees()
+    let renameRows = renameTable(renames)
+    let missingRows = groupedTable(missing, showValues: false)
+    let changedRows = groupedTable(changed, showValues: true)
+    let tenantSections = tenants(tenantFindings)
+    let fixes = fixBlock()
+    let timelineRows = timeline()
+    var context: [String: Any] = [
+      "title": title(),
+      "generatedAt": readable(comparison.generatedAt),
+      "version": EnvdriftVersion.current,
+      "baseline": Markdown.text(comparison.baseline),
+      "statusLines": statusLines(),
+      "summaryTable": summaryTable(),
+      "verdict": verdict(),
+      "causes": comparison.causes.map { ["icon": icon($0.severity), "text": $0.message] },
+      "hasCauses": !comparison.causes.isEmpty,
+      "hasDrift": comparison.hasDrift,
+      "noDrift": !comparison.hasDrift && !comparison.hasUnreachable,
+      "migrationTrees": migrationTrees,
+      "hasMigrationTrees": !migrationTrees.isEmpty,
+      "renameTable": renameRows.text,
+      "hasRenames": !renames.isEmpty,
+      "missingTable": missingRows.text,
+      "hasMissing": !missing.isEmpty,
+      "changedTable": changedRows.text,
+      "hasChanged": !changed.isEmpty,
+      "tenantSections": tenantSections,
+      "hasTenants": !tenantSections.isEmpty,
+      "timelineTable": timelineRows,
+      "hasTimeline": !timelineRows.isEmpty,
+      "fixes": fixes.text,
+      "fixFence": fixes.fence,
+      "hasFixes": !fixes.text.isEmpty,
+      "checklist": checklist().map { ["text": $0] },
+      "marker": "<!-- envdrift-report -->",
+    ]
+    let hidden =
+      renameRows.hidden + missingRows.hidden + changedRows.hidden
+      + tenantSections.reduce(0) { $0 + (($1["hidden"] as? Int) ?? 0) }
+    context["hiddenFindings"] = hidden
+    context["hasHidden"] = hidden > 0
+    return context
+  }
+
+  // MARK: - Header
+
+  private func title() -> String {
+    let others = names.filter { $0 != comparison.baseline }.map(Markdown.text)
+    if others.isEmpty { return "Tenant drift in \(Markdown.text(comparison.baseline))" }
+    return others.joined(separator: " · ") + " → " + Markdown.text(comparison.baseline)
+  }
+
+  private func verdict() -> String {
+    let drifted = comparison.environments.filter { $0.status == .drifted }.map(\.name)
+    let unreachable = comparison.environments.filter { $0.status == .unreachable }.map(\.name)
+    var parts: [String] = []
+    let total = comparison.findings.count
+    let errors = comparison.findings.filter { $0.severity == .error }.count
+    if total == 0 {
+      parts.append("**No drift**: every environment that was read matches the baseline.")
+    } else {
+      let who = drifted.isEmpty ? "" : " in \(drifted.map(Markdown.text).joined(separator: ", "))"
+      parts.append(
+        "**\(total) finding\(total == 1 ? "" : "s")**\(who) (\(errors) error\(errors == 1 ? "" : "s"))."
+      )
+    }
+    if !unreachable.isEmpty {
+      parts.append(
+        "⚠️ Could not read \(unreachable.map(Markdown.text).joined(separator: ", ")): "
+          + "its drift is unknown."
+      )
+    }
+    return parts.joined(separator: " ")
+  }
+
+  private func statusLines() -> [[String: String]] {
+    comparison.environments.map { environment in
+      let name = "**\(Markdown.text(environment.name))**"
+      let version =
+        environment.serverVersion.map { " · PostgreSQL \(Markdown.text(shortVersion($0)))" } ?? ""
+      let time = environment.snapshotAt.map { " · snapshot \(readable($0))" } ?? ""
+      let counts = environment.counts
+      let countText = "\(counts.error) errors, \(counts.warning) warnings, \(counts.info) info"
+      switch environment.status {
+      case .baseline:
+        let extra = counts.total > 0 ? " (tenant drift: \(countText))" : ""
+        return ["line": "🎯 \(name) — baseline\(extra)\(version)\(time)"]
+      case .inSync:
+        return ["line": "✅ \(name) — in sync with the baseline\(version)\(time)"]
+      case .drifted:
+        return ["line": "❌ \(name) — drifted: \(countText)\(version)\(time)"]
+      case .unreachable:
+        let reason = Markdown.text(environment.error ?? "unknown error")
+        return ["line": "⚠️ \(name) — unreachable: \(reason)"]
+      }
+    }
+  }
+
+  private func shortVersion(_ version: String) -> String {
+    String(version.split(separator: " ").first ?? Substring(version))
+  }
+
+  private func summaryTable() -> String {
+    let environments = comparison.environments
+    var lines: [String] = []
+    lines.append(
+      "| | "
+        + environments.map { "**\(Markdown.cell(Markdown.text($0.name)))**" }.joined(
+          separator: " | ") + " |")
+    lines.append("|---|" + String(repeating: "---|", count: environments.count))
+    func row(_ label: String, _ value: (Snapshot) -> String) {
+      let cells = environments.map { environment in
+        input.snapshots.first { $0.environment.name == environment.name }.map(value) ?? "—"
+      }
+      lines.append("| \(label) | " + cells.joined(separator: " | ") + " |")
+    }
+    row("Schemas") { String($0.schemas.count) }
+    row("Tables") { String($0.schemas.reduce(0) { $0 + $1.tables.count }) }
+    row("Indexes") { snapshot in
+      String(snapshot.schemas.reduce(0) { $0 + $1.tables.reduce(0) { $0 + $1.indexes.count } })
+    }
+    let tenants = input.snapshots.map { TenantCount.of($0) }
+    if tenants.contains(where: { $0 > 0 }) {
+      row("Tenant schemas") { String(TenantCount.of($0)) }
+    }
+    var apps = Set<String>()
+    for snapshot in input.snapshots {
+      for table in snapshot.migrationTables { apps.formUnion(table.rows.map(\.app)) }
+    }
+    for app in apps.sorted() {
+      row("Migrations: \(Markdown.cell(Markdown.code(app)))") { snapshot in
+        let rows = snapshot.migrationTables.flatMap(\.rows).filter { $0.app == app }
+        let distinct = Set(rows.map(\.name))
+        guard let latest = distinct.max() else { return "—" }
+        return "\(distinct.count) · latest \(Markdown.cell(Markdown.code(latest)))"
+      }
+    }
+    let cells = environments.map { environment -> String in
+      if environment.status == .unreachable { return "⚠️ unreachable" }
+      let counts = environment.counts
+      return "\(counts.error) / \(counts.warning) / \(counts.info)"
+    }
+    lines.append("| Findings (error / warning / info) | " + cells.joined(separator: " | ") + " |")
+    return lines.joined(separator: "\n")
+  }
+
+  // MARK: - Migration trees
+
+  private func trees() -> [[String: String]] {
+    struct Key: Hashable {
+      var app: String
+      var tree: String
+    }
+    var schemasByTree: [Key: [String]] = [:]
+    var order: [Key] = []
+    let snapshots = input.snapshots
+    guard snapshots.count >= 2 else { return [] }
+    var schemas = Set<String>()
+    for snapshot in snapshots {
+      schemas.formUnion(
+        snapshot.migrationTables.filter { $0.unreadableReason == nil }.map(\.schema))
+    }
+    for schema in schemas.sorted(by: schemaOrder) {
+      var rowsByEnvironment: [String: Set<String>] = [:]
+      var apps = Set<String>()
+      for snapshot in snapshots {
+        guard
+          let table = snapshot.migrationTables.first(where: {
+            $0.schema == schema && $0.framework == .django && $0.unreadableReason == nil
+          })
+            ?? snapshot.migrationTables.first(where: {
+              $0.schema == schema && $0.unreadableReason == nil
+            })
+        else { continue }
+        rowsByEnvironment[snapshot.environment.name] = Set(table.rows.map(\.qualifiedName))
+        apps.formUnion(table.rows.map(\.app))
+      }
+      let present = readableNames.filter { rowsByEnvironment[$0] != nil }
+      guard present.count >= 2 else { continue }
+      for app in apps.sorted() {
+        let migrations = Set(
+          rowsByEnvironment.values.flatMap { $0 }.filter { $0.hasPrefix(app + ".") }
+        )
+        .sorted()
+        let lines = migrations.map { migration -> (String, [String]) in
+          let lacking = present.filter { !(rowsByEnvironment[$0]?.contains(migration) ?? false) }
+          return (String(migration.dropFirst(app.count + 1)), lacking)
+        }
+        guard lines.contains(where: { !$0.1.isEmpty }) else { continue }
+        let key = Key(app: app, tree: tree(lines, present: present))
+        if schemasByTree[key] == nil { order.append(key) }
+        schemasByTree[key, default: []].append(schema)
+      }
+    }
+    return order.map { key in
+      let schemas = schemasByTree[key] ?? []
+      let place =
+        schemas.count == 1
+        ? "schema \(Markdown.code(schemas[0]))"
+        : "\(schemas.count) schemas: " + nameList(schemas)
+      let fence = Markdown.fence(for: key.tree)
+      return [
+        "title": "\(Markdown.code(key.app)) — \(place)",
+        "tree": key.tree,
+        "fence": fence,
+      ]
+    }
+  }
+
+  private func tree(_ lines: [(String, [String])], present: [String]) -> String {
+    let firstDifference = lines.firstIndex { !$0.1.isEmpty } ?? 0
+    let skip = max(0, firstDifference - 2)
+    var output: [String] = []
+    if skip > 0 {
+      output.append("├── … \(skip) earlier migration\(skip == 1 ? "" : "s") present everywhere")
+    }
+    let shown = lines[skip...]
+    for (offset, line) in shown.enumerated() {
+      let branch = offset == shown.count - 1 ? "└── " : "├── "
+      var text = branch + Markdown.visible(line.0)
+      if !line.1.isEmpty {
+        let having = present.filter { !line.1.contains($0) }
+        text += "  ← missing in \(line.1.joined(separator: ", "))"
+        if !having.isEmpty { text += " (only in \(having.joined(separator: ", ")))" }
+      }
+      output.append(text)
+    }
+    return output.joined(separator: "\n")
+  }
+
+  // MARK: - Object tables
+
+  private func renameTable(_ findings: [Finding]) -> (text: String, hidden: Int) {
+    guard !findings.isEmpty else { return ("", 0) }
+    let others = readableNames.filter { $0 != comparison.baseline }
+    var lines = [
+      "| Table | \(Markdown.cell(Markdown.text(comparison.baseline))) (baseline) | "
+        + others.map { Markdown.cell(Markdown.text($0)) }.joined(separator: " | ")
+        + " | Shared definition | Migration |",
+      "|---|---|" + String(repeating: "---|", count: others.count) + "---|---|",
+    ]
+    let grouped = group(findings) { finding in
+      others.map { finding.values[$0].flatMap { $0 } ?? "" }.joined(separator: "\u{1}")
+    }
+    for (finding, schemas) in grouped.prefix(rowLimit) {
+      let table = Markdown.code(schemas.count == 1 ? Wording.table(finding) : finding.table ?? "")
+      let cells = others.map { name -> String in
+        guard let value = finding.values[name] ?? nil else { return "—" }
+        return value == finding.name ? "same" : "→ \(Markdown.code(value))"
+      }
+      let migration = finding.migration.map(Markdown.code) ?? "none recorded"
+      lines.append(
+        "| " + Markdown.cell(table + placeSuffix(schemas)) + " | "
+          + Markdown.cell(Markdown.code(finding.name)) + " | "
+          + cells.map(Markdown.cell).joined(separator: " | ") + " | "
+          + Markdown.cell(Markdown.code(finding.detail ?? "")) + " | " + Markdown.cell(migration)
+          + " |"
+      )
+    }
+    return (lines.joined(separator: "\n") + moreLine(grouped.count), hiddenCount(grouped))
+  }
+
+  private func groupedTable(_ findings: [Finding], showValues: Bool) -> (text: String, hidden: Int)
+  {
+    guard !findings.isEmpty else { return ("", 0) }
+    let columns = readableNames
+    var lines = [
+      "| Severity | Kind | Object | "
+        + columns.map { name in
+          Markdown.cell(Markdown.text(name)) + (name == comparison.baseline ? " (baseline)" : "")
+        }.joined(separator: " | ") + " |",
+      "|---|---|---|" + String(repeating: "---|", count: columns.count),
+    ]
+    let grouped = group(findings) { finding in
+      columns.map { finding.values[$0].map { $0 ?? "\u{0}absent" } ?? "\u{0}n/a" }
+        .joined(separator: "\u{1}")
+    }
+    for (finding, schemas) in grouped.prefix(rowLimit) {
+      let object = Markdown.code(objectLabel(finding, schemas: schemas)) + placeSuffix(schemas)
+      let cells = columns.map { name -> String in
+        guard let entry = finding.values[name] else { return "n/a" }
+        guard let value = entry else { return "❌ missing" }
+        return showValues ? Markdown.code(value) : "✅"
+      }
+      let kind =
+        finding.aspect == "definition"
+        ? finding.kind.object.rawValue.replacingUnderscores()
+        : "\(finding.kind.object.rawValue.replacingUnderscores()) \(finding.aspect)"
+      lines.append(
+        "| \(icon(finding.severity)) | \(kind) | \(Markdown.cell(object)) | "
+          + cells.map(Markdown.cell).joined(separator: " | ") + " |"
+      )
+    }
+    return (lines.joined(separator: "\n") + moreLine(grouped.count), hiddenCount(grouped))
+  }
+
+  private func objectLabel(_ finding: Finding, schemas: [String]) -> String {
+    let schema = schemas.count == 1 ? (finding.schema ?? "") : ""
+    switch finding.kind.object {
+    case .schema, .extension: return finding.name
+    default:
+      return [schema, finding.table ?? "", finding.name].filter { !$0.isEmpty }
+        .joined(separator: ".")
+    }
+  }
+
+  private func placeSuffix(_ schemas: [String]) -> String {
+    schemas.count > 1 ? " in \(schemas.count) schemas: \(nameList(schemas))" : ""
+  }
+
+  private func nameList(_ schemas: [String]) -> String {
+    let shown = schemas.prefix(nameLimit).map(Markdown.code).joined(separator: ", ")
+    return schemas.count > nameLimit ? shown + " and \(schemas.count - nameLimit) more" : shown
+  }
+
+  /// Groups findings that differ only by schema, keeping the first finding of each group.
+  private func group(_ findings: [Finding], pattern: (Finding) -> String) -> [(Finding, [String])] {
+    struct Key: Hashable {
+      var kind: FindingKind
+      var table: String?
+      var name: String
+      var aspect: String
+      var pattern: String
+    }
+    var order: [Key] = []
+    var groups: [Key: (Finding, [String])] = [:]
+    for finding in findings {
+      let key = Key(
+        kind: finding.kind,
+        table: finding.table,
+        name: finding.name,
+        aspect: finding.aspect,
+        pattern: pattern(finding)
+      )
+      if groups[key] == nil {
+        order.append(key)
+        groups[key] = (finding, [])
+      }
+      groups[key]?.1.append(finding.schema ?? "")
+    }
+    return order.compactMap { groups[$0] }.sorted { lhs, rhs in
+      (lhs.0.severity, lhs.0.kind.object.rawValue, objectLabel(lhs.0, schemas: lhs.1))
+        < (rhs.0.severity, rhs.0.kind.object.rawValue, objectLabel(rhs.0, schemas: rhs.1))
+    }
+  }
+
+  private func moreLine(_ groups: Int) -> String {
+    groups > rowLimit
+      ? "\n\n_\(groups - rowLimit) more findings not shown (see the JSON report)._" : ""
+  }
+
+  private func hiddenCount(_ grouped: [(Finding, [String])]) -> Int {
+    grouped.dropFirst(rowLimit).reduce(0) { $0 + $1.1.count }
+  }
+
+  // MARK: - Tenants
+
+  private func tenants(_ findings: [Finding]) -> [[String: Any]] {
+    var sections: [[String: Any]] = []
+    for environment in names {
+      let own = findings.filter { $0.environment == environment }
+      guard let first = own.first,
+        let snapshot = input.snapshots.first(where: { $0.environment.name == environment })
+      else { continue }
+      let total = TenantCount.of(snapshot)
+      let reference = first.reference ?? ""
+      let grouped = group(own) { finding in
+        let referenceValue = finding.values[reference].flatMap { $0 } ?? "\u{0}absent"
+        let tenantValue = finding.values[finding.schema ?? ""].flatMap { $0 } ?? "\u{0}absent"
+        return referenceValue + "\u{1}" + tenantValue
+      }
+      var items: [[String: Any]] = []
+      for (finding, schemas) in grouped.prefix(rowLimit) {
+        let tenantValue = finding.values[finding.schema ?? ""] ?? nil
+        let what: String
+        switch finding.kind.change {
+        case .missing where tenantValue == nil:
+          what = "missing in"
+        case .missing:
+          what = "only in"
+        case .renamed:
+          what = "renamed to \(Markdown.code(finding.renamedTo ?? "")) in"
+        default:
+          what = "different in"
+        }
+        let label =
+          finding.kind.object == .migration
+          ? finding.name
+          : [finding.table ?? "", finding.name].filter { !$0.isEmpty }.joined(separator: ".")
+        let kind = finding.kind.object.rawValue.replacingUnderscores()
+        let line =
+          "\(icon(finding.severity)) \(kind) \(Markdown.code(label)) \(what) \(schemas.count) of"
+          + " \(total) tenant schemas: \(schemas.prefix(nameLimit).map(Markdown.code).joined(separator: ", "))"
+          + (schemas.count > nameLimit ? " and \(schemas.count - nameLimit) more" : "")
+        let full =
+          schemas.count > nameLimit ? schemas.map(Markdown.code).joined(separator: ", ") : ""
+        var item: [String: Any] = ["line": line, "hasFullList": !full.isEmpty, "fullList": full]
+        if finding.kind.change == .changed {
+          item["line"] =
+            line
+            + " (reference has \(Markdown.code(finding.values[reference].flatMap { $0 } ?? "")),"
+            + " they have \(Markdown.code(tenantValue ?? ""))"
+            + ")"
+        }
+        items.append(item)
+      }
+      let hidden = hiddenCount(grouped)
+      sections.append([
+        "environment": Markdown.text(environment),
+        "reference": Markdown.code(reference),
+        "tenantCount": total,
+        "findingCount": own.count,
+        "items": items,
+        "more": grouped.count > rowLimit
+          ? "_\(grouped.count - rowLimit) more findings not shown (see the JSON report)._" : "",
+        "hidden": hidden,
+      ])
+    }
+    return sections
+  }
+
+  // MARK: - Timeline, fixes, checklist
+
+  private func timeline() -> String {
+    let entries = comparison.timeline
+    guard !entries.isEmpty else { return "" }
+    let interesting = entries.filter(\.missingInBaseline)
+    let recent = entries.suffix(12)
+    var chosen: [TimelineEntry] = []
+    var seen = Set<TimelineEntry>()
+    for entry in entries where interesting.contains(entry) || recent.contains(entry) {
+      if seen.insert(entry).inserted { chosen.append(entry) }
+    }
+    let shown = chosen.suffix(rowLimit)
+    var lines = [
+      "| Applied (UTC) | Environment | Migration | Schemas | |",
+      "|---|---|---|---|---|",
+    ]
+    for entry in shown {
+      let mark = entry.missingInBaseline ? "not in \(Markdown.text(comparison.baseline))" : ""
+      lines.append(
+        "| \(readable(entry.appliedAt)) | \(Markdown.cell(Markdown.text(entry.environment))) | "
+          + "\(Markdown.cell(Markdown.code(entry.migration))) | \(entry.schemas) | \(mark) |"
+      )
+    }
+    if entries.count > shown.count {
+      lines.append("")
+      lines.append("_\(entries.count - shown.count) earlier migrations, applied alike, not shown._")
+    }
+    return lines.joined(separator: "\n")
+  }
+
+  private func fixBlock() -> (text: String, fence: String) {
+    var blocks: [String] = []
+    var seen = Set<String>()
+    for finding in comparison.findings {
+      guard let fix = finding.fix, seen.insert(fix).inserted else { continue }
+      let label =
+        "-- \(finding.kind): \(Markdown.visible(Wording.table(finding).isEmpty ? finding.name : Wording.table(finding) + "." + finding.name))"
+      blocks.append(
+        label + "\n"
+          + fix.split(separator: "\n").map { Markdown.visible(String($0)) }.joined(separator: "\n"))
+    }
+    let shown = blocks.prefix(rowLimit)
+    var text = shown.joined(separator: "\n\n")
+    if blocks.count > shown.count {
+      text +=
+        "\n\n-- \(blocks.count - shown.count) more suggestions not shown (see the JSON report)"
+    }
+    return (text, Markdown.fence(for: text))
+  }
+
+  private func checklist() -> [String] {
+    var items: [String] = []
+    let migrationGaps = comparison.findings.contains { $0.kind.object == .migration }
+    let renames = comparison.findings.contains { $0.kind.change == .renamed }
+    let unreachable = comparison.environments.filter { $0.status == .unreachable }.map(\.name)
+    for name in unreachable {
+      items.append(
+        "Restore access to \(Markdown.text(name)) and compare again: its drift is unknown")
+    }
+    if migrationGaps {
+      items.append(
+        "Apply the missing migrations (or remove the stray ones) so every environment records the"
+          + " same history"
+      )
+    }
+    if renames {
+      items.append(
+        "Make rename migrations idempotent (`IF EXISTS`) before promoting them to an environment"
+          + " that still has the old name"
+      )
+    }
+    if comparison.findings.contains(where: { $0.fix != nil }) {
+      items.append(
+        "Review the suggested SQL, run it inside a transaction, and keep it in a migration")
+    }
+    if comparison.findings.contains(where: { $0.scope == .tenants }) {
+      items.append("Run `migrate_schemas` for the tenant schemas listed above")
+    }
+    let again = input.command.map { Markdown.code($0) } ?? "envdrift"
+    items.append("Run \(again) again and expect exit code 0 (✅ for every environment)")
+    return items
+  }
+
+  // MARK: - Helpers
+
+  private func icon(_ severity: Severity) -> String {
+    switch severity {
+    case .error: "🔴"
+    case .warning: "🟡"
+    case .info: "🔵"
+    }
+  }
+
+  private func schemaOrder(_ lhs: String, _ rhs: String) -> Bool {
+    if lhs == "public" { return rhs != "public" }
+    if rhs == "public" { return false }
+    return lhs < rhs
+  }
+
+  /// `2026-11-21T03:00:00Z` as `2026-11-21 03:00 UTC`.
+  private func readable(_ timestamp: String) -> String {
+    guard timestamp.count >= 16 else { return Markdown.text(timestamp) }
+    return "\(timestamp.prefix(10)) \(timestamp.dropFirst(11).prefix(5)) UTC"
+  }
+}
+
+/// Counts tenant schemas the way the comparison finds them.
+enum TenantCount {
+  static func of(_ snapshot: Snapshot) -> Int {
+    let existing = Set(snapshot.schemas.map(\.name))
+    if let registry = snapshot.tenantRegistry {
+      return registry.schemas.filter { existing.contains($0) }.count
+    }
+    return snapshot.migrationTables.filter { $0.framework == .django && $0.schema != "public" }
+      .count
+  }
+}
+
+/// Names used in rows.
+enum Wording {
+  static func table(_ finding: Finding) -> String {
+    [finding.schema, finding.table].compactMap { $0 }.filter { !$0.isEmpty }
+      .joined(separator: ".")
+  }
+}
+
+extension String {
+  fileprivate func replacingUnderscores() -> String {
+    String(map { $0 == "_" ? " " : $0 })
+  }
+}

@@ -1,0 +1,244 @@
+import DriftCollect
+import DriftCompare
+import DriftModel
+import DriftReport
+import Foundation
+
+/// What a run ends with, as the process exit code the contract fixes.
+public enum RunOutcome: Int32, Sendable {
+  /// No drift (or drift that `--fail-on` accepts).
+  case clean = 0
+  /// Drift found.
+  case drift = 1
+  /// A usage, configuration or output error.
+  case usage = 2
+  /// An environment could not be read; the report was still written.
+  case unreachable = 3
+}
+
+/// When drift makes the run fail.
+public enum FailOn: String, Sendable, CaseIterable {
+  /// Any finding exits 1.
+  case drift
+  /// Only error-severity findings exit 1.
+  case error
+  /// Drift never changes the exit code.
+  case never
+}
+
+/// Where and how a report is written.
+public struct OutputOptions: Sendable {
+  /// The report format.
+  public var format: ReportFormat
+  /// The path to write to; `nil` picks the default, `-` is standard output.
+  public var path: String?
+  /// Whether an existing file may be replaced.
+  public var force: Bool
+  /// A Mustache template to use instead of the built-in one.
+  public var templatePath: String?
+  /// The directory markdown reports go to by default.
+  public var reportsDirectory: String
+
+  /// Creates output options.
+  public init(
+    format: ReportFormat = .markdown,
+    path: String? = nil,
+    force: Bool = false,
+    templatePath: String? = nil,
+    reportsDirectory: String = "reports"
+  ) {
+    self.format = format
+    self.path = path
+    self.force = force
+    self.templatePath = templatePath
+    self.reportsDirectory = reportsDirectory
+  }
+}
+
+/// The result of a run: what to print, and the exit code.
+public struct RunResult: Sendable {
+  /// What goes to standard output.
+  public var standardOutput: String
+  /// The exit code.
+  public var outcome: RunOutcome
+  /// The comparison, for callers that want more.
+  public var comparison: Comparison
+}
+
+/// Collect → compare → render → write, for `compare` and `tenants`.
+public struct CompareRun: Sendable {
+  /// How environments are read.
+  public var collector: EnvironmentCollector
+  /// Which schemas are compared.
+  public var filter: SchemaFilter
+  /// How the report is written.
+  public var output: OutputOptions
+  /// When drift fails the run.
+  public var failOn: FailOn
+  /// Where each environment's snapshot is saved, if anywhere (`DIR/NAME/<time>.json`).
+  public var saveSnapshotDirectory: String?
+  /// The command line, for the report's checklist.
+  public var command: String?
+
+  /// Creates a run.
+  public init(
+    collector: EnvironmentCollector = EnvironmentCollector(),
+    filter: SchemaFilter = SchemaFilter(),
+    output: OutputOptions = OutputOptions(),
+    failOn: FailOn = .drift,
+    saveSnapshotDirectory: String? = nil,
+    command: String? = nil
+  ) {
+    self.collector = collector
+    self.filter = filter
+    self.output = output
+    self.failOn = failOn
+    self.saveSnapshotDirectory = saveSnapshotDirectory
+    self.command = command
+  }
+
+  /// Compares environments against `baseline` (default: the last one listed).
+  public func compare(_ specs: [EnvironmentSpec], baseline: String?) async throws(RunnerError)
+    -> RunResult
+  {
+    try EnvironmentSpec.validate(specs, minimum: 2)
+    let baselineName = baseline ?? specs.last?.name ?? ""
+    guard specs.contains(where: { $0.name == baselineName }) else {
+      throw .unknownBaseline(baselineName, known: specs.map(\.name))
+    }
+    let renderer = try makeRenderer()
+    let environments = try await collector.collect(specs)
+    try saveSnapshots(environments)
+    let comparison = Comparer(filter: filter).compare(
+      environments,
+      baseline: baselineName,
+      generatedAt: Timestamp.iso8601(collector.now)
+    )
+    return try finish(
+      comparison, environments: environments, renderer: renderer, names: specs.map(\.name))
+  }
+
+  /// Compares the tenant schemas of one environment with `reference` (default: the typical one).
+  public func tenants(_ spec: EnvironmentSpec, reference: String?) async throws(RunnerError)
+    -> RunResult
+  {
+    let renderer = try makeRenderer()
+    let environments = try await collector.collect([spec])
+    try saveSnapshots(environments)
+    let comparison = Comparer(filter: filter).compareTenants(
+      of: environments[0],
+      reference: reference,
+      generatedAt: Timestamp.iso8601(collector.now)
+    )
+    return try finish(
+      comparison, environments: environments, renderer: renderer, names: [spec.name, "tenants"])
+  }
+
+  private func makeRenderer() throws(RunnerError) -> ReportRenderer {
+    do {
+      return try ReportRenderer(templatePath: output.templatePath)
+    } catch {
+      throw .render(error.description)
+    }
+  }
+
+  private func finish(
+    _ comparison: Comparison,
+    environments: [CollectedEnvironment],
+    renderer: ReportRenderer,
+    names: [String]
+  ) throws(RunnerError) -> RunResult {
+    let input = ReportInput(
+      comparison: comparison,
+      snapshots: environments.compactMap(\.snapshot),
+      command: command
+    )
+    let text: String
+    do {
+      text = try renderer.render(input, format: output.format)
+    } catch {
+      throw .render(error.description)
+    }
+    let outcome = outcome(of: comparison)
+    let path = output.path ?? defaultPath(names: names)
+    guard let path, path != "-" else {
+      return RunResult(standardOutput: text, outcome: outcome, comparison: comparison)
+    }
+    try OutputWriter.write(Data(text.utf8), to: path, force: output.force)
+    return RunResult(
+      standardOutput: Summary.lines(comparison, reportPath: path),
+      outcome: outcome,
+      comparison: comparison
+    )
+  }
+
+  private func defaultPath(names: [String]) -> String? {
+    guard output.format == .markdown else { return nil }
+    let date = String(Timestamp.iso8601(collector.now).prefix(10))
+    let base = "\(output.reportsDirectory)/\(date)-\(names.joined(separator: "-"))"
+    var candidate = base + ".md"
+    var counter = 2
+    while FileManager.default.fileExists(atPath: candidate) {
+      candidate = "\(base)-\(counter).md"
+      counter += 1
+    }
+    if !FileManager.default.fileExists(atPath: output.reportsDirectory) {
+      try? FileManager.default.createDirectory(
+        atPath: output.reportsDirectory,
+        withIntermediateDirectories: true
+      )
+    }
+    return candidate
+  }
+
+  private func outcome(of comparison: Comparison) -> RunOutcome {
+    if comparison.hasUnreachable { return .unreachable }
+    switch failOn {
+    case .never: return .clean
+    case .error: return comparison.findings.contains { $0.severity == .error } ? .drift : .clean
+    case .drift: return comparison.hasDrift ? .drift : .clean
+    }
+  }
+
+  private func saveSnapshots(_ environments: [CollectedEnvironment]) throws(RunnerError) {
+    guard let directory = saveSnapshotDirectory else { return }
+    for environment in environments {
+      guard let snapshot = environment.snapshot else { continue }
+      let folder = "\(directory)/\(environment.name)"
+      do {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+      } catch {
+        throw .outputFailed(path: folder, reason: "cannot create the directory")
+      }
+      let stamp = snapshot.environment.collectedAt.replacingOccurrences(of: ":", with: "")
+      let data: Data
+      do {
+        data = try SnapshotFile.encode(snapshot)
+      } catch {
+        throw .outputFailed(path: folder, reason: "cannot encode the snapshot")
+      }
+      try OutputWriter.write(data, to: "\(folder)/\(stamp).json", force: false)
+    }
+  }
+}
+
+/// The few lines printed after a report is written to a file.
+enum Summary {
+  static func lines(_ comparison: Comparison, reportPath: String) -> String {
+    var lines: [String] = []
+    for environment in comparison.environments {
+      let counts = environment.counts
+      let state: String
+      switch environment.status {
+      case .baseline: state = "baseline"
+      case .inSync: state = "in sync"
+      case .drifted:
+        state = "drifted (\(counts.error) errors, \(counts.warning) warnings, \(counts.info) info)"
+      case .unreachable: state = "unreachable: \(environment.error ?? "unknown error")"
+      }
+      lines.append("\(environment.name): \(state)")
+    }
+    lines.append("\(comparison.findings.count) findings; report written to \(reportPath)")
+    return lines.joined(separator: "\n") + "\n"
+  }
+}

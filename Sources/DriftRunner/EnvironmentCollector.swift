@@ -1,0 +1,126 @@
+import DriftCollect
+import DriftModel
+import Foundation
+import PostgresClient
+
+/// Reads environments in parallel, one connection and one task each, bounded in number.
+///
+/// An environment that cannot be read never stops the others: it comes back with its reason.
+public struct EnvironmentCollector: Sendable {
+  /// Connection and timeout settings for live databases.
+  public var options: ConnectionOptions
+  /// The most environments read at once.
+  public var concurrency: Int
+  /// The time recorded in new snapshots; injected for deterministic tests.
+  public var now: Date
+
+  /// Creates a collector.
+  public init(
+    options: ConnectionOptions = ConnectionOptions(), concurrency: Int = 4, now: Date = Date()
+  ) {
+    self.options = options
+    self.concurrency = max(1, concurrency)
+    self.now = now
+  }
+
+  /// Creates a collector from timeouts in seconds, as the command line gives them.
+  public init(
+    connectTimeout: Int,
+    statementTimeout: Double,
+    lockTimeout: Double,
+    concurrency: Int,
+    now: Date = Date()
+  ) {
+    self.init(
+      options: ConnectionOptions(
+        defaultConnectTimeout: connectTimeout,
+        statementTimeoutMilliseconds: Int(statementTimeout * 1000),
+        lockTimeoutMilliseconds: Int(lockTimeout * 1000)
+      ),
+      concurrency: concurrency,
+      now: now
+    )
+  }
+
+  /// Reads every spec; results come back in the order of `specs`.
+  ///
+  /// A snapshot file that cannot be used is a usage error and throws, since nothing was
+  /// unreachable; a database that cannot be read is returned as unreachable.
+  public func collect(_ specs: [EnvironmentSpec]) async throws(RunnerError)
+    -> [CollectedEnvironment]
+  {
+    for spec in specs {
+      if case .snapshotFile(let path) = spec.source {
+        do {
+          _ = try SnapshotFile.read(path: path)
+        } catch {
+          throw .snapshotFile(error.description)
+        }
+      }
+    }
+    let options = options
+    let now = now
+    var results = [CollectedEnvironment?](repeating: nil, count: specs.count)
+    await withTaskGroup(of: (Int, CollectedEnvironment).self) { group in
+      var next = 0
+      func launch() {
+        let position = next
+        let spec = specs[position]
+        group.addTask {
+          (position, Self.read(spec, options: options, now: now))
+        }
+        next += 1
+      }
+      while next < min(concurrency, specs.count) { launch() }
+      while let (position, result) = await group.next() {
+        results[position] = result
+        if next < specs.count { launch() }
+      }
+    }
+    return results.compactMap { $0 }
+  }
+
+  /// Reads one environment; failures come back as an unreachable environment.
+  static func read(_ spec: EnvironmentSpec, options: ConnectionOptions, now: Date)
+    -> CollectedEnvironment
+  {
+    switch spec.source {
+    case .snapshotFile(let path):
+      do {
+        var snapshot = try SnapshotFile.read(path: path)
+        snapshot.environment.name = spec.name
+        return CollectedEnvironment(snapshot: snapshot)
+      } catch {
+        return CollectedEnvironment(name: spec.name, source: path, error: error.description)
+      }
+    case .database(let text):
+      let connectionString: ConnectionString
+      do {
+        connectionString = try ConnectionString(text)
+      } catch {
+        return CollectedEnvironment(
+          name: spec.name, source: "(invalid connection string)", error: error.description)
+      }
+      do {
+        let snapshot = try SnapshotCollector(options: options).collect(
+          name: spec.name,
+          connectionString: connectionString,
+          now: now
+        )
+        return CollectedEnvironment(snapshot: snapshot)
+      } catch let error as PostgresError {
+        return CollectedEnvironment(
+          name: spec.name,
+          source: connectionString.redacted,
+          error: connectionString.scrubber.scrub(error.description)
+        )
+      } catch {
+        return CollectedEnvironment(
+          name: spec.name,
+          source: connectionString.redacted,
+          error: connectionString.scrubber.scrub("\(error)")
+        )
+      }
+    }
+  }
+}

@@ -1,0 +1,59 @@
+/// A usage, configuration or output problem: the run stops with exit code 2.
+public enum RunnerError: Error, CustomStringConvertible, Sendable, Equatable {
+  /// An environment argument is not `NAME=SOURCE`.
+  case malformedEnvironment(String)
+  /// An environment name is empty or holds characters not allowed in a name.
+  case invalidName(String)
+  /// Two environments share a name.
+  case duplicateName(String)
+  /// Fewer environments than the command needs.
+  case tooFewEnvironments(needed: Int)
+  /// `--baseline` names no listed environment.
+  case unknownBaseline(String, known: [String])
+  /// A snapshot file could not be used.
+  case snapshotFile(String)
+  /// The report or snapshot could not be written.
+  case outputFailed(path: String, reason: String)
+  /// The output file exists and `--force` was not given.
+  case outputExists(path: String)
+  /// The report could not be rendered.
+  case render(String)
+
+  /// A sentence the user can act on.
+  public var description: String {
+    switch self {
+    case .malformedEnvironment(let argument):
+      "\"\(Self.printable(argument))\" is not NAME=SOURCE (for example prod=postgresql://host/db)"
+    case .invalidName(let name):
+      "environment name \"\(Self.printable(name))\" is not valid: use letters, digits, '.', '_' or"
+        + " '-', starting with a letter or digit"
+    case .duplicateName(let name):
+      "environment \"\(name)\" is listed twice: give each environment its own name"
+    case .tooFewEnvironments(let needed):
+      "compare needs at least \(needed) environments, as NAME=SOURCE arguments"
+    case .unknownBaseline(let name, let known):
+      "--baseline \(Self.printable(name)) is not one of the environments (\(known.joined(separator: ", ")))"
+    case .snapshotFile(let message):
+      message
+    case .outputFailed(let path, let reason):
+      "cannot write \(path): \(reason)"
+    case .outputExists(let path):
+      "\(path) already exists: pass --force to overwrite it, or choose another --output"
+    case .render(let message):
+      message
+    }
+  }
+
+  /// Control characters shown as escapes, so an error stays on one line.
+  static func printable(_ text: String) -> String {
+    var result = ""
+    for scalar in text.unicodeScalars {
+      if scalar.value < 0x20 || scalar.value == 0x7F {
+        result += "\\u{\(String(scalar.value, radix: 16))}"
+      } else {
+        result.unicodeScalars.append(scalar)
+      }
+    }
+    return result
+  }
+}

@@ -1,0 +1,131 @@
+import ArgumentParser
+import DriftModel
+import DriftRunner
+import Foundation
+
+/// The `envdrift` command: finds where PostgreSQL environments have drifted apart.
+struct Envdrift: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "envdrift",
+    abstract: "Find where PostgreSQL environments have drifted apart: migrations, schema, tenants.",
+    discussion: """
+      Examples:
+        envdrift compare dev=postgresql://dev-db/app prod=service=prod
+        envdrift compare dev=… uat=… prod=… --format github --output comment.md
+        envdrift tenants prod=postgresql://prod-db/app
+        envdrift snapshot prod=postgresql://prod-db/app --output prod.json
+
+      SOURCE is any libpq connection string (URI, key=value, service=NAME; PGPASSWORD,
+      ~/.pgpass and PGSERVICEFILE work as in psql) or a snapshot file (*.json).
+
+      Exit codes: 0 no drift, 1 drift found, 2 usage, configuration or output error,
+      3 an environment could not be read (the report is still written).
+      """,
+    version: EnvdriftVersion.current,
+    subcommands: [Compare.self, Tenants.self, Snapshot.self]
+  )
+}
+
+/// Options shared by every command that reads a database.
+struct ConnectionFlags: ParsableArguments {
+  @Option(name: .customLong("connect-timeout"), help: "Seconds to wait for each connection.")
+  var connectTimeout: Int = 10
+
+  @Option(name: .customLong("statement-timeout"), help: "Seconds any one catalog query may run.")
+  var statementTimeout: Double = 60
+
+  @Option(name: .customLong("lock-timeout"), help: "Seconds a query may wait for a lock.")
+  var lockTimeout: Double = 5
+
+  @Option(name: .customLong("jobs"), help: "How many environments to read at once.")
+  var jobs: Int = 4
+
+  @Option(
+    name: .customLong("now"),
+    help: ArgumentHelp("The time to record instead of the clock (ISO 8601).", visibility: .hidden)
+  )
+  var now: String?
+
+  func validate() throws {
+    guard connectTimeout > 0, statementTimeout > 0, lockTimeout > 0 else {
+      throw ValidationError("timeouts must be greater than zero")
+    }
+    guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be between 1 and 64") }
+    if let now, ISO8601DateFormatter().date(from: now) == nil {
+      throw ValidationError("--now must be an ISO 8601 time such as 2026-11-21T03:00:00Z")
+    }
+  }
+
+  func collector() -> EnvironmentCollector {
+    let now = self.now.flatMap { ISO8601DateFormatter().date(from: $0) } ?? Date()
+    return EnvironmentCollector(
+      connectTimeout: connectTimeout,
+      statementTimeout: statementTimeout,
+      lockTimeout: lockTimeout,
+      concurrency: jobs,
+      now: now
+    )
+  }
+}
+
+/// Options for where and how a report is written.
+struct ReportFlags: ParsableArguments {
+  @Option(help: "Report format: markdown, github or json.")
+  var format: ReportFormatArgument = .markdown
+
+  @Option(
+    name: .shortAndLong,
+    help: ArgumentHelp(
+      "Where to write the report ('-' for standard output).",
+      discussion: "Default: a new file under reports/ for markdown, standard output otherwise."
+    )
+  )
+  var output: String?
+
+  @Flag(help: "Overwrite the output file if it exists.")
+  var force = false
+
+  @Option(help: "A Mustache template to render instead of the built-in one.")
+  var template: String?
+
+  @Option(name: .customLong("fail-on"), help: "When drift exits 1: drift, error or never.")
+  var failOn: FailOnArgument = .drift
+
+  @Option(
+    name: .customLong("schema"), help: "Only compare schemas matching this glob (repeatable).")
+  var schemas: [String] = []
+
+  @Option(
+    name: .customLong("exclude-schema"), help: "Leave out schemas matching this glob (repeatable).")
+  var excludedSchemas: [String] = []
+
+  @Option(
+    name: .customLong("save-snapshot"),
+    help: "Also save each environment's snapshot as DIR/NAME/<time>.json."
+  )
+  var saveSnapshot: String?
+
+  @Flag(name: .shortAndLong, help: "Print nothing but errors (for cron).")
+  var quiet = false
+}
+
+/// `--format` values.
+enum ReportFormatArgument: String, ExpressibleByArgument, CaseIterable {
+  case markdown, github, json
+}
+
+/// `--fail-on` values.
+enum FailOnArgument: String, ExpressibleByArgument, CaseIterable {
+  case drift, error, never
+}
+
+/// Parses `NAME=SOURCE` arguments, turning runner errors into validation errors.
+func parseEnvironments(_ arguments: [String]) throws -> [EnvironmentSpec] {
+  try arguments.map { argument in
+    do throws(RunnerError) {
+      return try EnvironmentSpec(parsing: argument)
+    } catch {
+      throw ValidationError(error.description)
+    }
+  }
+}

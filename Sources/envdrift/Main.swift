@@ -1,0 +1,34 @@
+import ArgumentParser
+import DriftRunner
+import Foundation
+
+/// Runs the command, turning every failure into one line on standard error and the contract's
+/// exit code: 2 for usage, configuration and output errors.
+@main
+enum Main {
+  static func main() async {
+    do {
+      var command = try Envdrift.parseAsRoot()
+      if var asyncCommand = command as? any AsyncParsableCommand {
+        try await asyncCommand.run()
+      } else {
+        try command.run()
+      }
+    } catch let exit as ExitCode {
+      Foundation.exit(exit.rawValue)
+    } catch let error as RunnerError {
+      Output.error(error.description)
+      Foundation.exit(RunOutcome.usage.rawValue)
+    } catch {
+      let code = Envdrift.exitCode(for: error)
+      if code == .success {
+        Envdrift.exit(withError: error)
+      }
+      let message =
+        Envdrift.message(for: error)
+        .split(whereSeparator: \.isNewline).first.map(String.init) ?? "invalid arguments"
+      Output.error(message.replacingOccurrences(of: "Error: ", with: "") + " (see envdrift --help)")
+      Foundation.exit(RunOutcome.usage.rawValue)
+    }
+  }
+}

@@ -1,0 +1,401 @@
+import DriftCompare
+import DriftModel
+import Foundation
+import Testing
+
+@Suite("Comparing environments")
+struct ComparerTests {
+  static let base = Schema(
+    name: "public",
+    owner: "app",
+    tables: [
+      Fixture.migrationTableShape,
+      Fixture.table(
+        "tenants_domain",
+        columns: [
+          Column(name: "id", position: 1, type: "bigint", notNull: true),
+          Column(name: "domain", position: 2, type: "character varying(253)", notNull: true),
+        ],
+        indexes: [
+          Index(
+            name: "tenants_domain_pkey", definition: "UNIQUE USING btree (id)", isUnique: true,
+            isPrimary: true, constraint: "tenants_domain_pkey"),
+          Index(name: "tenants_ten_domain_6df599_idx", definition: "USING btree (domain)"),
+        ],
+        constraints: [
+          Constraint(name: "tenants_domain_pkey", kind: .primaryKey, definition: "PRIMARY KEY (id)")
+        ]
+      ),
+    ]
+  )
+
+  static let history = [
+    ("tenants", "0001_initial", "2025-09-01T09:00:00Z"),
+    ("tenants", "0005_client_domain", "2025-11-20T12:00:00Z"),
+  ]
+
+  @Test func aSnapshotComparedWithItselfHasNoFindings() {
+    let prod = Fixture.snapshot(
+      "prod", schemas: [Self.base], migrations: [Fixture.djangoMigrations("public", Self.history)])
+    var copy = prod
+    copy.environment.name = "dev"
+    let comparison = Fixture.compare([copy, prod])
+    #expect(comparison.findings.isEmpty)
+    #expect(comparison.environments.map(\.status) == [.inSync, .baseline])
+  }
+
+  @Test func aMigrationRowMissingInTheBaselineIsOneErrorFinding() {
+    let prod = Fixture.snapshot(
+      "prod", schemas: [Self.base], migrations: [Fixture.djangoMigrations("public", Self.history)])
+    let dev = Fixture.snapshot(
+      "dev",
+      schemas: [Self.base],
+      migrations: [
+        Fixture.djangoMigrations(
+          "public", Self.history + [("tenants", "0006_add_flag", "2025-11-29T21:41:07Z")])
+      ]
+    )
+    let comparison = Fixture.compare([dev, prod])
+    let findings = comparison.findings("migration.missing")
+    #expect(findings.count == 1)
+    let finding = findings[0]
+    #expect(finding.name == "tenants.0006_add_flag")
+    #expect(finding.schema == "public")
+    #expect(finding.severity == .error)
+    #expect(finding.values["dev"] == .some("applied 2025-11-29T21:41:07Z"))
+    #expect(finding.values["prod"] == .some(nil))
+    #expect(comparison.environments[0].status == .drifted)
+    #expect(
+      comparison.causes.contains {
+        $0.message.contains("prod has no row for `tenants.0006_add_flag`")
+      })
+  }
+
+  @Test func appliedTimestampsAndColumnOrderAreNeverDrift() {
+    let prod = Fixture.snapshot(
+      "prod", schemas: [Self.base], migrations: [Fixture.djangoMigrations("public", Self.history)])
+    var shuffled = Self.base
+    shuffled.tables[1].columns = shuffled.tables[1].columns.enumerated().map { offset, column in
+      var moved = column
+      moved.position = 10 - offset
+      return moved
+    }
+    let later = Self.history.map { ($0.0, $0.1, "2026-01-01T00:00:00Z") }
+    let dev = Fixture.snapshot(
+      "dev", schemas: [shuffled], migrations: [Fixture.djangoMigrations("public", later)])
+    #expect(Fixture.compare([dev, prod]).findings.isEmpty)
+  }
+
+  @Test func anIndexWithTheSameDefinitionUnderAnotherNameIsOneRename() {
+    let prod = Fixture.snapshot(
+      "prod", schemas: [Self.base], migrations: [Fixture.djangoMigrations("public", Self.history)])
+    var renamed = Self.base
+    renamed.tables[1].indexes[1].name = "tenants_ten_domain_f3abe6_idx"
+    let migration =
+      "0006_rename_tenants_ten_domain_6df599_idx_tenants_ten_domain_f3abe6_idx_and_more"
+    let dev = Fixture.snapshot(
+      "dev",
+      schemas: [renamed],
+      migrations: [
+        Fixture.djangoMigrations(
+          "public", Self.history + [("tenants", migration, "2025-11-29T21:41:07Z")])
+      ]
+    )
+    let comparison = Fixture.compare([dev, prod])
+    #expect(comparison.findings("index.missing").isEmpty)
+    let renames = comparison.findings("index.renamed")
+    #expect(renames.count == 1)
+    #expect(renames.first?.name == "tenants_ten_domain_6df599_idx")
+    #expect(renames.first?.renamedTo == "tenants_ten_domain_f3abe6_idx")
+    #expect(renames.first?.table == "tenants_domain")
+    #expect(renames.first?.migration == "tenants.\(migration)")
+    #expect(renames.first?.detail == "USING btree (domain)")
+    #expect(renames.first?.cause?.contains("dev on 2025-11-29 21:41 UTC applied") == true)
+    #expect(
+      renames.first?.fix?.contains(
+        "ALTER INDEX IF EXISTS public.tenants_ten_domain_f3abe6_idx RENAME TO tenants_ten_domain_6df599_idx;"
+      ) == true
+    )
+  }
+
+  @Test func aMissingTableIsOneFindingNotOnePerColumnOrIndex() {
+    let prod = Fixture.snapshot("prod", schemas: [Self.base])
+    var smaller = Self.base
+    smaller.tables.removeAll { $0.name == "tenants_domain" }
+    let dev = Fixture.snapshot("dev", schemas: [smaller])
+    let comparison = Fixture.compare([dev, prod])
+    #expect(comparison.findings.map(\.kind.description) == ["table.missing"])
+    #expect(comparison.findings.first?.severity == .error)
+    #expect(comparison.findings.first?.values == ["dev": nil, "prod": "table"])
+  }
+
+  @Test func aChangedColumnTypeShowsEachEnvironmentsValue() {
+    let prod = Fixture.snapshot("prod", schemas: [Self.base])
+    var wider = Self.base
+    wider.tables[1].columns[1].type = "character varying(300)"
+    let dev = Fixture.snapshot("dev", schemas: [wider])
+    let findings = Fixture.compare([dev, prod]).findings("column.changed")
+    #expect(findings.count == 1)
+    #expect(findings.first?.name == "domain")
+    #expect(findings.first?.values["dev"] == .some("character varying(300) NOT NULL"))
+    #expect(findings.first?.values["prod"] == .some("character varying(253) NOT NULL"))
+    #expect(findings.first?.severity == .error)
+  }
+
+  @Test func threeEnvironmentsAreComparedAgainstTheLastByDefault() {
+    let prod = Fixture.snapshot("prod", schemas: [Self.base])
+    let uat = Fixture.snapshot("uat", schemas: [Self.base])
+    var changed = Self.base
+    changed.tables[1].indexes.removeLast()
+    let dev = Fixture.snapshot("dev", schemas: [changed])
+    let comparison = Fixture.compare([dev, uat, prod])
+    #expect(comparison.baseline == "prod")
+    #expect(comparison.environments.map(\.status) == [.drifted, .inSync, .baseline])
+    let finding = comparison.findings("index.missing").first
+    #expect(finding?.severity == .warning)
+    #expect(
+      finding?.values == [
+        "dev": nil, "uat": "USING btree (domain)", "prod": "USING btree (domain)",
+      ])
+    #expect(
+      finding?.fix?.contains(
+        "CREATE INDEX IF NOT EXISTS tenants_ten_domain_6df599_idx ON public.tenants_domain USING btree (domain);"
+      ) == true)
+  }
+
+  @Test func anExplicitBaselineIsRespected() {
+    let prod = Fixture.snapshot("prod", schemas: [Self.base])
+    let dev = Fixture.snapshot("dev", schemas: [])
+    let comparison = Fixture.compare([dev, prod], baseline: "dev")
+    #expect(comparison.baseline == "dev")
+    #expect(comparison.environments.map(\.status) == [.baseline, .drifted])
+  }
+
+  @Test func privilegeOrderOwnershipAndPlpgsqlFollowTheRules() {
+    var left = Self.base
+    left.tables[1].privileges = [Privilege(grantee: "reporting", privileges: ["SELECT", "INSERT"])]
+    var right = Self.base
+    right.tables[1].privileges = [
+      Privilege(grantee: "reporting", privileges: ["INSERT", "SELECT"])
+    ]
+    let plpgsql = Extension(name: "plpgsql", version: "1.0", schema: "pg_catalog")
+    let prod = Fixture.snapshot("prod", schemas: [left], extensions: [plpgsql])
+    let dev = Fixture.snapshot("dev", schemas: [right])
+    #expect(Fixture.compare([dev, prod]).findings.isEmpty)
+
+    right.tables[1].owner = "someone_else"
+    let owned = Fixture.compare([Fixture.snapshot("dev", schemas: [right]), prod]).findings
+    #expect(owned.map(\.kind.description) == ["table.changed"])
+    #expect(owned.first?.aspect == "owner")
+    #expect(owned.first?.severity == .info)
+  }
+
+  @Test func extensionsAreComparedByVersion() {
+    let prod = Fixture.snapshot(
+      "prod", extensions: [Extension(name: "pg_trgm", version: "1.6", schema: "public")])
+    let dev = Fixture.snapshot(
+      "dev", extensions: [Extension(name: "pg_trgm", version: "1.5", schema: "public")])
+    let changed = Fixture.compare([dev, prod]).findings("extension.changed")
+    #expect(changed.count == 1)
+    #expect(changed.first?.severity == .warning)
+
+    let none = Fixture.snapshot("dev")
+    let missing = Fixture.compare([none, prod]).findings("extension.missing")
+    #expect(missing.first?.severity == .error)
+    #expect(
+      missing.first?.fix?.contains(
+        "CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public VERSION '1.6';") == true)
+  }
+
+  @Test func aTenantPresentInOneEnvironmentOnlyIsOneSchemaFinding() {
+    let prod = Fixture.tenantsSnapshot("prod", tenants: ["acme", "globex"])
+    let dev = Fixture.tenantsSnapshot("dev", tenants: ["acme", "globex", "initech"])
+    let comparison = Fixture.compare([dev, prod])
+    let environmentFindings = comparison.findings.filter { $0.scope == .environments }
+    #expect(environmentFindings.map(\.kind.description) == ["schema.missing"])
+    #expect(environmentFindings.first?.name == "initech")
+  }
+
+  @Test func aTableCreatedByHandMakesThePendingMigrationADuplicateTableCause() {
+    let history = [
+      ("tenants", "0001_initial", "2025-09-01T09:00:00Z"),
+      ("tenants", "0005_domain", "2025-11-20T12:00:00Z"),
+    ]
+    let prod = Fixture.snapshot(
+      "prod", schemas: [Self.base], migrations: [Fixture.djangoMigrations("public", history)])
+    let uat = Fixture.snapshot(
+      "uat", schemas: [Self.base],
+      migrations: [Fixture.djangoMigrations("public", Array(history.prefix(1)))])
+    let comparison = Fixture.compare([uat, prod])
+    let finding = comparison.findings("migration.missing").first
+    #expect(finding?.cause?.contains("DuplicateTable") == true)
+    #expect(
+      comparison.causes.first?.message.contains("table `public.tenants_domain` exists in uat")
+        == true)
+  }
+
+  @Test func unreadableMigrationTablesAreNotComparedRowByRow() {
+    let prod = Fixture.snapshot(
+      "prod", schemas: [Self.base], migrations: [Fixture.djangoMigrations("public", Self.history)])
+    let hidden = MigrationTable(
+      schema: "public", unreadableReason: "permission denied for table django_migrations")
+    var dev = Fixture.snapshot("dev", schemas: [Self.base], migrations: [hidden])
+    dev.unreadable = [
+      UnreadableObject(schema: "public", object: "django_migrations", reason: "permission denied")
+    ]
+    let comparison = Fixture.compare([dev, prod])
+    #expect(comparison.findings.isEmpty)
+    #expect(
+      comparison.causes.contains { $0.message.contains("cannot read public.django_migrations") })
+  }
+
+  @Test func schemaFiltersLimitTheComparison() {
+    let prod = Fixture.tenantsSnapshot("prod", tenants: ["acme"])
+    let dev = Fixture.tenantsSnapshot("dev", tenants: ["acme", "beta"])
+    let filtered = Comparer(filter: SchemaFilter(exclude: ["b*"])).compare(
+      [CollectedEnvironment(snapshot: dev), CollectedEnvironment(snapshot: prod)],
+      baseline: "prod",
+      generatedAt: "2026-11-21T03:00:00Z"
+    )
+    #expect(filtered.findings.isEmpty)
+    let only = Comparer(filter: SchemaFilter(include: ["public"]), compareTenants: false)
+    #expect(
+      only.compare(
+        [.init(snapshot: dev), .init(snapshot: prod)], baseline: "prod", generatedAt: ""
+      ).findings.isEmpty)
+  }
+
+  @Test func anUnreachableEnvironmentIsReportedAndTheOthersStillCompared() {
+    let prod = Fixture.snapshot("prod", schemas: [Self.base])
+    let dev = Fixture.snapshot("dev", schemas: [])
+    let comparison = Comparer().compare(
+      [
+        CollectedEnvironment(snapshot: dev),
+        CollectedEnvironment(
+          name: "uat", source: "postgresql://uat/app", error: "connection refused"),
+        CollectedEnvironment(snapshot: prod),
+      ],
+      baseline: "prod",
+      generatedAt: "2026-11-21T03:00:00Z"
+    )
+    #expect(comparison.hasUnreachable)
+    #expect(comparison.environments[1].status == .unreachable)
+    #expect(comparison.environments[1].error == "connection refused")
+    #expect(comparison.findings("schema.missing").count == 1)
+  }
+
+  @Test func findingsAreSortedTheSameWayEveryTime() {
+    let prod = Fixture.tenantsSnapshot("prod", tenants: ["a", "b", "c", "d"], brokenTenants: ["c"])
+    let dev = Fixture.tenantsSnapshot(
+      "dev", tenants: ["a", "b", "c", "d"], extraMigration: ("finance", "0002_x"))
+    let first = Fixture.compare([dev, prod])
+    let second = Fixture.compare([dev, prod])
+    #expect(first == second)
+    #expect(first.findings == first.findings.sorted(by: Finding.canonicalOrder))
+  }
+}
+
+@Suite("Comparing tenant schemas")
+struct TenantComparisonTests {
+  @Test func theBrokenTenantIsReportedNotTheHealthyMajority() {
+    let snapshot = Fixture.tenantsSnapshot(
+      "prod", tenants: ["acme", "demo", "globex", "initech"], brokenTenants: ["demo"])
+    let comparison = Comparer().compareTenants(
+      of: CollectedEnvironment(snapshot: snapshot),
+      reference: nil,
+      generatedAt: "2026-11-21T03:00:00Z"
+    )
+    #expect(Set(comparison.findings.compactMap(\.schema)) == ["demo"])
+    let migration = comparison.findings("migration.missing", scope: .tenants)
+    #expect(migration.map(\.name) == ["finance.0001_initial"])
+    #expect(migration.first?.reference == "acme")
+    #expect(migration.first?.environment == "prod")
+    #expect(migration.first?.values == ["acme": "applied 2025-09-15T10:00:00Z", "demo": nil])
+    #expect(
+      comparison.findings("table.missing", scope: .tenants).map(\.name) == ["finance_invoice"])
+    #expect(comparison.causes.contains { $0.message.contains("never got the `finance` app") })
+  }
+
+  @Test func anExplicitReferenceIsUsed() {
+    let snapshot = Fixture.tenantsSnapshot(
+      "prod", tenants: ["acme", "demo", "globex"], brokenTenants: ["demo"])
+    let comparison = Comparer().compareTenants(
+      of: CollectedEnvironment(snapshot: snapshot),
+      reference: "demo",
+      generatedAt: ""
+    )
+    #expect(Set(comparison.findings.compactMap(\.schema)) == ["acme", "globex"])
+    #expect(comparison.findings.allSatisfy { $0.reference == "demo" })
+  }
+
+  @Test func tenantsWithoutARegistryAreSchemasWithTheirOwnMigrationTable() {
+    var snapshot = Fixture.tenantsSnapshot("prod", tenants: ["a", "b", "c"], brokenTenants: ["b"])
+    snapshot.tenantRegistry = nil
+    let comparison = Comparer().compareTenants(
+      of: .init(snapshot: snapshot), reference: nil, generatedAt: "")
+    #expect(Set(comparison.findings.compactMap(\.schema)) == ["b"])
+  }
+
+  @Test func tenantIndexRenamesAreFoundWithinOneEnvironment() {
+    var snapshot = Fixture.tenantsSnapshot("prod", tenants: ["a", "b", "c"])
+    if let position = snapshot.schemas.firstIndex(where: { $0.name == "b" }) {
+      snapshot.schemas[position].tables[1].indexes[0].name = "finance_invoice_due_renamed"
+    }
+    let comparison = Comparer().compareTenants(
+      of: .init(snapshot: snapshot), reference: nil, generatedAt: "")
+    let renames = comparison.findings("index.renamed", scope: .tenants)
+    #expect(renames.count == 1)
+    #expect(renames.first?.schema == "b")
+    #expect(renames.first?.renamedTo == "finance_invoice_due_renamed")
+  }
+}
+
+@Suite struct SupportTests {
+  @Test(arguments: [
+    ("tenant_*", "tenant_acme", true), ("tenant_*", "public", false), ("*", "", true),
+    ("a?c", "abc", true), ("a?c", "ac", false), ("*_archive", "x_archive", true),
+  ])
+  func globsMatchWholeNames(pattern: String, text: String, expected: Bool) {
+    #expect(Glob.matches(pattern, text) == expected)
+  }
+
+  @Test(arguments: [
+    ("plain", "plain"), ("Mixed", "\"Mixed\""), ("with space", "\"with space\""),
+    ("select", "\"select\""), ("quo\"te", "\"quo\"\"te\""), ("1abc", "\"1abc\""),
+  ])
+  func identifiersAreQuotedOnlyWhenNeeded(name: String, quoted: String) {
+    #expect(SQLIdentifier.quote(name) == quoted)
+  }
+
+  @Test func severityFollowsRuntimeImpact() {
+    #expect(SeverityRule.severity(of: .table, change: .missing, aspect: .definition) == .error)
+    #expect(SeverityRule.severity(of: .column, change: .changed, aspect: .definition) == .error)
+    #expect(SeverityRule.severity(of: .migration, change: .missing, aspect: .definition) == .error)
+    #expect(SeverityRule.severity(of: .index, change: .missing, aspect: .definition) == .warning)
+    #expect(SeverityRule.severity(of: .index, change: .renamed, aspect: .definition) == .warning)
+    #expect(SeverityRule.severity(of: .privilege, change: .changed, aspect: .definition) == .info)
+    #expect(SeverityRule.severity(of: .table, change: .changed, aspect: .comment) == .info)
+  }
+
+  @Test func theJSONDocumentKeepsEveryContractField() throws {
+    let prod = Fixture.snapshot("prod", schemas: [ComparerTests.base])
+    let dev = Fixture.snapshot("dev", schemas: [])
+    let comparison = Fixture.compare([dev, prod])
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    let data = try encoder.encode(comparison)
+    let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    for key in ["formatVersion", "generatedAt", "baseline", "environments", "findings"] {
+      #expect(object[key] != nil, "missing \(key)")
+    }
+    let finding = try #require((object["findings"] as? [[String: Any]])?.first)
+    for key in ["kind", "schema", "table", "name", "values", "severity", "message", "scope"] {
+      #expect(finding.keys.contains(key), "missing \(key)")
+    }
+    #expect(finding["kind"] as? String == "schema.missing")
+    let values = try #require(finding["values"] as? [String: Any])
+    #expect(values["dev"] is NSNull)
+    let decoded = try JSONDecoder().decode(Comparison.self, from: data)
+    #expect(decoded == comparison)
+  }
+}
