@@ -87,7 +87,17 @@ let package = Package(
     ),
     .testTarget(
       name: "DriftCollectTests",
-      dependencies: ["DriftCollect", "DriftModel", "PostgresClient", "TestSupport"],
+      dependencies: [
+        "DriftCollect", "DriftCompare", "DriftModel", "PostgresClient", "TestSupport",
+      ],
+      swiftSettings: swiftSettings
+    ),
+    // migra's schema-diff fixtures, run as a peer suite against the real PostgreSQL.
+    .testTarget(
+      name: "PeerSuiteTests",
+      dependencies: [
+        "DriftCollect", "DriftCompare", "DriftModel", "PostgresClient", "TestSupport",
+      ],
       swiftSettings: swiftSettings
     ),
     .testTarget(

@@ -4,11 +4,16 @@
 /// alike in every environment, and with `TimeZone` UTC. Objects that belong to an extension are
 /// left out (they are recorded as the extension).
 enum CatalogQueries {
-  /// Keeps user schemas: not the system's, not temporary or TOAST ones.
-  static let userSchema = """
-    n.nspname NOT IN ('pg_catalog', 'information_schema')
-      AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'
+  /// Keeps user schemas of the namespace aliased `alias`: not the system's, temporary or TOAST.
+  static func userSchema(_ alias: String) -> String {
     """
+    \(alias).nspname NOT IN ('pg_catalog', 'information_schema')
+      AND \(alias).nspname NOT LIKE 'pg\\_toast%' AND \(alias).nspname NOT LIKE 'pg\\_temp\\_%'
+    """
+  }
+
+  /// Keeps user schemas of the namespace aliased `n`.
+  static let userSchema = userSchema("n")
 
   /// Keeps objects of class `catalog` that no extension owns.
   static func notFromExtension(_ catalog: String, _ oid: String) -> String {
@@ -65,6 +70,30 @@ enum CatalogQueries {
     JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
     WHERE c.relkind IN ('r', 'p', 'f') AND \(userSchema)
     ORDER BY 1, 2, i.inhseqno
+    """
+
+  /// What each view's query reads: relations and user types, through its rewrite rule.
+  static let viewDependencies = """
+    SELECT DISTINCT vn.nspname, v.relname, rn.nspname, r.relname
+    FROM pg_catalog.pg_rewrite rw
+    JOIN pg_catalog.pg_class v ON v.oid = rw.ev_class
+    JOIN pg_catalog.pg_namespace vn ON vn.oid = v.relnamespace
+    JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass
+      AND d.objid = rw.oid AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
+    JOIN pg_catalog.pg_class r ON r.oid = d.refobjid AND r.oid <> v.oid
+    JOIN pg_catalog.pg_namespace rn ON rn.oid = r.relnamespace
+    WHERE v.relkind IN ('v', 'm') AND \(userSchema("vn"))
+    UNION
+    SELECT DISTINCT vn.nspname, v.relname, tn.nspname, t.typname
+    FROM pg_catalog.pg_rewrite rw
+    JOIN pg_catalog.pg_class v ON v.oid = rw.ev_class
+    JOIN pg_catalog.pg_namespace vn ON vn.oid = v.relnamespace
+    JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass
+      AND d.objid = rw.oid AND d.refclassid = 'pg_catalog.pg_type'::pg_catalog.regclass
+    JOIN pg_catalog.pg_type t ON t.oid = d.refobjid
+    JOIN pg_catalog.pg_namespace tn ON tn.oid = t.typnamespace
+    WHERE v.relkind IN ('v', 'm') AND tn.nspname NOT IN ('pg_catalog', 'information_schema')
+      AND \(userSchema("vn"))
     """
 
   static let columns = """

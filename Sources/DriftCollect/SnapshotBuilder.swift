@@ -80,6 +80,17 @@ struct SnapshotBuilder {
     }
   }
 
+  mutating func addViewDependencies(_ result: QueryResult) {
+    for row in result.rows {
+      let key = TableKey(schema: row[0] ?? "", name: row[1] ?? "")
+      let dependency = Normalize.qualified(row[2] ?? "", row[3] ?? "")
+      if views[key]?.dependsOn.contains(dependency) == false {
+        views[key]?.dependsOn.append(dependency)
+        views[key]?.dependsOn.sort()
+      }
+    }
+  }
+
   mutating func addColumns(_ result: QueryResult) {
     for row in result.rows {
       let key = TableKey(schema: row[0] ?? "", name: row[1] ?? "")
@@ -159,13 +170,16 @@ struct SnapshotBuilder {
   mutating func addTriggers(_ result: QueryResult) {
     for row in result.rows {
       let key = TableKey(schema: row[0] ?? "", name: row[1] ?? "")
-      tables[key]?.triggers.append(
-        Trigger(
-          name: row[2] ?? "",
-          definition: Normalize.whitespace(row[3] ?? ""),
-          enabled: row[4] ?? "O"
-        )
+      let trigger = Trigger(
+        name: row[2] ?? "",
+        definition: Normalize.whitespace(row[3] ?? ""),
+        enabled: row[4] ?? "O"
       )
+      if tables[key] != nil {
+        tables[key]?.triggers.append(trigger)
+      } else {
+        views[key]?.triggers.append(trigger)
+      }
     }
   }
 

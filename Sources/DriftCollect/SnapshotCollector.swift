@@ -45,6 +45,7 @@ public struct SnapshotCollector: Sendable {
       try builder.addSchemas(connection.query(CatalogQueries.schemas))
       try builder.addRelations(connection.query(CatalogQueries.relations))
       try builder.addInheritance(connection.query(CatalogQueries.inheritance))
+      try builder.addViewDependencies(connection.query(CatalogQueries.viewDependencies))
       try builder.addColumns(connection.query(CatalogQueries.columns))
       try builder.addIndexes(connection.query(CatalogQueries.indexes))
       try builder.addConstraints(connection.query(CatalogQueries.constraints))

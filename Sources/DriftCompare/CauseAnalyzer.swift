@@ -142,14 +142,14 @@ struct CauseAnalyzer {
         appliedAt[name]?[group.migration].map { "\(name) on \(Self.readable($0))" }
       }
       let only = schemasByGroup[group]?.first ?? ""
-      let where_ = schemas > 1 ? " in \(schemas) schemas" : " in schema \(only)"
+      let location = schemas > 1 ? " in \(schemas) schemas" : " in schema \(only)"
       let applied = dates.isEmpty ? Wording.list(group.present) : Wording.list(dates)
       causes.append(
         Cause(
           severity: .error,
           message:
             "\(Wording.list(group.absent)) \(group.absent.count == 1 ? "has" : "have") no row for"
-            + " \(Wording.code(group.migration))\(where_)"
+            + " \(Wording.code(group.migration))\(location)"
             + " (applied in \(applied)): deploy and run migrations there, or find why it was"
             + " skipped"
         )
@@ -294,8 +294,9 @@ struct CauseAnalyzer {
         let model = String(tableName.dropFirst(app.count + 1)).lowercased()
         let tokens = [finding.name.lowercased(), model]
         let related =
-          pending.first { migration in
-            tokens.contains { !$0.isEmpty && migration.name.lowercased().contains($0) }
+          pending.min { lhs, rhs in
+            Self.relevance(of: lhs.name, model: model, tokens: tokens)
+              < Self.relevance(of: rhs.name, model: model, tokens: tokens)
           } ?? pending[0]
         findings[position].migration = related.name
         let absent = related.values.filter { $0.value == nil }.map(\.key).sorted()
@@ -326,6 +327,18 @@ struct CauseAnalyzer {
         )
       )
     }
+  }
+
+  /// Orders candidate migrations for an object: the one that creates its table first, then one
+  /// named after it, then the earliest.
+  static func relevance(of qualifiedName: String, model: String, tokens: [String]) -> (Int, String)
+  {
+    let name = String(qualifiedName.split(separator: ".", maxSplits: 1).last ?? "")
+    if migrationNames(model: model, migration: name) { return (0, name) }
+    if tokens.contains(where: { !$0.isEmpty && name.lowercased().contains($0) }) {
+      return (1, name)
+    }
+    return (2, name)
   }
 
   private func app(ofTable table: String) -> String? {

@@ -96,7 +96,8 @@ public struct Comparer: Sendable {
     findings: [Finding],
     generatedAt: String
   ) -> Comparison {
-    var analyzed = CauseAnalyzer(snapshots: snapshots, baseline: baseline).annotate(findings)
+    var analyzed = CauseAnalyzer(snapshots: snapshots, baseline: baseline)
+      .annotate(findings.sorted(by: Finding.canonicalOrder))
     analyzed.findings = analyzed.findings.map {
       FixSuggester.suggest(for: $0, snapshots: snapshots, baseline: baseline)
     }

@@ -25,14 +25,94 @@ struct Differ {
         if let finding = compare(key) { findings.append(finding) }
       }
     }
-    return RenameDetector(sides: sides, baseline: baseline).merge(findings)
+    let merged = RenameDetector(sides: sides, baseline: baseline).merge(findings)
+    return merged + dependentFindings(merged)
+  }
+
+  /// Objects that are the same everywhere but depend on something that is not: a view over a
+  /// changed table, a column of a changed enum. They have to be dropped and recreated with it.
+  private func dependentFindings(_ findings: [Finding]) -> [Finding] {
+    var changed = Set<String>()
+    var reported = Set<ObjectKey>()
+    for finding in findings where finding.aspect == Aspect.definition.rawValue {
+      let schema = finding.schema ?? ""
+      switch finding.kind.object {
+      case .table, .view, .materializedView, .type: changed.insert("\(schema).\(finding.name)")
+      case .column: changed.insert("\(schema).\(finding.table ?? "")")
+      default: break
+      }
+      reported.insert(
+        ObjectKey(
+          object: finding.kind.object, schema: finding.schema, table: finding.table,
+          name: finding.name)
+      )
+    }
+    guard !changed.isEmpty else { return [] }
+    var candidates: [ObjectKey: [String]] = [:]
+    for side in sides {
+      for (key, value) in side.inventory.entries where !value.dependsOn.isEmpty {
+        candidates[key, default: []].append(contentsOf: value.dependsOn)
+      }
+    }
+    var added: [Finding] = []
+    var progress = true
+    while progress {
+      progress = false
+      for (key, dependencies) in candidates.sorted(by: { "\($0.key)" < "\($1.key)" })
+      where !reported.contains(key) {
+        let changedDependencies = Set(dependencies).intersection(changed).sorted()
+        guard let first = changedDependencies.first else { continue }
+        var values: [String: String?] = [:]
+        var order: [String] = []
+        for side in sides where participates(side, in: key) {
+          guard let value = side.inventory.entries[key] else { continue }
+          values[side.name] = value.display
+          order.append(side.name)
+        }
+        guard order.count >= 2 else { continue }
+        reported.insert(key)
+        let container = key.object == .column ? (key.table ?? "") : key.name
+        if changed.insert("\(key.schema ?? "").\(container)").inserted { progress = true }
+        let name = Wording.objectName(key)
+        let reason =
+          key.object == .column
+          ? "its type \(Wording.code(first)) differs"
+          : "it depends on \(Wording.code(first)), which differs"
+        added.append(
+          Finding(
+            kind: FindingKind(key.object, .changed),
+            schema: key.schema,
+            table: key.table,
+            name: key.name,
+            values: values,
+            severity: .warning,
+            message:
+              "\(Wording.noun(key.object)) \(Wording.code(name)) is the same everywhere, but \(reason):"
+              + " changing that means dropping and recreating it",
+            scope: scope,
+            environment: environment,
+            reference: scope == .tenants ? baseline : nil,
+            aspect: Aspect.dependencies.rawValue,
+            detail: changedDependencies.joined(separator: ", ")
+          )
+        )
+      }
+    }
+    return added
   }
 
   private func participates(_ side: Side, in key: ObjectKey) -> Bool {
     guard let parent = key.parent else { return true }
     if side.inventory.unreadableMigrationTables.contains(parent) { return false }
     if parent.object == .schema, parent.schema == "" { return true }
-    return side.inventory.entries[parent] != nil
+    if side.inventory.entries[parent] != nil { return true }
+    guard parent.object == .table else { return false }
+    for kind in [ObjectKind.view, .materializedView] {
+      var relation = parent
+      relation.object = kind
+      if side.inventory.entries[relation] != nil { return true }
+    }
+    return false
   }
 
   private func compare(_ key: ObjectKey) -> Finding? {
@@ -81,6 +161,7 @@ struct Differ {
 public enum SeverityRule {
   /// The severity of a finding about `object`.
   public static func severity(of object: ObjectKind, change: Change, aspect: Aspect) -> Severity {
+    if aspect == .dependencies { return .warning }
     if aspect != .definition { return .info }
     switch (object, change) {
     case (_, .hazard): return .error

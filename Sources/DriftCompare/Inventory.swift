@@ -9,10 +9,12 @@ public enum Aspect: String, Codable, Sendable, Hashable, Comparable {
   case owner
   /// Its comment.
   case comment
+  /// Something it depends on (a relation a view reads, a column's type) differs.
+  case dependencies
 
   /// Definitions sort first.
   public static func < (lhs: Aspect, rhs: Aspect) -> Bool {
-    let order: [Aspect] = [.definition, .owner, .comment]
+    let order: [Aspect] = [.definition, .dependencies, .owner, .comment]
     return (order.firstIndex(of: lhs) ?? 0) < (order.firstIndex(of: rhs) ?? 0)
   }
 }
@@ -53,6 +55,8 @@ struct ObjectValue: Hashable, Sendable {
   var display: String
   /// The index or constraint definition that renames are matched on, if any.
   var renameSignature: String?
+  /// What the object depends on, as `schema.name` (a view's relations, a column's user type).
+  var dependsOn: [String] = []
 }
 
 /// A snapshot flattened into comparable entries, keyed by object.
@@ -133,7 +137,10 @@ struct Inventory: Sendable {
       put(key(.table, nil, table.name, .owner), table.owner)
       putOptional(key(.table, nil, table.name, .comment), table.comment)
       for column in table.columns {
-        put(key(.column, table.name, column.name), strip(column.summary))
+        let summary = strip(column.summary)
+        var value = ObjectValue(value: summary, display: summary)
+        if let userType = Self.userType(of: column.type) { value.dependsOn = [strip(userType)] }
+        entries[key(.column, table.name, column.name)] = value
         putOptional(key(.column, table.name, column.name, .comment), column.comment)
       }
       for index in table.indexes {
@@ -173,7 +180,12 @@ struct Inventory: Sendable {
     }
     for view in schema.views {
       let kind: ObjectKind = view.materialized ? .materializedView : .view
-      put(key(kind, nil, view.name), strip(view.definition))
+      let definition = strip(view.definition)
+      entries[key(kind, nil, view.name)] = ObjectValue(
+        value: definition,
+        display: definition,
+        dependsOn: view.dependsOn.map(strip)
+      )
       put(key(kind, nil, view.name, .owner), view.owner)
       putOptional(key(kind, nil, view.name, .comment), view.comment)
       for index in view.indexes {
@@ -182,6 +194,12 @@ struct Inventory: Sendable {
           value: definition,
           display: definition,
           renameSignature: definition
+        )
+      }
+      for trigger in view.triggers {
+        put(
+          key(.trigger, view.name, trigger.name),
+          strip(Self.withoutName(trigger.definition, trigger.name))
         )
       }
     }
@@ -207,6 +225,15 @@ struct Inventory: Sendable {
     for collation in schema.collations {
       put(key(.collation, nil, collation.name), collation.summary)
     }
+  }
+
+  /// The qualified user type behind a column type (`public.order_status[]` → `public.order_status`);
+  /// built-in types print unqualified and give `nil`.
+  static func userType(of type: String) -> String? {
+    var base = type
+    while base.hasSuffix("[]") { base.removeLast(2) }
+    if let parenthesis = base.firstIndex(of: "(") { base = String(base[..<parenthesis]) }
+    return base.contains(".") ? base : nil
   }
 
   static func describe(_ table: Table) -> String {

@@ -46,7 +46,7 @@ enum Wording {
   ) -> String {
     let subject: String
     switch key.aspect {
-    case .definition: subject = "\(noun(key.object)) \(code(objectName(key)))"
+    case .definition, .dependencies: subject = "\(noun(key.object)) \(code(objectName(key)))"
     case .owner: subject = "the owner of \(noun(key.object)) \(code(objectName(key)))"
     case .comment: subject = "the comment on \(noun(key.object)) \(code(objectName(key)))"
     }

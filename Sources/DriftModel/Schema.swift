@@ -52,6 +52,10 @@ public struct Schema: Codable, Sendable, Hashable {
     tables.sort { $0.name < $1.name }
     for index in tables.indices { tables[index].sort() }
     views.sort { $0.name < $1.name }
+    for index in views.indices {
+      views[index].indexes.sort { $0.name < $1.name }
+      views[index].triggers.sort { $0.name < $1.name }
+    }
     sequences.sort { $0.name < $1.name }
     types.sort { $0.name < $1.name }
     functions.sort { ($0.name, $0.arguments) < ($1.name, $1.arguments) }
@@ -404,6 +408,10 @@ public struct View: Codable, Sendable, Hashable {
   public var comment: String?
   /// Indexes, for a materialized view.
   public var indexes: [Index]
+  /// Triggers (`INSTEAD OF` triggers on a view).
+  public var triggers: [Trigger]
+  /// The relations and types its query depends on, as `schema.name`, sorted.
+  public var dependsOn: [String]
 
   /// Creates a view.
   public init(
@@ -412,7 +420,9 @@ public struct View: Codable, Sendable, Hashable {
     definition: String,
     owner: String = "",
     comment: String? = nil,
-    indexes: [Index] = []
+    indexes: [Index] = [],
+    triggers: [Trigger] = [],
+    dependsOn: [String] = []
   ) {
     self.name = name
     self.materialized = materialized
@@ -420,6 +430,8 @@ public struct View: Codable, Sendable, Hashable {
     self.owner = owner
     self.comment = comment
     self.indexes = indexes
+    self.triggers = triggers
+    self.dependsOn = dependsOn
   }
 }
 

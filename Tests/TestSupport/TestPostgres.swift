@@ -111,3 +111,43 @@ public struct TestSupportError: Error, CustomStringConvertible {
   /// The message.
   public var description: String { message }
 }
+
+/// Files kept beside the tests.
+public enum TestFixtures {
+  /// The repository's root directory.
+  public static var repositoryRoot: URL {
+    URL(fileURLWithPath: #filePath)
+      .deletingLastPathComponent()
+      .deletingLastPathComponent()
+      .deletingLastPathComponent()
+  }
+
+  /// `Tests/Fixtures`.
+  public static var directory: URL {
+    repositoryRoot.appendingPathComponent("Tests/Fixtures")
+  }
+
+  /// The names of migra's fixture cases, sorted.
+  public static var migraCases: [String] {
+    let folder = directory.appendingPathComponent("migra/fixtures")
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+    return names.sorted()
+  }
+
+  /// The text of a file under `Tests/Fixtures`.
+  public static func text(_ relativePath: String) throws -> String {
+    try String(contentsOf: directory.appendingPathComponent(relativePath), encoding: .utf8)
+  }
+
+  /// Creates the role migra's fixtures grant to, once per cluster.
+  public static func ensureMigraRole() throws {
+    try TestPostgres.runPSQL(
+      database: "postgres",
+      arguments: [
+        "-c",
+        "DO $$ BEGIN CREATE ROLE schemainspect_test_role; "
+          + "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$",
+      ]
+    )
+  }
+}
