@@ -29,8 +29,10 @@ struct Differ {
     return merged + dependentFindings(merged)
   }
 
-  /// Objects that are the same everywhere but depend on something that is not: a view over a
-  /// changed table, a column of a changed enum. They have to be dropped and recreated with it.
+  /// Finds objects that are the same everywhere but depend on something that is not.
+  ///
+  /// A view over a changed table, or a column of a changed enum, has to be dropped and
+  /// recreated with it.
   private func dependentFindings(_ findings: [Finding]) -> [Finding] {
     var changed = Set<String>()
     var reported = Set<ObjectKey>()
