@@ -110,7 +110,7 @@ enum FileErrors {
       return String(cString: strerror(code.rawValue)).lowercased()
     }
     switch nsError.code {
-    case NSFileReadNoSuchFileError, NSFileNoSuchFileError: return "no such file"
+    case NSFileReadNoSuchFileError, NSFileNoSuchFileError: return "no such file or directory"
     case NSFileReadNoPermissionError: return "permission denied"
     default: return nsError.localizedDescription
     }

@@ -1,0 +1,278 @@
+import DriftCollect
+import DriftCompare
+import DriftModel
+import Foundation
+import PostgresClient
+import TestSupport
+import Testing
+
+@Suite("Collecting snapshots from PostgreSQL", .enabled(if: TestPostgres.isAvailable))
+struct SnapshotCollectorTests {
+  static let fixedTime = Date(timeIntervalSince1970: 1_763_935_200)
+
+  static func snapshot(_ database: TestDatabase, name: String = "env") throws -> Snapshot {
+    try SnapshotCollector().collect(
+      name: name,
+      source: database.name,
+      connection: database.connect(),
+      now: fixedTime
+    )
+  }
+
+  static func seed(_ environment: String) throws -> TestDatabase {
+    let directory = TestFixtures.repositoryRoot.appendingPathComponent("examples/seed-incident")
+    let database = try TestPostgres.createDatabase("collect_\(environment)")
+    try TestPostgres.runPSQL(
+      database: database.name,
+      arguments: ["-f", directory.appendingPathComponent("\(environment).sql").path]
+    )
+    return database
+  }
+
+  @Test func aDjangoTenantsDatabaseIsReadPerTenantSchema() throws {
+    let database = try Self.seed("prod")
+    defer { database.drop() }
+    let snapshot = try Self.snapshot(database, name: "prod")
+
+    #expect(snapshot.environment.name == "prod")
+    #expect(snapshot.environment.database == database.name)
+    #expect(snapshot.environment.collectedAt == "2025-11-23T22:00:00Z")
+    #expect(snapshot.environment.envdriftVersion == EnvdriftVersion.current)
+    #expect(snapshot.schemas.map(\.name) == ["acme", "demo", "globex", "public"])
+    #expect(snapshot.tenantRegistry == TenantRegistry(table: "public.tenants_client", schemas: ["acme", "demo", "globex"]))
+    #expect(snapshot.migrationTables.map(\.schema) == ["acme", "demo", "globex", "public"])
+
+    let publicRows = try #require(snapshot.migrationTables.first { $0.schema == "public" }?.rows)
+    #expect(publicRows.count == 9)
+    let domain = try #require(publicRows.first { $0.qualifiedName == "tenants.0005_client_domain" })
+    #expect(domain.appliedAt == "2025-11-20T12:00:00Z")
+    let demoRows = try #require(snapshot.migrationTables.first { $0.schema == "demo" }?.rows)
+    #expect(!demoRows.contains { $0.app == "finance" })
+    #expect(snapshot.schema(named: "demo")?.table(named: "finance_invoice") == nil)
+
+    let domainTable = try #require(snapshot.schema(named: "public")?.table(named: "tenants_domain"))
+    let index = try #require(domainTable.indexes.first { $0.name == "tenants_ten_domain_6df599_idx" })
+    #expect(index.definition == "USING btree (domain, is_primary)")
+    let foreignKey = try #require(domainTable.constraints.first { $0.name == "tenants_domain_tenant_id_fk" })
+    #expect(foreignKey.kind == .foreignKey)
+    #expect(foreignKey.definition == "FOREIGN KEY (tenant_id) REFERENCES public.tenants_client(id) DEFERRABLE INITIALLY DEFERRED")
+    let column = try #require(domainTable.columns.first { $0.name == "domain" })
+    #expect(column.type == "character varying(253)")
+    #expect(column.notNull)
+    let invoice = try #require(snapshot.schema(named: "acme")?.table(named: "finance_invoice"))
+    #expect(invoice.columns.first { $0.name == "id" }?.defaultValue == "nextval('acme.finance_invoice_id_seq'::regclass)")
+  }
+
+  @Test func aDatabaseComparedWithItsOwnSnapshotFileHasNoDrift() throws {
+    let database = try Self.seed("dev")
+    defer { database.drop() }
+    let live = try Self.snapshot(database, name: "dev")
+    let data = try SnapshotFile.encode(live)
+    let loaded = try SnapshotFile.decode(data, path: "dev.json")
+    #expect(loaded == live)
+    #expect(try SnapshotFile.encode(loaded) == data)
+
+    var file = loaded
+    file.environment.name = "file"
+    let comparison = Comparer().compare(
+      [CollectedEnvironment(snapshot: file), CollectedEnvironment(snapshot: live)],
+      baseline: "dev",
+      generatedAt: ""
+    )
+    #expect(comparison.findings.isEmpty)
+  }
+
+  @Test func theSameIndexUnderTwoNamesHasTheSameDefinition() throws {
+    let database = try TestPostgres.createDatabase(
+      "collect_index",
+      sql: """
+        CREATE SCHEMA a; CREATE SCHEMA "B b";
+        CREATE TABLE a.t (x int, y text); CREATE TABLE "B b".t (x int, y text);
+        CREATE UNIQUE INDEX one ON a.t (x) WHERE y IS NOT NULL;
+        CREATE UNIQUE INDEX "Other Name" ON "B b".t (x) WHERE y IS NOT NULL;
+        """
+    )
+    defer { database.drop() }
+    let snapshot = try Self.snapshot(database)
+    let first = try #require(snapshot.schema(named: "a")?.table(named: "t")?.indexes.first)
+    let second = try #require(snapshot.schema(named: "B b")?.table(named: "t")?.indexes.first)
+    #expect(first.definition == "UNIQUE USING btree (x) WHERE (y IS NOT NULL)")
+    #expect(first.definition == second.definition)
+    #expect(first.predicate == "(y IS NOT NULL)")
+    #expect(first.isUnique && !first.isPrimary && first.isValid)
+  }
+
+  @Test func hostileIdentifiersRoundTripExactly() throws {
+    let long = String(repeating: "x", count: 63)
+    let names = ["we|ird`name", "<img src=x onerror=alert(1)>", "*bold* _it_", "new\nline", "Ünïcødé 🐘", "select", long, "quo\"te"]
+    var sql = "CREATE SCHEMA \"sch|ema\";\n"
+    for (offset, name) in names.enumerated() {
+      let quoted = "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+      sql += "CREATE TABLE \"sch|ema\".\(quoted) (\(quoted) int, c\(offset) text);\n"
+      sql += "CREATE INDEX \(quoted.dropLast())_i\" ON \"sch|ema\".\(quoted) (\(quoted));\n".replacingOccurrences(of: long + "_i", with: String(long.dropLast(2)) + "_i")
+    }
+    let database = try TestPostgres.createDatabase("collect_hostile", sql: sql)
+    defer { database.drop() }
+    let snapshot = try Self.snapshot(database)
+    let schema = try #require(snapshot.schema(named: "sch|ema"))
+    #expect(Set(schema.tables.map(\.name)) == Set(names))
+    for table in schema.tables {
+      #expect(table.columns.contains { $0.name == table.name })
+      #expect(table.indexes.count == 1)
+    }
+    let loaded = try SnapshotFile.decode(SnapshotFile.encode(snapshot), path: "x.json")
+    #expect(loaded == snapshot)
+  }
+
+  @Test func aMigrationTableTheRoleCannotReadIsRecordedAndTheRestCompletes() throws {
+    let role = "envdrift_limited_\(UUID().uuidString.prefix(6).lowercased())"
+    let database = try Self.seed("prod")
+    defer {
+      database.drop()
+      _ = try? TestPostgres.runPSQL(database: "postgres", arguments: ["-c", "DROP ROLE IF EXISTS \(role)"])
+    }
+    try database.load(
+      """
+      CREATE ROLE \(role) LOGIN;
+      GRANT USAGE ON SCHEMA acme, demo, globex TO \(role);
+      GRANT SELECT ON ALL TABLES IN SCHEMA public, acme, globex TO \(role);
+      """
+    )
+    let connection = try Connection(ConnectionString("dbname=\(database.name) user=\(role)"))
+    let snapshot = try SnapshotCollector().collect(name: "prod", source: database.name, connection: connection)
+    let demo = try #require(snapshot.migrationTables.first { $0.schema == "demo" })
+    #expect(demo.unreadableReason == "permission denied for table django_migrations")
+    #expect(demo.rows.isEmpty)
+    #expect(snapshot.unreadable == [UnreadableObject(schema: "demo", object: "django_migrations", reason: "permission denied for table django_migrations")])
+    #expect(snapshot.migrationTables.first { $0.schema == "acme" }?.rows.isEmpty == false)
+    #expect(snapshot.schema(named: "public")?.table(named: "tenants_domain") != nil)
+  }
+
+  @Test func aDatabaseWithoutMigrationTablesIsFine() throws {
+    let database = try TestPostgres.createDatabase("collect_plain", sql: "CREATE TABLE t (id int PRIMARY KEY);")
+    defer { database.drop() }
+    let snapshot = try Self.snapshot(database)
+    #expect(snapshot.migrationTables.isEmpty)
+    #expect(snapshot.tenantRegistry == nil)
+    #expect(snapshot.schema(named: "public")?.tables.map(\.name) == ["t"])
+  }
+
+  @Test func otherFrameworksMigrationTablesAreRecognised() throws {
+    let database = try TestPostgres.createDatabase(
+      "collect_frameworks",
+      sql: """
+        CREATE TABLE flyway_schema_history (installed_rank int PRIMARY KEY, version varchar(50),
+          description varchar(200), type varchar(20), script varchar(1000), checksum int,
+          installed_by varchar(100), installed_on timestamp DEFAULT now(), execution_time int,
+          success boolean);
+        INSERT INTO flyway_schema_history VALUES
+          (1, '1', 'init', 'SQL', 'V1__init.sql', 12345, 'me', '2025-01-02 03:04:05', 10, true),
+          (2, '2', 'broken', 'SQL', 'V2__broken.sql', -5, 'me', '2025-01-03 03:04:05', 10, false);
+        CREATE SCHEMA py; CREATE TABLE py.alembic_version (version_num varchar(32) PRIMARY KEY);
+        INSERT INTO py.alembic_version VALUES ('ae1027a6acf');
+        CREATE SCHEMA go; CREATE TABLE go.schema_migrations (version bigint PRIMARY KEY, dirty boolean);
+        INSERT INTO go.schema_migrations VALUES (20250101120000, true);
+        """
+    )
+    defer { database.drop() }
+    let snapshot = try Self.snapshot(database)
+    let flyway = try #require(snapshot.migrationTables.first { $0.framework == .flyway })
+    #expect(flyway.rows.map(\.name) == ["1", "2"])
+    #expect(flyway.rows[0].checksum == "12345")
+    #expect(flyway.rows[0].appliedAt == "2025-01-02T03:04:05Z")
+    #expect(flyway.rows[1].success == false)
+    #expect(snapshot.migrationTables.first { $0.framework == .alembic }?.rows.map(\.name) == ["ae1027a6acf"])
+    let golang = try #require(snapshot.migrationTables.first { $0.framework == .schemaMigrations })
+    #expect(golang.rows.map(\.name) == ["20250101120000"])
+    #expect(golang.rows.first?.success == false)
+  }
+
+  @Test func extensionObjectsBelongToTheExtensionNotTheSchema() throws {
+    let database = try TestPostgres.createDatabase("collect_extension", sql: "CREATE EXTENSION citext; CREATE EXTENSION pg_trgm;")
+    defer { database.drop() }
+    let snapshot = try Self.snapshot(database)
+    #expect(Set(snapshot.extensions.map(\.name)).isSuperset(of: ["citext", "pg_trgm", "plpgsql"]))
+    let publicSchema = try #require(snapshot.schema(named: "public"))
+    #expect(publicSchema.functions.isEmpty)
+    #expect(publicSchema.types.isEmpty)
+  }
+
+  @Test func everyObjectKindIsCaptured() throws {
+    let database = try TestPostgres.createDatabase(
+      "collect_kinds",
+      sql: """
+        CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
+        CREATE DOMAIN positive AS integer CHECK (VALUE > 0);
+        CREATE TABLE items (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, qty positive,
+          m mood DEFAULT 'ok', double_qty int GENERATED ALWAYS AS (qty * 2) STORED,
+          name text COLLATE "C");
+        COMMENT ON TABLE items IS 'things';
+        CREATE VIEW item_names AS SELECT name FROM items;
+        CREATE MATERIALIZED VIEW item_counts AS SELECT count(*) AS n FROM items;
+        CREATE SEQUENCE counter START 5 INCREMENT 2;
+        CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+        CREATE TRIGGER items_touch BEFORE UPDATE ON items FOR EACH ROW EXECUTE FUNCTION touch();
+        ALTER TABLE items ENABLE ROW LEVEL SECURITY;
+        CREATE POLICY mine ON items FOR SELECT USING (qty > 1);
+        CREATE TABLE events (at date NOT NULL) PARTITION BY RANGE (at);
+        CREATE TABLE events_2025 PARTITION OF events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+        CREATE UNLOGGED TABLE scratch (x int);
+        CREATE TABLE parent (a int); CREATE TABLE child (b int) INHERITS (parent);
+        CREATE COLLATION german (provider = libc, locale = 'C');
+        """
+    )
+    defer { database.drop() }
+    let schema = try #require(try Self.snapshot(database).schema(named: "public"))
+    let items = try #require(schema.table(named: "items"))
+    #expect(items.comment == "things")
+    #expect(items.rowSecurity)
+    #expect(items.columns.first { $0.name == "id" }?.identity == "always")
+    #expect(items.columns.first { $0.name == "double_qty" }?.generated == "((qty)::integer * 2)")
+    #expect(items.columns.first { $0.name == "name" }?.collation == "pg_catalog.\"C\"")
+    #expect(items.columns.first { $0.name == "m" }?.type == "public.mood")
+    #expect(items.triggers.map(\.name) == ["items_touch"])
+    #expect(items.policies.first?.summary == "PERMISSIVE FOR SELECT TO public USING (((qty)::integer > 1))")
+    #expect(schema.types.first { $0.name == "mood" }?.definition == "'sad', 'ok', 'happy'")
+    #expect(schema.types.first { $0.name == "positive" }?.kind == .domain)
+    #expect(schema.views.map(\.name) == ["item_counts", "item_names"])
+    #expect(schema.views.first { $0.name == "item_names" }?.dependsOn == ["public.items"])
+    #expect(schema.sequences.first { $0.name == "counter" }?.start == "5")
+    #expect(schema.functions.map(\.signature) == ["touch()"])
+    #expect(schema.table(named: "events")?.kind == .partitioned)
+    #expect(schema.table(named: "events_2025")?.partitionOf == "public.events")
+    #expect(schema.table(named: "scratch")?.unlogged == true)
+    #expect(schema.table(named: "child")?.inherits == ["public.parent"])
+    #expect(schema.collations.map(\.name) == ["german"])
+  }
+}
+
+@Suite struct SnapshotFileTests {
+  @Test func aFileOfAFutureFormatIsRefusedWithAnUpgradeHint() {
+    let data = Data(#"{"formatVersion": 99, "environment": {}}"#.utf8)
+    #expect(throws: SnapshotFileError.unsupportedVersion(path: "f.json", version: 99)) {
+      try SnapshotFile.decode(data, path: "f.json")
+    }
+    #expect(SnapshotFileError.unsupportedVersion(path: "f.json", version: 99).description.contains("upgrade envdrift"))
+  }
+
+  @Test(arguments: ["", "{", "[1, 2", "not json", "{\"formatVersion\": 1"])
+  func truncatedOrInvalidJSONIsNotJSON(text: String) {
+    #expect(throws: SnapshotFileError.notJSON(path: "f.json")) {
+      try SnapshotFile.decode(Data(text.utf8), path: "f.json")
+    }
+  }
+
+  @Test func jsonThatIsNotASnapshotSaysWhatIsWrong() throws {
+    let error = try #require(throws: SnapshotFileError.self) {
+      try SnapshotFile.decode(Data(#"{"formatVersion": 1, "schemas": []}"#.utf8), path: "f.json")
+    }
+    #expect(error.description.contains("is not an envdrift snapshot"))
+    #expect(error.description.contains("environment"))
+  }
+
+  @Test func aMissingFileIsReported() {
+    #expect(throws: SnapshotFileError.unreadable(path: "/no/such/file.json", reason: "no such file or directory")) {
+      try SnapshotFile.read(path: "/no/such/file.json")
+    }
+  }
+}
