@@ -14,6 +14,10 @@ struct CauseAnalyzer {
   private var recorded: [String: [String: Set<String>]] = [:]
   /// Every migration app label seen anywhere, longest first (for table → app matching).
   private var apps: [String] = []
+  /// Migrations whose names say they rename something, once each per environment.
+  private var renameRows: [(environment: String, row: MigrationRow, lowercased: String)] = []
+  /// Table names per environment and schema.
+  private var tables: [String: [String: [String]]] = [:]
 
   init(snapshots: [Snapshot], baseline: String) {
     self.snapshots = snapshots
@@ -35,6 +39,20 @@ struct CauseAnalyzer {
       }
     }
     apps = labels.sorted { ($0.count, $0) > ($1.count, $1) }
+    for snapshot in snapshots {
+      var seen = Set<String>()
+      for table in snapshot.migrationTables {
+        for row in table.rows where seen.insert(row.qualifiedName).inserted {
+          let lowercased = row.name.lowercased()
+          if lowercased.contains("rename") {
+            renameRows.append((snapshot.environment.name, row, lowercased))
+          }
+        }
+      }
+      for schema in snapshot.schemas {
+        tables[snapshot.environment.name, default: [:]][schema.name] = schema.tables.map(\.name)
+      }
+    }
   }
 
   func annotate(_ input: [Finding]) -> (findings: [Finding], causes: [Cause]) {
@@ -74,14 +92,11 @@ struct CauseAnalyzer {
       guard let newName = finding.renamedTo else { continue }
       let renamedIn = finding.values.filter { $0.value == newName }.map(\.key).sorted()
       let oldName = finding.name
-      let candidates = snapshots.flatMap { snapshot in
-        snapshot.migrationTables.flatMap(\.rows).filter { row in
-          let name = row.name.lowercased()
-          return name.contains("rename")
-            && (name.contains(oldName.lowercased()) || name.contains(newName.lowercased()))
-        }
-        .map { (snapshot.environment.name, $0) }
+      let (oldLowercased, newLowercased) = (oldName.lowercased(), newName.lowercased())
+      let candidates = renameRows.filter { candidate in
+        candidate.lowercased.contains(oldLowercased) || candidate.lowercased.contains(newLowercased)
       }
+      .map { ($0.environment, $0.row) }
       let environmentScope = finding.scope == .environments
       guard let (_, row) = candidates.first(where: { renamedIn.contains($0.0) }) ?? candidates.first
       else {
@@ -158,16 +173,6 @@ struct CauseAnalyzer {
   }
 
   private func findDuplicateTables(_ findings: inout [Finding], _ causes: inout [Cause]) {
-    let tablesByEnvironment = Dictionary(
-      uniqueKeysWithValues: snapshots.map { snapshot in
-        (
-          snapshot.environment.name,
-          Set(
-            snapshot.schemas.flatMap { schema in schema.tables.map { "\(schema.name).\($0.name)" } }
-          )
-        )
-      }
-    )
     for position in findings.indices
     where findings[position].kind == FindingKind(.migration, .missing)
       && findings[position].scope == .environments
@@ -179,10 +184,10 @@ struct CauseAnalyzer {
       let (app, migration) = (parts[0], parts[1])
       let absent = finding.values.filter { $0.value == nil }.map(\.key).sorted()
       for environment in absent {
-        let tables = tablesByEnvironment[environment] ?? []
-        let candidates = tables.filter { $0.hasPrefix("\(schema).\(app)_") }.sorted()
-        for qualified in candidates {
-          let table = String(qualified.dropFirst(schema.count + 1))
+        let candidates = (tables[environment]?[schema] ?? []).filter { $0.hasPrefix("\(app)_") }
+          .sorted()
+        for table in candidates {
+          let qualified = "\(schema).\(table)"
           let model = String(table.dropFirst(app.count + 1))
           guard Self.migrationNames(model: model, migration: migration) else { continue }
           let text =

@@ -87,7 +87,7 @@ enum FixSuggester {
     let environment = finding.scope == .tenants ? (finding.environment ?? "") : baseline
     let schemaName = finding.scope == .tenants ? reference : (finding.schema ?? "")
     let snapshot = snapshots.first { $0.environment.name == environment }
-    return snapshot?.schema(named: schemaName)?.table(named: finding.table ?? "")?
+    return snapshot?.schemas.first { $0.name == schemaName }?.table(named: finding.table ?? "")?
       .indexes.first { $0.name == finding.name }
   }
 

@@ -86,25 +86,48 @@ struct Inventory: Sendable {
       add(schema, anonymize: anonymizeSchema)
     }
     for table in snapshot.migrationTables where includes(table.schema) {
-      let schemaKey = anonymizeSchema ? "" : table.schema
-      let tableKey = ObjectKey(object: .table, schema: schemaKey, table: nil, name: table.name)
-      if table.unreadableReason != nil {
-        unreadableMigrationTables.insert(tableKey)
-        continue
-      }
-      for row in table.rows {
-        let key = ObjectKey(
-          object: .migration,
-          schema: schemaKey,
-          table: table.name,
-          name: row.qualifiedName
-        )
-        var value = row.success ? "applied" : "failed"
-        if let checksum = row.checksum { value += " checksum \(checksum)" }
-        var display = row.appliedAt.map { "applied \($0)" } ?? "applied"
-        if !row.success { display = "failed" }
-        entries[key] = ObjectValue(value: value, display: display)
-      }
+      addMigrations(table, anonymize: anonymizeSchema)
+    }
+  }
+
+  /// Flattens one schema and its migration tables, for comparing tenant schemas.
+  init(tenant schema: Schema, migrationTables: [MigrationTable]) {
+    add(schema, anonymize: true)
+    for table in migrationTables { addMigrations(table, anonymize: true) }
+  }
+
+  /// Flattens every tenant schema of `snapshot` in one pass, keyed by schema name.
+  static func tenants(of snapshot: Snapshot, _ names: Set<String>) -> [String: Inventory] {
+    var tables: [String: [MigrationTable]] = [:]
+    for table in snapshot.migrationTables where names.contains(table.schema) {
+      tables[table.schema, default: []].append(table)
+    }
+    var result: [String: Inventory] = [:]
+    for schema in snapshot.schemas where names.contains(schema.name) {
+      result[schema.name] = Inventory(tenant: schema, migrationTables: tables[schema.name] ?? [])
+    }
+    return result
+  }
+
+  private mutating func addMigrations(_ table: MigrationTable, anonymize: Bool) {
+    let schemaKey = anonymize ? "" : table.schema
+    let tableKey = ObjectKey(object: .table, schema: schemaKey, table: nil, name: table.name)
+    if table.unreadableReason != nil {
+      unreadableMigrationTables.insert(tableKey)
+      return
+    }
+    for row in table.rows {
+      let key = ObjectKey(
+        object: .migration,
+        schema: schemaKey,
+        table: table.name,
+        name: row.qualifiedName
+      )
+      var value = row.success ? "applied" : "failed"
+      if let checksum = row.checksum { value += " checksum \(checksum)" }
+      var display = row.appliedAt.map { "applied \($0)" } ?? "applied"
+      if !row.success { display = "failed" }
+      entries[key] = ObjectValue(value: value, display: display)
     }
   }
 

@@ -22,25 +22,9 @@ struct TenantComparer {
   func findings(in snapshot: Snapshot, reference requested: String?) -> [Finding] {
     let tenants = Self.tenantSchemas(of: snapshot).filter(filter.includes).sorted()
     guard tenants.count >= 2 || (requested != nil && !tenants.isEmpty) else { return [] }
-    var inventories: [String: Inventory] = [:]
-    for tenant in tenants {
-      inventories[tenant] = Inventory(
-        snapshot,
-        includes: { $0 == tenant },
-        anonymizeSchema: true,
-        includeExtensions: false
-      )
-    }
-    if let requested, inventories[requested] == nil,
-      snapshot.schema(named: requested) != nil
-    {
-      inventories[requested] = Inventory(
-        snapshot,
-        includes: { $0 == requested },
-        anonymizeSchema: true,
-        includeExtensions: false
-      )
-    }
+    var names = Set(tenants)
+    if let requested { names.insert(requested) }
+    let inventories = Inventory.tenants(of: snapshot, names)
     let reference = requested ?? Self.typical(tenants, inventories)
     guard let referenceInventory = inventories[reference] else { return [] }
     var findings: [Finding] = []
@@ -67,28 +51,40 @@ struct TenantComparer {
   }
 
   /// The tenant whose entries most often agree with the majority of tenants.
+  ///
+  /// Linear in the number of entries: each tenant's own entries are tallied once, and absence
+  /// is counted by subtraction.
   static func typical(_ tenants: [String], _ inventories: [String: Inventory]) -> String {
     guard tenants.count > 2 else { return tenants.first ?? "" }
-    var votes: [ObjectKey: [ObjectValue?: Int]] = [:]
-    var allKeys = Set<ObjectKey>()
+    var tallies: [ObjectKey: [String: Int]] = [:]
     for tenant in tenants {
-      allKeys.formUnion(inventories[tenant]?.entries.keys ?? [:].keys)
-    }
-    for key in allKeys {
-      var tally: [ObjectValue?: Int] = [:]
-      for tenant in tenants {
-        tally[inventories[tenant]?.entries[key], default: 0] += 1
+      for (key, value) in inventories[tenant]?.entries ?? [:] {
+        tallies[key, default: [:]][value.value, default: 0] += 1
       }
-      votes[key] = tally
+    }
+    var majority: [ObjectKey: String?] = [:]
+    var absentMajorities = 0
+    for (key, tally) in tallies {
+      let absent = tenants.count - tally.values.reduce(0, +)
+      let best = tally.max { ($0.value, $1.key) < ($1.value, $0.key) }
+      if let best, best.value >= absent {
+        majority[key] = .some(best.key)
+      } else {
+        majority[key] = .some(nil)
+        absentMajorities += 1
+      }
     }
     var best = tenants[0]
-    var bestScore = -1
+    var bestScore = Int.min
     for tenant in tenants {
-      var score = 0
-      for key in allKeys {
-        let value = inventories[tenant]?.entries[key]
-        let count = votes[key]?[value] ?? 0
-        if let tally = votes[key], count == tally.values.max() { score += 1 }
+      var score = absentMajorities
+      for (key, value) in inventories[tenant]?.entries ?? [:] {
+        guard let expected = majority[key] else { continue }
+        if let expected {
+          if expected == value.value { score += 1 }
+        } else {
+          score -= 1
+        }
       }
       if score > bestScore {
         best = tenant

@@ -6,6 +6,7 @@ public enum Markdown {
   /// HTML inside a code span is shown, never interpreted.
   public static func code(_ text: String) -> String {
     let flat = visible(text)
+    if flat.isEmpty { return "` `" }
     var longest = 0
     var run = 0
     for character in flat {
@@ -13,7 +14,7 @@ public enum Markdown {
       longest = max(longest, run)
     }
     let fence = String(repeating: "`", count: longest + 1)
-    let pad = flat.hasPrefix("`") || flat.hasSuffix("`") || flat.isEmpty ? " " : ""
+    let pad = flat.hasPrefix("`") || flat.hasSuffix("`") ? " " : ""
     return fence + pad + flat + pad + fence
   }
 

@@ -182,24 +182,20 @@ struct ReportView {
     var order: [Key] = []
     let snapshots = input.snapshots
     guard snapshots.count >= 2 else { return [] }
-    var schemas = Set<String>()
+    var tablesBySchema: [String: [String: MigrationTable]] = [:]
     for snapshot in snapshots {
-      schemas.formUnion(
-        snapshot.migrationTables.filter { $0.unreadableReason == nil }.map(\.schema))
+      for table in snapshot.migrationTables where table.unreadableReason == nil {
+        let environment = snapshot.environment.name
+        if tablesBySchema[table.schema]?[environment] == nil || table.framework == .django {
+          tablesBySchema[table.schema, default: [:]][environment] = table
+        }
+      }
     }
-    for schema in schemas.sorted(by: schemaOrder) {
+    for schema in tablesBySchema.keys.sorted(by: schemaOrder) {
       var rowsByEnvironment: [String: Set<String>] = [:]
       var apps = Set<String>()
-      for snapshot in snapshots {
-        guard
-          let table = snapshot.migrationTables.first(where: {
-            $0.schema == schema && $0.framework == .django && $0.unreadableReason == nil
-          })
-            ?? snapshot.migrationTables.first(where: {
-              $0.schema == schema && $0.unreadableReason == nil
-            })
-        else { continue }
-        rowsByEnvironment[snapshot.environment.name] = Set(table.rows.map(\.qualifiedName))
+      for (environment, table) in tablesBySchema[schema] ?? [:] {
+        rowsByEnvironment[environment] = Set(table.rows.map(\.qualifiedName))
         apps.formUnion(table.rows.map(\.app))
       }
       let present = readableNames.filter { rowsByEnvironment[$0] != nil }

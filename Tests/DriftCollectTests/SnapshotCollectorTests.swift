@@ -39,7 +39,9 @@ struct SnapshotCollectorTests {
     #expect(snapshot.environment.collectedAt == "2025-11-23T22:00:00Z")
     #expect(snapshot.environment.envdriftVersion == EnvdriftVersion.current)
     #expect(snapshot.schemas.map(\.name) == ["acme", "demo", "globex", "public"])
-    #expect(snapshot.tenantRegistry == TenantRegistry(table: "public.tenants_client", schemas: ["acme", "demo", "globex"]))
+    #expect(
+      snapshot.tenantRegistry
+        == TenantRegistry(table: "public.tenants_client", schemas: ["acme", "demo", "globex"]))
     #expect(snapshot.migrationTables.map(\.schema) == ["acme", "demo", "globex", "public"])
 
     let publicRows = try #require(snapshot.migrationTables.first { $0.schema == "public" }?.rows)
@@ -51,16 +53,23 @@ struct SnapshotCollectorTests {
     #expect(snapshot.schema(named: "demo")?.table(named: "finance_invoice") == nil)
 
     let domainTable = try #require(snapshot.schema(named: "public")?.table(named: "tenants_domain"))
-    let index = try #require(domainTable.indexes.first { $0.name == "tenants_ten_domain_6df599_idx" })
+    let index = try #require(
+      domainTable.indexes.first { $0.name == "tenants_ten_domain_6df599_idx" })
     #expect(index.definition == "USING btree (domain, is_primary)")
-    let foreignKey = try #require(domainTable.constraints.first { $0.name == "tenants_domain_tenant_id_fk" })
+    let foreignKey = try #require(
+      domainTable.constraints.first { $0.name == "tenants_domain_tenant_id_fk" })
     #expect(foreignKey.kind == .foreignKey)
-    #expect(foreignKey.definition == "FOREIGN KEY (tenant_id) REFERENCES public.tenants_client(id) DEFERRABLE INITIALLY DEFERRED")
+    #expect(
+      foreignKey.definition
+        == "FOREIGN KEY (tenant_id) REFERENCES public.tenants_client(id) DEFERRABLE INITIALLY DEFERRED"
+    )
     let column = try #require(domainTable.columns.first { $0.name == "domain" })
     #expect(column.type == "character varying(253)")
     #expect(column.notNull)
     let invoice = try #require(snapshot.schema(named: "acme")?.table(named: "finance_invoice"))
-    #expect(invoice.columns.first { $0.name == "id" }?.defaultValue == "nextval('acme.finance_invoice_id_seq'::regclass)")
+    #expect(
+      invoice.columns.first { $0.name == "id" }?.defaultValue
+        == "nextval('acme.finance_invoice_id_seq'::regclass)")
   }
 
   @Test func aDatabaseComparedWithItsOwnSnapshotFileHasNoDrift() throws {
@@ -104,12 +113,16 @@ struct SnapshotCollectorTests {
 
   @Test func hostileIdentifiersRoundTripExactly() throws {
     let long = String(repeating: "x", count: 63)
-    let names = ["we|ird`name", "<img src=x onerror=alert(1)>", "*bold* _it_", "new\nline", "Ünïcødé 🐘", "select", long, "quo\"te"]
+    let names = [
+      "we|ird`name", "<img src=x onerror=alert(1)>", "*bold* _it_", "new\nline", "Ünïcødé 🐘",
+      "select", long, "quo\"te",
+    ]
     var sql = "CREATE SCHEMA \"sch|ema\";\n"
     for (offset, name) in names.enumerated() {
       let quoted = "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
       sql += "CREATE TABLE \"sch|ema\".\(quoted) (\(quoted) int, c\(offset) text);\n"
-      sql += "CREATE INDEX \(quoted.dropLast())_i\" ON \"sch|ema\".\(quoted) (\(quoted));\n".replacingOccurrences(of: long + "_i", with: String(long.dropLast(2)) + "_i")
+      sql += "CREATE INDEX \(quoted.dropLast())_i\" ON \"sch|ema\".\(quoted) (\(quoted));\n"
+        .replacingOccurrences(of: long + "_i", with: String(long.dropLast(2)) + "_i")
     }
     let database = try TestPostgres.createDatabase("collect_hostile", sql: sql)
     defer { database.drop() }
@@ -129,7 +142,8 @@ struct SnapshotCollectorTests {
     let database = try Self.seed("prod")
     defer {
       database.drop()
-      _ = try? TestPostgres.runPSQL(database: "postgres", arguments: ["-c", "DROP ROLE IF EXISTS \(role)"])
+      _ = try? TestPostgres.runPSQL(
+        database: "postgres", arguments: ["-c", "DROP ROLE IF EXISTS \(role)"])
     }
     try database.load(
       """
@@ -139,17 +153,24 @@ struct SnapshotCollectorTests {
       """
     )
     let connection = try Connection(ConnectionString("dbname=\(database.name) user=\(role)"))
-    let snapshot = try SnapshotCollector().collect(name: "prod", source: database.name, connection: connection)
+    let snapshot = try SnapshotCollector().collect(
+      name: "prod", source: database.name, connection: connection)
     let demo = try #require(snapshot.migrationTables.first { $0.schema == "demo" })
     #expect(demo.unreadableReason == "permission denied for table django_migrations")
     #expect(demo.rows.isEmpty)
-    #expect(snapshot.unreadable == [UnreadableObject(schema: "demo", object: "django_migrations", reason: "permission denied for table django_migrations")])
+    #expect(
+      snapshot.unreadable == [
+        UnreadableObject(
+          schema: "demo", object: "django_migrations",
+          reason: "permission denied for table django_migrations")
+      ])
     #expect(snapshot.migrationTables.first { $0.schema == "acme" }?.rows.isEmpty == false)
     #expect(snapshot.schema(named: "public")?.table(named: "tenants_domain") != nil)
   }
 
   @Test func aDatabaseWithoutMigrationTablesIsFine() throws {
-    let database = try TestPostgres.createDatabase("collect_plain", sql: "CREATE TABLE t (id int PRIMARY KEY);")
+    let database = try TestPostgres.createDatabase(
+      "collect_plain", sql: "CREATE TABLE t (id int PRIMARY KEY);")
     defer { database.drop() }
     let snapshot = try Self.snapshot(database)
     #expect(snapshot.migrationTables.isEmpty)
@@ -181,14 +202,18 @@ struct SnapshotCollectorTests {
     #expect(flyway.rows[0].checksum == "12345")
     #expect(flyway.rows[0].appliedAt == "2025-01-02T03:04:05Z")
     #expect(flyway.rows[1].success == false)
-    #expect(snapshot.migrationTables.first { $0.framework == .alembic }?.rows.map(\.name) == ["ae1027a6acf"])
+    #expect(
+      snapshot.migrationTables.first { $0.framework == .alembic }?.rows.map(\.name) == [
+        "ae1027a6acf"
+      ])
     let golang = try #require(snapshot.migrationTables.first { $0.framework == .schemaMigrations })
     #expect(golang.rows.map(\.name) == ["20250101120000"])
     #expect(golang.rows.first?.success == false)
   }
 
   @Test func extensionObjectsBelongToTheExtensionNotTheSchema() throws {
-    let database = try TestPostgres.createDatabase("collect_extension", sql: "CREATE EXTENSION citext; CREATE EXTENSION pg_trgm;")
+    let database = try TestPostgres.createDatabase(
+      "collect_extension", sql: "CREATE EXTENSION citext; CREATE EXTENSION pg_trgm;")
     defer { database.drop() }
     let snapshot = try Self.snapshot(database)
     #expect(Set(snapshot.extensions.map(\.name)).isSuperset(of: ["citext", "pg_trgm", "plpgsql"]))
@@ -231,7 +256,9 @@ struct SnapshotCollectorTests {
     #expect(items.columns.first { $0.name == "name" }?.collation == "pg_catalog.\"C\"")
     #expect(items.columns.first { $0.name == "m" }?.type == "public.mood")
     #expect(items.triggers.map(\.name) == ["items_touch"])
-    #expect(items.policies.first?.summary == "PERMISSIVE FOR SELECT TO public USING (((qty)::integer > 1))")
+    #expect(
+      items.policies.first?.summary
+        == "PERMISSIVE FOR SELECT TO public USING (((qty)::integer > 1))")
     #expect(schema.types.first { $0.name == "mood" }?.definition == "'sad', 'ok', 'happy'")
     #expect(schema.types.first { $0.name == "positive" }?.kind == .domain)
     #expect(schema.views.map(\.name) == ["item_counts", "item_names"])
@@ -252,7 +279,9 @@ struct SnapshotCollectorTests {
     #expect(throws: SnapshotFileError.unsupportedVersion(path: "f.json", version: 99)) {
       try SnapshotFile.decode(data, path: "f.json")
     }
-    #expect(SnapshotFileError.unsupportedVersion(path: "f.json", version: 99).description.contains("upgrade envdrift"))
+    #expect(
+      SnapshotFileError.unsupportedVersion(path: "f.json", version: 99).description.contains(
+        "upgrade envdrift"))
   }
 
   @Test(arguments: ["", "{", "[1, 2", "not json", "{\"formatVersion\": 1"])
@@ -271,7 +300,10 @@ struct SnapshotCollectorTests {
   }
 
   @Test func aMissingFileIsReported() {
-    #expect(throws: SnapshotFileError.unreadable(path: "/no/such/file.json", reason: "no such file or directory")) {
+    #expect(
+      throws: SnapshotFileError.unreadable(
+        path: "/no/such/file.json", reason: "no such file or directory")
+    ) {
       try SnapshotFile.read(path: "/no/such/file.json")
     }
   }

@@ -1,0 +1,190 @@
+import DriftCollect
+import DriftCompare
+import DriftModel
+import DriftReport
+import Foundation
+import TestSupport
+import Testing
+
+@Suite("Rendering reports")
+struct ReportRendererTests {
+  static let goldenDirectory = TestFixtures.repositoryRoot.appendingPathComponent(
+    "Tests/DriftReportTests/Golden")
+  static let examples = TestFixtures.repositoryRoot.appendingPathComponent("reports/examples")
+
+  /// The seed incident's three snapshots, compared as `envdrift compare dev=… uat=… prod=…` does.
+  static func seedInput() throws -> ReportInput {
+    let snapshots = try ["dev", "uat", "prod"].map { name in
+      try SnapshotFile.read(
+        path: goldenDirectory.appendingPathComponent("\(name).snapshot.json").path)
+    }
+    let comparison = Comparer().compare(
+      snapshots.map(CollectedEnvironment.init(snapshot:)),
+      baseline: "prod",
+      generatedAt: "2025-11-29T21:59:00Z"
+    )
+    return ReportInput(
+      comparison: comparison, snapshots: snapshots, command: "envdrift compare dev uat prod")
+  }
+
+  /// Compares `text` with the golden file, or records it when `ENVDRIFT_RECORD_GOLDEN=1`.
+  static func assertGolden(
+    _ text: String, _ file: URL, sourceLocation: SourceLocation = #_sourceLocation
+  ) throws {
+    if ProcessInfo.processInfo.environment["ENVDRIFT_RECORD_GOLDEN"] == "1" {
+      try text.write(to: file, atomically: true, encoding: .utf8)
+      return
+    }
+    let expected = try String(contentsOf: file, encoding: .utf8)
+    if text != expected {
+      let actual = text.split(separator: "\n", omittingEmptySubsequences: false)
+      let golden = expected.split(separator: "\n", omittingEmptySubsequences: false)
+      let line =
+        zip(actual, golden).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+        ?? min(actual.count, golden.count)
+      Issue.record(
+        "\(file.lastPathComponent) differs at line \(line + 1); run scripts/update-examples if the change is intended",
+        sourceLocation: sourceLocation
+      )
+    }
+  }
+
+  @Test(arguments: [
+    (ReportFormat.markdown, "seed-incident.md"), (.github, "seed-incident.github.md"),
+    (.json, "seed-incident.json"),
+  ])
+  func theSeedIncidentRendersAsItsGoldenFile(format: ReportFormat, file: String) throws {
+    let text = try ReportRenderer().render(Self.seedInput(), format: format)
+    try Self.assertGolden(text, Self.examples.appendingPathComponent(file))
+  }
+
+  @Test func theMarkdownReportTellsTheSeedIncidentsStory() throws {
+    let text = try ReportRenderer().render(Self.seedInput(), format: .markdown)
+    #expect(text.contains("❌ **dev** — drifted"))
+    #expect(text.contains("🎯 **prod** — baseline"))
+    #expect(
+      text.contains(
+        "└── 0006_rename_tenants_ten_domain_6df599_idx_tenants_ten_domain_f3abe6_idx_and_more  ← missing in uat, prod (only in dev)"
+      ))
+    #expect(
+      text.contains(
+        "| `public.tenants_domain` | `tenants_ten_domain_6df599_idx` | → `tenants_ten_domain_f3abe6_idx` | same |"
+      ))
+    #expect(
+      text.contains(
+        "table `public.tenants_domain` exists in uat but no migration that creates it is recorded there"
+      ))
+    #expect(text.contains("tenant schema demo in prod never got the `finance` app"))
+    #expect(
+      text.contains(
+        "ALTER INDEX IF EXISTS public.tenants_ten_domain_f3abe6_idx RENAME TO tenants_ten_domain_6df599_idx;"
+      ))
+    #expect(text.contains("- [ ] Run `envdrift compare dev uat prod` again and expect exit code 0"))
+    #expect(text.contains("## Timeline"))
+  }
+
+  @Test func theGithubCommentStartsWithItsMarkerAndFoldsDetails() throws {
+    let text = try ReportRenderer().render(Self.seedInput(), format: .github)
+    #expect(text.hasPrefix("<!-- envdrift-report -->\n"))
+    #expect(text.contains("<details><summary>Migrations</summary>"))
+    let causes = try #require(text.range(of: "### Likely causes"))
+    let details = try #require(text.range(of: "<details>"))
+    #expect(causes.lowerBound < details.lowerBound)
+  }
+
+  @Test func theEmbeddedTemplatesEqualTheTemplatesFolder() throws {
+    let folder = TestFixtures.repositoryRoot.appendingPathComponent("templates")
+    let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter {
+      $0.hasSuffix(".mustache")
+    }
+    #expect(files.sorted() == ["github.mustache", "markdown.mustache"])
+    for file in files {
+      let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+      let name = String(file.dropLast(".mustache".count))
+      #expect(
+        ReportRenderer.builtInTemplate(named: name).map { $0 + "\n" } == text,
+        "run scripts/embed-templates")
+    }
+  }
+
+  @Test func aCustomTemplateIsRenderedWithTheSameValues() throws {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "custom-\(UUID()).mustache")
+    try "{{% CONTENT_TYPE: TEXT }}\nDrift: {{title}} — {{#causes}}[{{text}}]{{/causes}}\n".write(
+      to: path, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(at: path) }
+    let text = try ReportRenderer(templatePath: path.path).render(
+      Self.seedInput(), format: .markdown)
+    #expect(
+      text.hasPrefix("Drift: dev · uat → prod — [table `public.tenants_domain` exists in uat"))
+  }
+
+  @Test func aMissingOrBrokenTemplateIsAClearError() throws {
+    #expect(throws: ReportError.unreadableTemplate(path: "/no/such.mustache")) {
+      try ReportRenderer(templatePath: "/no/such.mustache")
+    }
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "broken-\(UUID()).mustache")
+    try "{{#open}} never closed".write(to: path, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(at: path) }
+    let error = try #require(throws: ReportError.self) {
+      try ReportRenderer(templatePath: path.path)
+    }
+    #expect(error.description.contains("is not valid Mustache"))
+  }
+
+  @Test func aThousandDriftedTenantsStillFitInOneGithubComment() throws {
+    let tenants = (1...1_000).map { String(format: "tenant_%04d", $0) }
+    func snapshot(_ name: String, drifted: Bool) -> Snapshot {
+      var schemas: [Schema] = []
+      var tables: [MigrationTable] = []
+      for (offset, tenant) in tenants.enumerated() {
+        let broken = drifted && offset % 3 == 0
+        var columns = [Column(name: "id", position: 1, type: "bigint", notNull: true)]
+        columns.append(
+          Column(
+            name: "code_\(offset % 40)", position: 2,
+            type: broken ? "text" : "character varying(32)"))
+        var indexes = [
+          Index(
+            name: "idx_\(offset % 50)_\(drifted ? "new" : "old")", definition: "USING btree (id)")
+        ]
+        if broken {
+          indexes.append(
+            Index(name: "extra_\(offset)", definition: "USING btree (code_\(offset % 40))"))
+        }
+        schemas.append(
+          Schema(
+            name: tenant,
+            tables: [
+              Table(name: "finance_invoice_\(offset % 25)", columns: columns, indexes: indexes)
+            ]))
+        var rows = [
+          MigrationRow(app: "finance", name: "0001_initial", appliedAt: "2025-01-01T00:00:00Z")
+        ]
+        if !broken {
+          rows.append(
+            MigrationRow(
+              app: "finance", name: "0002_more_\(offset % 30)", appliedAt: "2025-02-01T00:00:00Z"))
+        }
+        tables.append(MigrationTable(schema: tenant, rows: rows))
+      }
+      var result = Snapshot(
+        environment: EnvironmentInfo(name: name, source: name), schemas: schemas,
+        migrationTables: tables)
+      result.sort()
+      return result
+    }
+    let dev = snapshot("dev", drifted: true)
+    let prod = snapshot("prod", drifted: false)
+    let comparison = Comparer().compare(
+      [.init(snapshot: dev), .init(snapshot: prod)], baseline: "prod",
+      generatedAt: "2026-11-21T03:00:00Z")
+    #expect(comparison.findings.count > 2_000)
+    let text = try ReportRenderer().render(
+      ReportInput(comparison: comparison, snapshots: [dev, prod]), format: .github)
+    #expect(text.utf8.count < ReportRenderer.githubCommentLimit)
+    #expect(text.contains("more findings not shown"))
+    try GFM.expectWellFormedTables(text)
+  }
+}
