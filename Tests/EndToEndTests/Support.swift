@@ -1,0 +1,83 @@
+import Foundation
+import TestSupport
+
+/// Runs the built `envdrift` binary as a user would.
+enum Envdrift {
+  struct Result {
+    var status: Int32
+    var output: String
+    var error: String
+  }
+
+  static var binary: URL {
+    let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+      .appendingPathComponent("envdrift")
+    if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
+    return TestFixtures.repositoryRoot.appendingPathComponent(".build/debug/envdrift")
+  }
+
+  static func run(
+    _ arguments: [String],
+    in directory: URL? = nil,
+    environment extra: [String: String] = [:],
+    removing removed: [String] = []
+  ) throws -> Result {
+    let process = Process()
+    process.executableURL = binary
+    process.arguments = arguments
+    var environment = ProcessInfo.processInfo.environment
+    for (key, value) in extra { environment[key] = value }
+    for key in removed { environment.removeValue(forKey: key) }
+    process.environment = environment
+    if let directory { process.currentDirectoryURL = directory }
+    let output = Pipe()
+    let error = Pipe()
+    process.standardOutput = output
+    process.standardError = error
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    let outputData = output.fileHandleForReading.readDataToEndOfFile()
+    let errorData = error.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Result(
+      status: process.terminationStatus,
+      output: String(decoding: outputData, as: UTF8.self),
+      error: String(decoding: errorData, as: UTF8.self)
+    )
+  }
+
+  static func temporaryDirectory() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("envdrift-e2e-\(UUID())")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+  }
+
+  static func files(in directory: URL) -> [String] {
+    let enumerator = FileManager.default.enumerator(atPath: directory.path)
+    var files: [String] = []
+    while let next = enumerator?.nextObject() as? String { files.append(next) }
+    return files.sorted()
+  }
+}
+
+/// The seed incident's databases, built once per test run.
+enum SeedDatabases {
+  struct Set: Sendable {
+    var dev: TestDatabase
+    var uat: TestDatabase
+    var prod: TestDatabase
+  }
+
+  static func make() throws -> Set {
+    func load(_ name: String) throws -> TestDatabase {
+      let directory = TestFixtures.repositoryRoot.appendingPathComponent("examples/seed-incident")
+      let database = try TestPostgres.createDatabase("e2e_\(name)")
+      try TestPostgres.runPSQL(
+        database: database.name,
+        arguments: ["-f", directory.appendingPathComponent("\(name).sql").path]
+      )
+      return database
+    }
+    return Set(dev: try load("dev"), uat: try load("uat"), prod: try load("prod"))
+  }
+}
