@@ -112,6 +112,11 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
     .testTarget(
+      name: "DriftRunnerTests",
+      dependencies: ["DriftRunner", "DriftCompare", "DriftModel", "DriftReport", "PostgresClient"],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
       name: "EndToEndTests",
       dependencies: ["TestSupport", "PostgresClient", "DriftModel"],
       swiftSettings: swiftSettings

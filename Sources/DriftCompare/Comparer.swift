@@ -29,11 +29,18 @@ public struct Comparer: Sendable {
   public var filter: SchemaFilter
   /// Whether the tenant schemas of each environment are compared with each other too.
   public var compareTenants: Bool
+  /// Known drift that is accepted rather than reported.
+  public var acceptance: Acceptance
 
   /// Creates a comparer.
-  public init(filter: SchemaFilter = SchemaFilter(), compareTenants: Bool = true) {
+  public init(
+    filter: SchemaFilter = SchemaFilter(),
+    compareTenants: Bool = true,
+    acceptance: Acceptance = Acceptance()
+  ) {
     self.filter = filter
     self.compareTenants = compareTenants
+    self.acceptance = acceptance
   }
 
   /// Compares `environments` (in the user's order) against the one named `baseline`.
@@ -96,8 +103,10 @@ public struct Comparer: Sendable {
     findings: [Finding],
     generatedAt: String
   ) -> Comparison {
+    let (kept, accepted) = acceptance.apply(findings)
     var analyzed = CauseAnalyzer(snapshots: snapshots, baseline: baseline)
-      .annotate(findings.sorted(by: Finding.canonicalOrder))
+      .annotate(kept.sorted(by: Finding.canonicalOrder))
+    analyzed.causes += acceptance.expiredCauses
     analyzed.findings = analyzed.findings.map {
       FixSuggester.suggest(for: $0, snapshots: snapshots, baseline: baseline)
     }
@@ -111,7 +120,8 @@ public struct Comparer: Sendable {
       environments: statuses,
       findings: analyzed.findings,
       causes: analyzed.causes,
-      timeline: Timeline.entries(snapshots: snapshots, baseline: baseline, filter: filter)
+      timeline: Timeline.entries(snapshots: snapshots, baseline: baseline, filter: filter),
+      acceptedCount: accepted
     )
   }
 

@@ -19,6 +19,8 @@ public struct Comparison: Codable, Sendable, Hashable {
   public var causes: [Cause]
   /// Migrations applied in any environment, in time order.
   public var timeline: [TimelineEntry]
+  /// Findings left out because an accept rule (`ignore:` in the configuration) covers them.
+  public var acceptedCount: Int
 
   /// Creates a comparison document.
   public init(
@@ -28,7 +30,8 @@ public struct Comparison: Codable, Sendable, Hashable {
     environments: [EnvironmentStatus],
     findings: [Finding],
     causes: [Cause] = [],
-    timeline: [TimelineEntry] = []
+    timeline: [TimelineEntry] = [],
+    acceptedCount: Int = 0
   ) {
     self.formatVersion = formatVersion
     self.generatedAt = generatedAt
@@ -37,6 +40,7 @@ public struct Comparison: Codable, Sendable, Hashable {
     self.findings = findings
     self.causes = causes
     self.timeline = timeline
+    self.acceptedCount = acceptedCount
   }
 
   /// Whether any finding was made.

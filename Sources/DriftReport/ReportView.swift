@@ -91,6 +91,11 @@ struct ReportView {
         "**\(total) finding\(total == 1 ? "" : "s")**\(who) (\(errors) error\(errors == 1 ? "" : "s"))."
       )
     }
+    if comparison.acceptedCount > 0 {
+      let count = comparison.acceptedCount
+      parts.append(
+        "\(count) more finding\(count == 1 ? " is" : "s are") accepted by the configuration.")
+    }
     if !unreachable.isEmpty {
       parts.append(
         "⚠️ Could not read \(unreachable.map(Markdown.text).joined(separator: ", ")): "

@@ -38,6 +38,8 @@ public struct OutputOptions: Sendable {
   public var templatePath: String?
   /// The directory markdown reports go to by default.
   public var reportsDirectory: String
+  /// A path pattern used when `path` is `nil`: `{date}`, `{envs}` and `{format}` are replaced.
+  public var pathPattern: String?
 
   /// Creates output options.
   public init(
@@ -45,13 +47,15 @@ public struct OutputOptions: Sendable {
     path: String? = nil,
     force: Bool = false,
     templatePath: String? = nil,
-    reportsDirectory: String = "reports"
+    reportsDirectory: String = "reports",
+    pathPattern: String? = nil
   ) {
     self.format = format
     self.path = path
     self.force = force
     self.templatePath = templatePath
     self.reportsDirectory = reportsDirectory
+    self.pathPattern = pathPattern
   }
 }
 
@@ -79,6 +83,10 @@ public struct CompareRun: Sendable {
   public var saveSnapshotDirectory: String?
   /// The command line, for the report's checklist.
   public var command: String?
+  /// Known drift to accept rather than report.
+  public var acceptance: Acceptance
+  /// Whether tenant schemas are compared with each other too.
+  public var compareTenants: Bool
 
   /// Creates a run.
   public init(
@@ -87,7 +95,9 @@ public struct CompareRun: Sendable {
     output: OutputOptions = OutputOptions(),
     failOn: FailOn = .drift,
     saveSnapshotDirectory: String? = nil,
-    command: String? = nil
+    command: String? = nil,
+    acceptance: Acceptance = Acceptance(),
+    compareTenants: Bool = true
   ) {
     self.collector = collector
     self.filter = filter
@@ -95,6 +105,12 @@ public struct CompareRun: Sendable {
     self.failOn = failOn
     self.saveSnapshotDirectory = saveSnapshotDirectory
     self.command = command
+    self.acceptance = acceptance
+    self.compareTenants = compareTenants
+  }
+
+  private var comparer: Comparer {
+    Comparer(filter: filter, compareTenants: compareTenants, acceptance: acceptance)
   }
 
   /// Compares environments against `baseline` (default: the last one listed).
@@ -109,7 +125,7 @@ public struct CompareRun: Sendable {
     let renderer = try makeRenderer()
     let environments = try await collector.collect(specs)
     try saveSnapshots(environments)
-    let comparison = Comparer(filter: filter).compare(
+    let comparison = comparer.compare(
       environments,
       baseline: baselineName,
       generatedAt: Timestamp.iso8601(collector.now)
@@ -125,7 +141,7 @@ public struct CompareRun: Sendable {
     let renderer = try makeRenderer()
     let environments = try await collector.collect([spec])
     try saveSnapshots(environments)
-    let comparison = Comparer(filter: filter).compareTenants(
+    let comparison = comparer.compareTenants(
       of: environments[0],
       reference: reference,
       generatedAt: Timestamp.iso8601(collector.now)
@@ -173,8 +189,15 @@ public struct CompareRun: Sendable {
   }
 
   private func defaultPath(names: [String]) -> String? {
-    guard output.format == .markdown else { return nil }
     let date = String(Timestamp.iso8601(collector.now).prefix(10))
+    if let pattern = output.pathPattern {
+      return
+        pattern
+        .replacingOccurrences(of: "{date}", with: date)
+        .replacingOccurrences(of: "{envs}", with: names.joined(separator: "-"))
+        .replacingOccurrences(of: "{format}", with: output.format.rawValue)
+    }
+    guard output.format == .markdown else { return nil }
     let base = "\(output.reportsDirectory)/\(date)-\(names.joined(separator: "-"))"
     var candidate = base + ".md"
     var counter = 2

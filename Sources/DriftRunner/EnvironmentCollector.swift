@@ -13,6 +13,8 @@ public struct EnvironmentCollector: Sendable {
   public var concurrency: Int
   /// The time recorded in new snapshots; injected for deterministic tests.
   public var now: Date
+  /// Told when each environment has been read, with how long it took.
+  public var progress: (@Sendable (String) -> Void)?
 
   /// Creates a collector.
   public init(
@@ -60,6 +62,7 @@ public struct EnvironmentCollector: Sendable {
     }
     let options = options
     let now = now
+    let progress = progress
     var results = [CollectedEnvironment?](repeating: nil, count: specs.count)
     await withTaskGroup(of: (Int, CollectedEnvironment).self) { group in
       var next = 0
@@ -67,7 +70,16 @@ public struct EnvironmentCollector: Sendable {
         let position = next
         let spec = specs[position]
         group.addTask {
-          (position, Self.read(spec, options: options, now: now))
+          let started = ContinuousClock.now
+          progress?("\(spec.name): reading")
+          let result = Self.read(spec, options: spec.options ?? options, now: now)
+          let elapsed = ContinuousClock.now - started
+          let seconds =
+            Double(elapsed.components.seconds)
+            + Double(elapsed.components.attoseconds) / 1e18
+          let outcome = result.snapshot == nil ? "could not be read" : "read"
+          progress?("\(spec.name): \(outcome) in \(String(format: "%.1f", seconds)) s")
+          return (position, result)
         }
         next += 1
       }

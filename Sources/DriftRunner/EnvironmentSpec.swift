@@ -17,11 +17,14 @@ public struct EnvironmentSpec: Sendable, Hashable {
   public var name: String
   /// Where to read it from.
   public var source: Source
+  /// Timeouts for this environment alone, overriding the run's.
+  public var options: ConnectionOptions?
 
   /// Creates a spec.
-  public init(name: String, source: Source) {
+  public init(name: String, source: Source, options: ConnectionOptions? = nil) {
     self.name = name
     self.source = source
+    self.options = options
   }
 
   /// Parses `NAME=SOURCE`; a SOURCE ending in `.json`, or naming an existing file, is a snapshot.

@@ -16,7 +16,10 @@ struct Compare: AsyncParsableCommand {
       Examples:
         envdrift compare dev=postgresql://localhost/app_dev prod=service=prod
         envdrift compare dev=dev.json prod=postgresql://prod/app --format json
-        envdrift compare prod-yesterday=snapshots/prod/2026-11-20T030000Z.json prod=service=prod
+        envdrift compare --config envdrift.yml --format github --output comment.md
+        envdrift compare prod=service=prod --since snapshots --save-snapshot snapshots
+
+      Command-line options win over the configuration file's.
       """
   )
 
@@ -26,22 +29,80 @@ struct Compare: AsyncParsableCommand {
   @Option(help: "The environment the others are compared against (default: the last one).")
   var baseline: String?
 
+  @Option(help: "Read environments, schemas, accepted drift and output from this YAML file.")
+  var config: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "Compare one environment with its newest snapshot saved under this directory.",
+      discussion: "Saved by --save-snapshot as DIR/NAME/<time>.json; reports what changed since."
+    )
+  )
+  var since: String?
+
   @OptionGroup var report: ReportFlags
   @OptionGroup var connection: ConnectionFlags
 
   func run() async throws {
-    let specs = try parseEnvironments(environments)
+    var configuration = Configuration()
+    if let config {
+      do throws(ConfigurationError) {
+        configuration = try Configuration.load(path: config)
+      } catch {
+        throw ValidationError(error.description)
+      }
+    }
+    var specs = configuration.environments.map { $0.spec } + (try parseEnvironments(environments))
+    var compareTenants = true
+    var baseline = self.baseline ?? configuration.baseline
+    if let since {
+      guard specs.count == 1, let current = specs.first else {
+        throw ValidationError(
+          "--since compares one environment with its own history; name exactly one")
+      }
+      let previous = try History.newest(in: since, for: current.name)
+      specs.insert(
+        EnvironmentSpec(name: "\(current.name)-previous", source: .snapshotFile(previous)), at: 0)
+      compareTenants = false
+      baseline = current.name
+    }
     let run = CompareRun(
-      collector: connection.collector(),
-      filter: SchemaFilter(include: report.schemas, exclude: report.excludedSchemas),
-      output: report.outputOptions,
-      failOn: report.failOn.value,
+      collector: connection.collector(quiet: report.quiet),
+      filter: SchemaFilter(
+        include: report.schemas.isEmpty ? configuration.schemas.include : report.schemas,
+        exclude: configuration.schemas.exclude + report.excludedSchemas
+      ),
+      output: report.outputOptions(configuration),
+      failOn: report.failOn?.value ?? configuration.failOn ?? .drift,
       saveSnapshotDirectory: report.saveSnapshot,
-      command: "envdrift compare " + specs.map(\.name).joined(separator: " ")
+      command: "envdrift compare "
+        + (config.map { "--config \($0)" } ?? specs.map { $0.name }.joined(separator: " ")),
+      acceptance: configuration.acceptance(on: connection.date),
+      compareTenants: compareTenants
     )
     let result = try await run.compare(specs, baseline: baseline)
     Output.emit(result.standardOutput, quiet: report.quiet && report.output != "-")
     throw ExitCode(result.outcome.rawValue)
+  }
+}
+
+/// `envdrift init`: write a commented example configuration.
+struct Init: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Write a commented example configuration file (envdrift.yml).",
+    discussion: "Then: envdrift compare --config envdrift.yml"
+  )
+
+  @Option(name: .shortAndLong, help: "Where to write it.")
+  var output = "envdrift.yml"
+
+  @Flag(help: "Overwrite the file if it exists.")
+  var force = false
+
+  func run() throws {
+    try OutputWriter.write(Data((Configuration.example + "\n").utf8), to: output, force: force)
+    Output.emit(
+      "wrote \(output); edit it, then run: envdrift compare --config \(output)\n", quiet: false)
   }
 }
 
@@ -71,10 +132,10 @@ struct Tenants: AsyncParsableCommand {
   func run() async throws {
     let specs = try parseEnvironments([environment])
     let run = CompareRun(
-      collector: connection.collector(),
+      collector: connection.collector(quiet: report.quiet),
       filter: SchemaFilter(include: report.schemas, exclude: report.excludedSchemas),
-      output: report.outputOptions,
-      failOn: report.failOn.value,
+      output: report.outputOptions(Configuration()),
+      failOn: report.failOn?.value ?? .drift,
       saveSnapshotDirectory: report.saveSnapshot,
       command: "envdrift tenants \(specs[0].name)"
     )
@@ -109,7 +170,7 @@ struct Snapshot: AsyncParsableCommand {
 
   func run() async throws {
     let specs = try parseEnvironments([environment])
-    let result = try await SnapshotRun(collector: connection.collector())
+    let result = try await SnapshotRun(collector: connection.collector(quiet: false))
       .run(specs[0], path: output, force: force)
     Output.emit(result.output, quiet: false)
     if let error = result.error { Output.error(error) }
@@ -118,14 +179,22 @@ struct Snapshot: AsyncParsableCommand {
 }
 
 extension ReportFlags {
-  var outputOptions: OutputOptions {
+  /// The output settings: the command line's where given, else the configuration's.
+  func outputOptions(_ configuration: Configuration) -> OutputOptions {
     let format: ReportFormat =
       switch self.format {
       case .markdown: .markdown
       case .github: .github
       case .json: .json
+      case nil: configuration.format ?? .markdown
       }
-    return OutputOptions(format: format, path: output, force: force, templatePath: template)
+    return OutputOptions(
+      format: format,
+      path: output,
+      force: force,
+      templatePath: template ?? configuration.template,
+      pathPattern: output == nil ? configuration.output : nil
+    )
   }
 }
 
@@ -139,14 +208,44 @@ extension FailOnArgument {
   }
 }
 
-/// Writes to the standard streams.
+/// Writes to the standard streams, with colour only on a terminal and never with `NO_COLOR`.
 enum Output {
   static func emit(_ text: String, quiet: Bool) {
     guard !quiet, !text.isEmpty else { return }
-    FileHandle.standardOutput.write(Data(text.utf8))
+    let colored = Terminal.wantsColor(FileHandle.standardOutput) ? Terminal.colorize(text) : text
+    FileHandle.standardOutput.write(Data(colored.utf8))
+  }
+
+  static func progress(_ line: String) {
+    FileHandle.standardError.write(Data("envdrift: \(line)\n".utf8))
   }
 
   static func error(_ text: String) {
     FileHandle.standardError.write(Data("envdrift: \(text)\n".utf8))
+  }
+}
+
+/// What the standard streams are connected to.
+enum Terminal {
+  static func isInteractive(_ handle: FileHandle) -> Bool {
+    isatty(handle.fileDescriptor) == 1
+  }
+
+  static func wantsColor(_ handle: FileHandle) -> Bool {
+    isInteractive(handle) && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+      && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+  }
+
+  /// Colours the status words of the summary lines.
+  static func colorize(_ text: String) -> String {
+    let colors = [
+      (": drifted", "31"), (": unreachable", "33"), (": in sync", "32"), (": baseline", "36"),
+    ]
+    var result = text
+    for (word, code) in colors {
+      result = result.replacingOccurrences(
+        of: word, with: ": \u{1B}[\(code)m\(word.dropFirst(2))\u{1B}[0m")
+    }
+    return result
   }
 }

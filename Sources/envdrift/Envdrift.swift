@@ -22,7 +22,7 @@ struct Envdrift: AsyncParsableCommand {
       3 an environment could not be read (the report is still written).
       """,
     version: EnvdriftVersion.current,
-    subcommands: [Compare.self, Tenants.self, Snapshot.self]
+    subcommands: [Compare.self, Tenants.self, Snapshot.self, Init.self]
   )
 }
 
@@ -56,22 +56,30 @@ struct ConnectionFlags: ParsableArguments {
     }
   }
 
-  func collector() -> EnvironmentCollector {
-    let now = self.now.flatMap { ISO8601DateFormatter().date(from: $0) } ?? Date()
-    return EnvironmentCollector(
+  /// The time of this run: `--now`, or the clock.
+  var date: Date {
+    now.flatMap { ISO8601DateFormatter().date(from: $0) } ?? Date()
+  }
+
+  func collector(quiet: Bool) -> EnvironmentCollector {
+    var collector = EnvironmentCollector(
       connectTimeout: connectTimeout,
       statementTimeout: statementTimeout,
       lockTimeout: lockTimeout,
       concurrency: jobs,
-      now: now
+      now: date
     )
+    if !quiet, Terminal.isInteractive(FileHandle.standardError) {
+      collector.progress = { line in Output.progress(line) }
+    }
+    return collector
   }
 }
 
 /// Options for where and how a report is written.
 struct ReportFlags: ParsableArguments {
-  @Option(help: "Report format: markdown, github or json.")
-  var format: ReportFormatArgument = .markdown
+  @Option(help: "Report format: markdown (default), github or json.")
+  var format: ReportFormatArgument?
 
   @Option(
     name: .shortAndLong,
@@ -88,8 +96,9 @@ struct ReportFlags: ParsableArguments {
   @Option(help: "A Mustache template to render instead of the built-in one.")
   var template: String?
 
-  @Option(name: .customLong("fail-on"), help: "When drift exits 1: drift, error or never.")
-  var failOn: FailOnArgument = .drift
+  @Option(
+    name: .customLong("fail-on"), help: "When drift exits 1: drift (default), error or never.")
+  var failOn: FailOnArgument?
 
   @Option(
     name: .customLong("schema"), help: "Only compare schemas matching this glob (repeatable).")

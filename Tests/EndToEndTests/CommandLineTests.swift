@@ -11,7 +11,10 @@ struct CommandLineTests {
     let directory = try Envdrift.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
     let result = try Envdrift.run(
-      ["compare", "dev=dbname=\(databases.dev.name)", "uat=dbname=\(databases.uat.name)", "prod=dbname=\(databases.prod.name)"],
+      [
+        "compare", "dev=dbname=\(databases.dev.name)", "uat=dbname=\(databases.uat.name)",
+        "prod=dbname=\(databases.prod.name)",
+      ],
       in: directory
     )
     #expect(result.status == 1, "\(result.error)")
@@ -23,12 +26,16 @@ struct CommandLineTests {
     let name = try #require(files.first)
     #expect(name.hasSuffix("-dev-uat-prod.md"))
     #expect(result.output.contains("report written to reports/\(name)"))
-    let report = try String(contentsOf: directory.appendingPathComponent("reports/\(name)"), encoding: .utf8)
+    let report = try String(
+      contentsOf: directory.appendingPathComponent("reports/\(name)"), encoding: .utf8)
     #expect(report.contains("tenants_ten_domain_6df599_idx"))
     #expect(report.contains("→ `tenants_ten_domain_f3abe6_idx`"))
 
     let again = try Envdrift.run(
-      ["compare", "dev=dbname=\(databases.dev.name)", "prod=dbname=\(databases.prod.name)", "--quiet"],
+      [
+        "compare", "dev=dbname=\(databases.dev.name)", "prod=dbname=\(databases.prod.name)",
+        "--quiet",
+      ],
       in: directory
     )
     #expect(again.status == 1)
@@ -39,11 +46,17 @@ struct CommandLineTests {
   @Test func aDatabaseComparedWithItselfExitsZero() throws {
     let databases = try Self.seed.get()
     let result = try Envdrift.run(
-      ["compare", "a=dbname=\(databases.dev.name)", "b=dbname=\(databases.dev.name)", "--output", "-"]
+      [
+        "compare", "a=dbname=\(databases.dev.name)", "b=dbname=\(databases.dev.name)", "--output",
+        "-",
+      ]
     )
     #expect(result.status == 0, "\(result.error)")
     #expect(result.output.contains("**No drift**"))
-    let same = try Envdrift.run(["compare", "a=dbname=\(databases.uat.name)", "b=dbname=\(databases.uat.name)", "--output", "-"])
+    let same = try Envdrift.run([
+      "compare", "a=dbname=\(databases.uat.name)", "b=dbname=\(databases.uat.name)", "--output",
+      "-",
+    ])
     #expect(same.status == 1, "uat's own tenant schemas differ among themselves")
     #expect(same.output.contains("compared with the reference schema"))
   }
@@ -51,10 +64,14 @@ struct CommandLineTests {
   @Test func jsonFindingsFollowTheContract() throws {
     let databases = try Self.seed.get()
     let result = try Envdrift.run(
-      ["compare", "dev=dbname=\(databases.dev.name)", "prod=dbname=\(databases.prod.name)", "--format", "json"]
+      [
+        "compare", "dev=dbname=\(databases.dev.name)", "prod=dbname=\(databases.prod.name)",
+        "--format", "json",
+      ]
     )
     #expect(result.status == 1)
-    let object = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
+    let object = try #require(
+      try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
     #expect(object["baseline"] as? String == "prod")
     #expect(object["formatVersion"] as? Int == 1)
     let environments = try #require(object["environments"] as? [[String: Any]])
@@ -66,14 +83,18 @@ struct CommandLineTests {
     #expect(rename["renamedTo"] as? String == "tenants_ten_domain_f3abe6_idx")
     #expect(rename["table"] as? String == "tenants_domain")
     #expect(rename["scope"] as? String == "environments")
-    let missing = try #require(findings.first { ($0["name"] as? String)?.hasPrefix("tenants.0006") == true })
+    let missing = try #require(
+      findings.first { ($0["name"] as? String)?.hasPrefix("tenants.0006") == true })
     #expect(missing["kind"] as? String == "migration.missing")
     #expect(missing["severity"] as? String == "error")
   }
 
   @Test func failOnDecidesWhetherDriftFailsTheRun() throws {
     let databases = try Self.seed.get()
-    let arguments = ["compare", "dev=dbname=\(databases.dev.name)", "prod=dbname=\(databases.prod.name)", "--output", "-"]
+    let arguments = [
+      "compare", "dev=dbname=\(databases.dev.name)", "prod=dbname=\(databases.prod.name)",
+      "--output", "-",
+    ]
     #expect(try Envdrift.run(arguments + ["--fail-on", "never"]).status == 0)
     #expect(try Envdrift.run(arguments + ["--fail-on", "error"]).status == 1)
     #expect(try Envdrift.run(arguments + ["--fail-on", "drift"]).status == 1)
@@ -86,7 +107,8 @@ struct CommandLineTests {
     let report = directory.appendingPathComponent("report.md")
     let result = try Envdrift.run(
       [
-        "compare", "dev=dbname=\(databases.dev.name)", "uat=host=127.0.0.1 port=1 connect_timeout=2",
+        "compare", "dev=dbname=\(databases.dev.name)",
+        "uat=host=127.0.0.1 port=1 connect_timeout=2",
         "prod=dbname=\(databases.prod.name)", "--output", report.path,
       ]
     )
@@ -99,11 +121,15 @@ struct CommandLineTests {
 
   @Test func tenantsComparesTheSchemasOfOneEnvironment() throws {
     let databases = try Self.seed.get()
-    let result = try Envdrift.run(["tenants", "prod=dbname=\(databases.prod.name)", "--output", "-"])
+    let result = try Envdrift.run([
+      "tenants", "prod=dbname=\(databases.prod.name)", "--output", "-",
+    ])
     #expect(result.status == 1, "\(result.error)")
     #expect(result.output.contains("compared with the reference schema `acme`"))
     #expect(result.output.contains("missing in 1 of 3 tenant schemas: `demo`"))
-    let chosen = try Envdrift.run(["tenants", "prod=dbname=\(databases.prod.name)", "--reference", "demo", "--format", "json"])
+    let chosen = try Envdrift.run([
+      "tenants", "prod=dbname=\(databases.prod.name)", "--reference", "demo", "--format", "json",
+    ])
     #expect(chosen.output.contains("\"reference\" : \"demo\""))
   }
 
@@ -112,18 +138,26 @@ struct CommandLineTests {
     let directory = try Envdrift.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
     let file = directory.appendingPathComponent("prod.json")
-    let snapshot = try Envdrift.run(["snapshot", "prod=dbname=\(databases.prod.name)", "--output", file.path])
+    let snapshot = try Envdrift.run([
+      "snapshot", "prod=dbname=\(databases.prod.name)", "--output", file.path,
+    ])
     #expect(snapshot.status == 0, "\(snapshot.error)")
     #expect(snapshot.output.contains("4 schemas"))
-    let compared = try Envdrift.run(["compare", "then=\(file.path)", "now=dbname=\(databases.prod.name)", "--format", "json"])
-    let document = try #require(try JSONSerialization.jsonObject(with: Data(compared.output.utf8)) as? [String: Any])
+    let compared = try Envdrift.run([
+      "compare", "then=\(file.path)", "now=dbname=\(databases.prod.name)", "--format", "json",
+    ])
+    let document = try #require(
+      try JSONSerialization.jsonObject(with: Data(compared.output.utf8)) as? [String: Any])
     let findings = try #require(document["findings"] as? [[String: Any]])
     #expect(findings.filter { $0["scope"] as? String == "environments" }.isEmpty)
     #expect(compared.status == 1, "prod's demo tenant still differs from the other tenants")
 
     let saved = directory.appendingPathComponent("history")
     let nightly = try Envdrift.run(
-      ["compare", "dev=dbname=\(databases.dev.name)", "prod=dbname=\(databases.prod.name)", "--output", "-", "--save-snapshot", saved.path]
+      [
+        "compare", "dev=dbname=\(databases.dev.name)", "prod=dbname=\(databases.prod.name)",
+        "--output", "-", "--save-snapshot", saved.path,
+      ]
     )
     #expect(nightly.status == 1)
     #expect(Envdrift.files(in: saved).filter { $0.hasSuffix(".json") }.count == 2)
@@ -135,7 +169,10 @@ struct CommandLineTests {
     defer { try? FileManager.default.removeItem(at: directory) }
     let report = directory.appendingPathComponent("report.md")
     try "keep me".write(to: report, atomically: true, encoding: .utf8)
-    let arguments = ["compare", "dev=dbname=\(databases.dev.name)", "prod=dbname=\(databases.prod.name)", "--output", report.path]
+    let arguments = [
+      "compare", "dev=dbname=\(databases.dev.name)", "prod=dbname=\(databases.prod.name)",
+      "--output", report.path,
+    ]
     let refused = try Envdrift.run(arguments)
     #expect(refused.status == 2)
     #expect(refused.error.contains("already exists: pass --force"))
@@ -161,30 +198,131 @@ struct CommandLineTests {
     for format in ["markdown", "github", "json"] {
       let file = directory.appendingPathComponent("report.\(format)")
       let result = try Envdrift.run(
-        ["compare"] + sources + ["--format", format, "--output", file.path, "--save-snapshot", directory.appendingPathComponent("snapshots-\(format)").path],
+        ["compare"] + sources + [
+          "--format", format, "--output", file.path, "--save-snapshot",
+          directory.appendingPathComponent("snapshots-\(format)").path,
+        ],
         environment: ["PGPASSWORD": secret]
       )
       #expect(result.status == 3, "the malformed source is unreachable: \(result.error)")
       outputs += [result.output, result.error, try String(contentsOf: file, encoding: .utf8)]
     }
     let wrong = try Envdrift.run(
-      ["compare", "a=postgresql://postgres:\(secret)@127.0.0.1:\(port)/postgres", "b=dbname=postgres", "--output", "-"],
+      [
+        "compare", "a=postgresql://postgres:\(secret)@127.0.0.1:\(port)/postgres",
+        "b=dbname=postgres", "--output", "-",
+      ],
       removing: ["PGPASSWORD"]
     )
     #expect(wrong.status == 3)
     #expect(wrong.output.contains("password authentication failed"))
     outputs += [wrong.output, wrong.error]
-    let snapshot = try Envdrift.run(["snapshot", "kv=host=127.0.0.1 port=\(port) user=postgres password=\(secret) dbname=postgres"])
+    let snapshot = try Envdrift.run([
+      "snapshot", "kv=host=127.0.0.1 port=\(port) user=postgres password=\(secret) dbname=postgres",
+    ])
     #expect(snapshot.status == 3)
     #expect(snapshot.error.contains("password authentication failed"))
     outputs += [snapshot.output, snapshot.error]
     for file in Envdrift.files(in: directory) where file.hasSuffix(".json") {
-      outputs.append(try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8))
+      outputs.append(
+        try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8))
     }
     #expect(outputs.count > 10)
     for text in outputs {
       #expect(!text.contains(secret))
     }
+  }
+
+  @Test func aConfigurationFileDrivesTheRunAndAcceptsKnownDrift() throws {
+    let databases = try Self.seed.get()
+    let directory = try Envdrift.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let initialized = try Envdrift.run(["init"], in: directory)
+    #expect(initialized.status == 0)
+    #expect(
+      try String(contentsOf: directory.appendingPathComponent("envdrift.yml"), encoding: .utf8)
+        .contains("url_env"))
+    #expect(try Envdrift.run(["init"], in: directory).status == 2)
+
+    let config = """
+      baseline: prod
+      environments:
+        dev:
+          url_env: DEV_URL
+        prod:
+          url: dbname=\(databases.prod.name)
+          statement_timeout: 20
+      schemas:
+        exclude: [demo]
+      ignore:
+        - rule: "migration:*"
+          reason: migrations are compared by the deploy pipeline
+        - rule: "index:*"
+          until: 2020-01-01
+      output:
+        format: json
+        path: "out-{envs}.{format}"
+      fail_on: error
+      """
+    try config.write(
+      to: directory.appendingPathComponent("envdrift.yml"), atomically: true, encoding: .utf8)
+    let result = try Envdrift.run(
+      ["compare", "--config", "envdrift.yml", "--force"],
+      in: directory,
+      environment: ["DEV_URL": "dbname=\(databases.dev.name)"]
+    )
+    #expect(result.status == 1, "\(result.error)")
+    let data = try Data(contentsOf: directory.appendingPathComponent("out-dev-prod.json"))
+    let document = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    let findings = try #require(document["findings"] as? [[String: Any]])
+    #expect(!findings.contains { ($0["kind"] as? String)?.hasPrefix("migration.") == true })
+    #expect(!findings.contains { $0["schema"] as? String == "demo" })
+    #expect(findings.contains { $0["kind"] as? String == "index.renamed" })
+    #expect((document["acceptedCount"] as? Int ?? 0) > 0)
+    let causes = try #require(document["causes"] as? [[String: Any]])
+    #expect(
+      causes.contains { ($0["message"] as? String)?.contains("expired on 2020-01-01") == true })
+
+    let broken = try Envdrift.run(["compare", "--config", "envdrift.yml"], in: directory)
+    #expect(broken.status == 2)
+    #expect(
+      broken.error.contains(
+        "envdrift.yml:4:14: environment variable DEV_URL (url_env of dev) is not set"))
+  }
+
+  @Test func sinceComparesAnEnvironmentWithItsNewestSavedSnapshot() throws {
+    let databases = try Self.seed.get()
+    let directory = try Envdrift.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let history = directory.appendingPathComponent("history").path
+    let source = "uat=dbname=\(databases.uat.name)"
+    let first = try Envdrift.run(["snapshot", source, "--output", "-"])
+    try FileManager.default.createDirectory(
+      atPath: history + "/uat", withIntermediateDirectories: true)
+    try first.output.write(
+      toFile: history + "/uat/2026-11-20T030000Z.json", atomically: true, encoding: .utf8)
+    let unchanged = try Envdrift.run(["compare", source, "--since", history, "--output", "-"])
+    #expect(unchanged.status == 0, "\(unchanged.output)")
+    #expect(unchanged.output.contains("uat-previous"))
+
+    let changed = try TestPostgres.createDatabase("e2e_since")
+    defer { changed.drop() }
+    try TestPostgres.runPSQL(
+      database: changed.name,
+      arguments: [
+        "-f",
+        TestFixtures.repositoryRoot.appendingPathComponent("examples/seed-incident/uat.sql").path,
+      ]
+    )
+    try changed.load("CREATE INDEX late_idx ON acme.finance_payment (paid_at);")
+    let drifted = try Envdrift.run([
+      "compare", "uat=dbname=\(changed.name)", "--since", history, "--format", "json",
+    ])
+    #expect(drifted.status == 1)
+    #expect(drifted.output.contains("late_idx"))
+    let two = try Envdrift.run(["compare", source, "prod=dbname=x", "--since", history])
+    #expect(two.status == 2)
+    #expect(two.error.contains("--since compares one environment"))
   }
 
   @Test func helpAndVersionExitZero() throws {

@@ -47,7 +47,8 @@ enum Envdrift {
   }
 
   static func temporaryDirectory() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("envdrift-e2e-\(UUID())")
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "envdrift-e2e-\(UUID())")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
   }
