@@ -52,8 +52,12 @@ public struct Comparer: Sendable {
     generatedAt: String
   ) -> Comparison {
     let readable = environments.compactMap(\.snapshot)
+    let identical = Inventory.identicalTables(readable, includes: filter.includes)
     let sides = readable.map {
-      Differ.Side(name: $0.environment.name, inventory: Inventory($0, includes: filter.includes))
+      Differ.Side(
+        name: $0.environment.name,
+        inventory: Inventory($0, includes: filter.includes, identical: identical)
+      )
     }
     var findings: [Finding] = []
     if sides.count >= 2, sides.contains(where: { $0.name == baseline }) {

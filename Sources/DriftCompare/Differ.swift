@@ -118,6 +118,14 @@ struct Differ {
   }
 
   private func compare(_ key: ObjectKey) -> Finding? {
+    if let first = sides[0].inventory.entries[key] {
+      var allEqual = true
+      for side in sides.dropFirst() where side.inventory.entries[key]?.value != first.value {
+        allEqual = false
+        break
+      }
+      if allEqual { return nil }
+    }
     var values: [String: ObjectValue?] = [:]
     var participants: [String] = []
     for side in sides where participates(side, in: key) {

@@ -39,6 +39,9 @@ struct ObjectKey: Hashable, Sendable {
       return nil
     case .column, .index, .constraint, .trigger, .policy, .privilege:
       return ObjectKey(object: .table, schema: schema, table: nil, name: table ?? "")
+    case .sequence where table != nil:
+      // A sequence owned by a column (serial, identity) goes with its table.
+      return ObjectKey(object: .table, schema: schema, table: nil, name: table ?? "")
     case .migration:
       return ObjectKey(object: .table, schema: schema, table: nil, name: table ?? "")
     case .table, .view, .materializedView, .sequence, .type, .function, .collation:
@@ -69,11 +72,15 @@ struct Inventory: Sendable {
   ///
   /// With `anonymizeSchema`, every key's schema is dropped and the schema's own qualification
   /// is taken out of values, so that two tenant schemas can be compared with each other.
+  ///
+  /// Tables named in `identical` (as `schema.table`) are the same in every environment: only
+  /// their own entry is kept, not one per column, index and constraint.
   init(
     _ snapshot: Snapshot,
     includes: (String) -> Bool = { _ in true },
     anonymizeSchema: Bool = false,
-    includeExtensions: Bool = true
+    includeExtensions: Bool = true,
+    identical: Set<String> = []
   ) {
     if includeExtensions {
       for item in snapshot.extensions where item.name != "plpgsql" {
@@ -83,7 +90,7 @@ struct Inventory: Sendable {
       }
     }
     for schema in snapshot.schemas where includes(schema.name) {
-      add(schema, anonymize: anonymizeSchema)
+      add(schema, anonymize: anonymizeSchema, identical: identical)
     }
     for table in snapshot.migrationTables where includes(table.schema) {
       addMigrations(table, anonymize: anonymizeSchema)
@@ -92,21 +99,13 @@ struct Inventory: Sendable {
 
   /// Flattens one schema and its migration tables, for comparing tenant schemas.
   init(tenant schema: Schema, migrationTables: [MigrationTable]) {
+    let estimate = schema.tables.reduce(0) { count, table in
+      count + 3 + table.columns.count + table.indexes.count + table.constraints.count
+        + table.privileges.count
+    }
+    entries.reserveCapacity(estimate + migrationTables.reduce(0) { $0 + $1.rows.count } + 16)
     add(schema, anonymize: true)
     for table in migrationTables { addMigrations(table, anonymize: true) }
-  }
-
-  /// Flattens every tenant schema of `snapshot` in one pass, keyed by schema name.
-  static func tenants(of snapshot: Snapshot, _ names: Set<String>) -> [String: Inventory] {
-    var tables: [String: [MigrationTable]] = [:]
-    for table in snapshot.migrationTables where names.contains(table.schema) {
-      tables[table.schema, default: []].append(table)
-    }
-    var result: [String: Inventory] = [:]
-    for schema in snapshot.schemas where names.contains(schema.name) {
-      result[schema.name] = Inventory(tenant: schema, migrationTables: tables[schema.name] ?? [])
-    }
-    return result
   }
 
   private mutating func addMigrations(_ table: MigrationTable, anonymize: Bool) {
@@ -139,7 +138,7 @@ struct Inventory: Sendable {
     if let value { put(key, value) }
   }
 
-  private mutating func add(_ schema: Schema, anonymize: Bool) {
+  private mutating func add(_ schema: Schema, anonymize: Bool, identical: Set<String> = []) {
     let name = anonymize ? "" : schema.name
     let strip: (String) -> String =
       anonymize ? { SchemaQualification.strip(schema.name, from: $0) } : { $0 }
@@ -157,6 +156,7 @@ struct Inventory: Sendable {
     }
     for table in schema.tables {
       put(key(.table, nil, table.name), strip(Self.describe(table)))
+      if !identical.isEmpty, identical.contains("\(schema.name).\(table.name)") { continue }
       put(key(.table, nil, table.name, .owner), table.owner)
       putOptional(key(.table, nil, table.name, .comment), table.comment)
       for column in table.columns {
@@ -229,8 +229,11 @@ struct Inventory: Sendable {
     for sequence in schema.sequences {
       var value = sequence.summary
       if let ownedBy = sequence.ownedBy { value += " OWNED BY \(ownedBy)" }
-      put(key(.sequence, nil, sequence.name), value)
-      put(key(.sequence, nil, sequence.name, .owner), sequence.owner)
+      let owningTable = sequence.ownedBy.flatMap { ownedBy in
+        ownedBy.split(separator: ".").first.map(String.init)
+      }
+      put(key(.sequence, owningTable, sequence.name), value)
+      put(key(.sequence, owningTable, sequence.name, .owner), sequence.owner)
     }
     for type in schema.types {
       put(key(.type, nil, type.name), strip("\(type.kind.rawValue) \(type.definition)"))
@@ -294,12 +297,37 @@ struct Inventory: Sendable {
 /// Removes a schema's own qualification from definitions, for comparing tenant schemas.
 enum SchemaQualification {
   static func strip(_ schema: String, from text: String) -> String {
+    // Most values hold no qualified name at all; skip the search for them.
+    guard text.utf8.contains(UInt8(ascii: ".")) else { return text }
     var result = text
     let quoted = SQLIdentifier.quote(schema) + "."
     if result.contains(quoted) { result = result.replacingOccurrences(of: quoted, with: "") }
     let plain = schema + "."
     if plain != quoted, result.contains(plain) {
       result = result.replacingOccurrences(of: plain, with: "")
+    }
+    return result
+  }
+}
+
+extension Inventory {
+  /// Tables (`schema.table`) that are exactly alike in every snapshot: nothing under them can
+  /// differ, so they need no per-column comparison.
+  static func identicalTables(_ snapshots: [Snapshot], includes: (String) -> Bool) -> Set<String> {
+    guard let first = snapshots.first, snapshots.count > 1 else { return [] }
+    let others = snapshots.dropFirst().map { snapshot in
+      Dictionary(snapshot.schemas.map { ($0.name, $0) }, uniquingKeysWith: { left, _ in left })
+    }
+    var result = Set<String>()
+    for schema in first.schemas where includes(schema.name) {
+      let matching = others.compactMap { $0[schema.name] }
+      guard matching.count == others.count else { continue }
+      let tables = matching.map { other in
+        Dictionary(other.tables.map { ($0.name, $0) }, uniquingKeysWith: { left, _ in left })
+      }
+      for table in schema.tables where tables.allSatisfy({ $0[table.name] == table }) {
+        result.insert("\(schema.name).\(table.name)")
+      }
     }
     return result
   }

@@ -5,6 +5,10 @@ import DriftModel
 /// Tenants are the schemas django-tenants' registry lists, else every schema but `public` with a
 /// `django_migrations` table of its own. The reference defaults to the tenant closest to the
 /// shape most tenants share, so that one broken tenant among 1,000 is the one reported.
+///
+/// Each tenant is compared with the reference table by table on schema-free copies: tables
+/// that are equal need no further work, and only the parts that differ are flattened into
+/// inventories and diffed, which keeps 1,000 tenants fast.
 struct TenantComparer {
   var filter: SchemaFilter
 
@@ -19,75 +23,159 @@ struct TenantComparer {
       .filter { existing.contains($0) }
   }
 
+  /// One tenant, ready to compare: its schema without its own name, and its migration tables.
+  struct Tenant {
+    var name: String
+    var schema: Schema
+    var migrations: [MigrationTable]
+    var comparableMigrations: [String: [String]]
+  }
+
   func findings(in snapshot: Snapshot, reference requested: String?) -> [Finding] {
-    let tenants = Self.tenantSchemas(of: snapshot).filter(filter.includes).sorted()
-    guard tenants.count >= 2 || (requested != nil && !tenants.isEmpty) else { return [] }
-    var names = Set(tenants)
-    if let requested { names.insert(requested) }
-    let inventories = Inventory.tenants(of: snapshot, names)
-    let reference = requested ?? Self.typical(tenants, inventories)
-    guard let referenceInventory = inventories[reference] else { return [] }
-    var findings: [Finding] = []
-    for tenant in tenants where tenant != reference {
-      guard let inventory = inventories[tenant] else { continue }
-      let sides = [
-        Differ.Side(name: reference, inventory: referenceInventory),
-        Differ.Side(name: tenant, inventory: inventory),
-      ]
-      let found = Differ(
-        sides: sides,
-        baseline: reference,
-        scope: .tenants,
-        environment: snapshot.environment.name
+    let names = Self.tenantSchemas(of: snapshot).filter(filter.includes).sorted()
+    guard names.count >= 2 || (requested != nil && !names.isEmpty) else { return [] }
+    var wanted = Set(names)
+    if let requested { wanted.insert(requested) }
+    var migrations: [String: [MigrationTable]] = [:]
+    for table in snapshot.migrationTables where wanted.contains(table.schema) {
+      migrations[table.schema, default: []].append(table)
+    }
+    var tenants: [String: Tenant] = [:]
+    for schema in snapshot.schemas where wanted.contains(schema.name) {
+      let tables = migrations[schema.name] ?? []
+      tenants[schema.name] = Tenant(
+        name: schema.name,
+        schema: schema.anonymized(),
+        migrations: tables,
+        comparableMigrations: Dictionary(
+          tables.map { ($0.name, $0.unreadableReason == nil ? $0.comparable : ["unreadable"]) },
+          uniquingKeysWith: { left, _ in left }
+        )
       )
-      .findings()
-      findings += found.map { finding in
-        var located = finding
-        located.schema = tenant
-        return located
-      }
+    }
+    let reference = requested ?? Self.typical(names.compactMap { tenants[$0] })
+    guard let referenceTenant = tenants[reference] else { return [] }
+    var findings: [Finding] = []
+    for name in names where name != reference {
+      guard let tenant = tenants[name] else { continue }
+      findings += compare(
+        tenant,
+        with: referenceTenant,
+        snapshot: snapshot
+      )
     }
     return findings
   }
 
-  /// The tenant whose entries most often agree with the majority of tenants.
+  private func compare(_ tenant: Tenant, with reference: Tenant, snapshot: Snapshot) -> [Finding] {
+    var left = reference.schema
+    var right = tenant.schema
+    let schemasDiffer = left != right
+    Self.keepDifferences(&left, &right)
+    let migrationsDiffer = tenant.comparableMigrations != reference.comparableMigrations
+    if !schemasDiffer, !migrationsDiffer { return [] }
+    let sides = [
+      Differ.Side(
+        name: reference.name,
+        inventory: Inventory(tenant: left, migrationTables: reference.migrations)
+      ),
+      Differ.Side(
+        name: tenant.name,
+        inventory: Inventory(tenant: right, migrationTables: tenant.migrations)
+      ),
+    ]
+    let found = Differ(
+      sides: sides,
+      baseline: reference.name,
+      scope: .tenants,
+      environment: snapshot.environment.name
+    )
+    .findings()
+    return found.map { finding in
+      var located = finding
+      located.schema = tenant.name
+      return located
+    }
+  }
+
+  /// Empties, on both sides, the parts of two schema-free copies that are equal.
   ///
-  /// Linear in the number of entries: each tenant's own entries are tallied once, and absence
-  /// is counted by subtraction.
-  static func typical(_ tenants: [String], _ inventories: [String: Inventory]) -> String {
-    guard tenants.count > 2 else { return tenants.first ?? "" }
-    var tallies: [ObjectKey: [String: Int]] = [:]
+  /// A table equal on both sides keeps only itself (so that what hangs off it, such as its
+  /// migration rows, still has a parent); any other kind of object is kept in full where it
+  /// differs at all.
+  static func keepDifferences(_ left: inout Schema, _ right: inout Schema) {
+    let sequencesDiffer = left.sequences != right.sequences
+    if !sequencesDiffer {
+      let rightTables = Dictionary(
+        right.tables.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+      let equal = Set(left.tables.filter { rightTables[$0.name] == $0 }.map(\.name))
+      func shell(_ table: Table) -> Table {
+        guard equal.contains(table.name) else { return table }
+        return Table(name: table.name, kind: table.kind, owner: table.owner)
+      }
+      left.tables = left.tables.map(shell)
+      right.tables = right.tables.map(shell)
+      left.sequences = []
+      right.sequences = []
+    }
+    if left.views == right.views {
+      left.views = []
+      right.views = []
+    }
+    if left.types == right.types {
+      left.types = []
+      right.types = []
+    }
+    if left.functions == right.functions {
+      left.functions = []
+      right.functions = []
+    }
+    if left.collations == right.collations {
+      left.collations = []
+      right.collations = []
+    }
+  }
+
+  /// The tenant that agrees with the majority of tenants on the most tables and migrations.
+  ///
+  /// Votes are cast per table name on whole (schema-free) tables, and per migration table on
+  /// its set of rows, so choosing costs one hash per table, not one per column.
+  static func typical(_ tenants: [Tenant]) -> String {
+    guard tenants.count > 2 else { return tenants.first?.name ?? "" }
+    var tableVotes: [String: [Table: Int]] = [:]
+    var migrationVotes: [String: [[String]: Int]] = [:]
     for tenant in tenants {
-      for (key, value) in inventories[tenant]?.entries ?? [:] {
-        tallies[key, default: [:]][value.value, default: 0] += 1
+      for table in tenant.schema.tables {
+        tableVotes[table.name, default: [:]][table, default: 0] += 1
+      }
+      for (name, rows) in tenant.comparableMigrations {
+        migrationVotes[name, default: [:]][rows, default: 0] += 1
       }
     }
-    var majority: [ObjectKey: String?] = [:]
-    var absentMajorities = 0
-    for (key, tally) in tallies {
-      let absent = tenants.count - tally.values.reduce(0, +)
-      let best = tally.max { ($0.value, $1.key) < ($1.value, $0.key) }
-      if let best, best.value >= absent {
-        majority[key] = .some(best.key)
-      } else {
-        majority[key] = .some(nil)
-        absentMajorities += 1
-      }
+    func winner<Value: Hashable>(_ tally: [Value: Int]) -> Value? {
+      let present = tally.values.reduce(0, +)
+      guard let best = tally.max(by: { $0.value < $1.value }), best.value * 2 >= present,
+        present * 2 >= tenants.count
+      else { return nil }
+      return best.key
     }
-    var best = tenants[0]
+    let typicalTables = tableVotes.compactMapValues(winner)
+    let typicalMigrations = migrationVotes.compactMapValues(winner)
+    var best = tenants[0].name
     var bestScore = Int.min
     for tenant in tenants {
-      var score = absentMajorities
-      for (key, value) in inventories[tenant]?.entries ?? [:] {
-        guard let expected = majority[key] else { continue }
-        if let expected {
-          if expected == value.value { score += 1 }
-        } else {
-          score -= 1
-        }
+      var score = 0
+      for table in tenant.schema.tables {
+        score += typicalTables[table.name] == table ? 1 : -1
+      }
+      score -=
+        typicalTables.keys.filter { name in !tenant.schema.tables.contains { $0.name == name } }
+        .count
+      for (name, rows) in tenant.comparableMigrations {
+        score += typicalMigrations[name] == rows ? 10 : -10
       }
       if score > bestScore {
-        best = tenant
+        best = tenant.name
         bestScore = score
       }
     }

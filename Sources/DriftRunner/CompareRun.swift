@@ -67,6 +67,29 @@ public struct RunResult: Sendable {
   public var outcome: RunOutcome
   /// The comparison, for callers that want more.
   public var comparison: Comparison
+  /// How long each phase took: collect, compare, render and write.
+  public var timings: [(phase: String, seconds: Double)] = []
+
+  /// The timings as lines for standard error.
+  public var timingLines: String {
+    timings.map { "\($0.phase): \(String(format: "%.3f", $0.seconds)) s" }.joined(separator: "\n")
+      + "\n"
+  }
+}
+
+/// Measures phases of a run.
+struct Stopwatch {
+  private var last = ContinuousClock.now
+  private(set) var timings: [(phase: String, seconds: Double)] = []
+
+  mutating func lap(_ phase: String) {
+    let now = ContinuousClock.now
+    let elapsed = now - last
+    timings.append(
+      (phase, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    )
+    last = now
+  }
 }
 
 /// Collect → compare → render → write, for `compare` and `tenants`.
@@ -123,14 +146,18 @@ public struct CompareRun: Sendable {
       throw .unknownBaseline(baselineName, known: specs.map(\.name))
     }
     let renderer = try makeRenderer()
+    var stopwatch = Stopwatch()
     let environments = try await collector.collect(specs)
+    stopwatch.lap("collect")
     try saveSnapshots(environments)
     let comparison = comparer.compare(
       environments,
       baseline: baselineName,
       generatedAt: Timestamp.iso8601(collector.now)
     )
+    stopwatch.lap("compare")
     return try finish(
+      stopwatch: stopwatch,
       comparison, environments: environments, renderer: renderer, names: specs.map(\.name))
   }
 
@@ -139,14 +166,18 @@ public struct CompareRun: Sendable {
     -> RunResult
   {
     let renderer = try makeRenderer()
+    var stopwatch = Stopwatch()
     let environments = try await collector.collect([spec])
+    stopwatch.lap("collect")
     try saveSnapshots(environments)
     let comparison = comparer.compareTenants(
       of: environments[0],
       reference: reference,
       generatedAt: Timestamp.iso8601(collector.now)
     )
+    stopwatch.lap("compare")
     return try finish(
+      stopwatch: stopwatch,
       comparison, environments: environments, renderer: renderer, names: [spec.name, "tenants"])
   }
 
@@ -159,6 +190,7 @@ public struct CompareRun: Sendable {
   }
 
   private func finish(
+    stopwatch: Stopwatch,
     _ comparison: Comparison,
     environments: [CollectedEnvironment],
     renderer: ReportRenderer,
@@ -175,16 +207,25 @@ public struct CompareRun: Sendable {
     } catch {
       throw .render(error.description)
     }
+    var stopwatch = stopwatch
+    stopwatch.lap("render")
     let outcome = outcome(of: comparison)
     let path = output.path ?? defaultPath(names: names)
     guard let path, path != "-" else {
-      return RunResult(standardOutput: text, outcome: outcome, comparison: comparison)
+      return RunResult(
+        standardOutput: text,
+        outcome: outcome,
+        comparison: comparison,
+        timings: stopwatch.timings
+      )
     }
     try OutputWriter.write(Data(text.utf8), to: path, force: output.force)
+    stopwatch.lap("write")
     return RunResult(
       standardOutput: Summary.lines(comparison, reportPath: path),
       outcome: outcome,
-      comparison: comparison
+      comparison: comparison,
+      timings: stopwatch.timings
     )
   }
 

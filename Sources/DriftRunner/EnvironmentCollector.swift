@@ -51,10 +51,13 @@ public struct EnvironmentCollector: Sendable {
   public func collect(_ specs: [EnvironmentSpec]) async throws(RunnerError)
     -> [CollectedEnvironment]
   {
-    for spec in specs {
+    var loaded: [Int: Snapshot] = [:]
+    for (position, spec) in specs.enumerated() {
       if case .snapshotFile(let path) = spec.source {
         do {
-          _ = try SnapshotFile.read(path: path)
+          var snapshot = try SnapshotFile.read(path: path)
+          snapshot.environment.name = spec.name
+          loaded[position] = snapshot
         } catch {
           throw .snapshotFile(error.description)
         }
@@ -64,10 +67,14 @@ public struct EnvironmentCollector: Sendable {
     let now = now
     let progress = progress
     var results = [CollectedEnvironment?](repeating: nil, count: specs.count)
+    for (position, snapshot) in loaded {
+      results[position] = CollectedEnvironment(snapshot: snapshot)
+    }
+    let live = specs.indices.filter { loaded[$0] == nil }
     await withTaskGroup(of: (Int, CollectedEnvironment).self) { group in
       var next = 0
       func launch() {
-        let position = next
+        let position = live[next]
         let spec = specs[position]
         group.addTask {
           let started = ContinuousClock.now
@@ -83,10 +90,10 @@ public struct EnvironmentCollector: Sendable {
         }
         next += 1
       }
-      while next < min(concurrency, specs.count) { launch() }
+      while next < min(concurrency, live.count) { launch() }
       while let (position, result) = await group.next() {
         results[position] = result
-        if next < specs.count { launch() }
+        if next < live.count { launch() }
       }
     }
     return results.compactMap { $0 }

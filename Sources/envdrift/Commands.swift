@@ -82,6 +82,7 @@ struct Compare: AsyncParsableCommand {
     )
     let result = try await run.compare(specs, baseline: baseline)
     Output.emit(result.standardOutput, quiet: report.quiet && report.output != "-")
+    if report.timings { FileHandle.standardError.write(Data(result.timingLines.utf8)) }
     throw ExitCode(result.outcome.rawValue)
   }
 }
@@ -141,6 +142,7 @@ struct Tenants: AsyncParsableCommand {
     )
     let result = try await run.tenants(specs[0], reference: reference)
     Output.emit(result.standardOutput, quiet: report.quiet && report.output != "-")
+    if report.timings { FileHandle.standardError.write(Data(result.timingLines.utf8)) }
     throw ExitCode(result.outcome.rawValue)
   }
 }

@@ -1,0 +1,76 @@
+import DriftModel
+
+extension Schema {
+  /// The schema with its own name taken out of every definition, so that two tenant schemas
+  /// built by the same migrations compare equal with `==`.
+  func anonymized() -> Schema {
+    let own = name
+    func strip(_ text: String) -> String { SchemaQualification.strip(own, from: text) }
+    func strip(_ text: String?) -> String? { text.map(strip) }
+    var copy = self
+    copy.name = ""
+    copy.tables = tables.map { table in
+      var table = table
+      table.partitionKey = strip(table.partitionKey)
+      table.partitionOf = strip(table.partitionOf)
+      table.partitionBound = strip(table.partitionBound)
+      table.inherits = table.inherits.map(strip)
+      table.columns = table.columns.map { column in
+        var column = column
+        column.type = strip(column.type)
+        column.defaultValue = strip(column.defaultValue)
+        column.generated = strip(column.generated)
+        column.collation = strip(column.collation)
+        return column
+      }
+      table.indexes = table.indexes.map { index in
+        var index = index
+        index.definition = strip(index.definition)
+        index.predicate = strip(index.predicate)
+        return index
+      }
+      table.constraints = table.constraints.map { constraint in
+        var constraint = constraint
+        constraint.definition = strip(constraint.definition)
+        return constraint
+      }
+      table.triggers = table.triggers.map { trigger in
+        var trigger = trigger
+        trigger.definition = strip(trigger.definition)
+        return trigger
+      }
+      table.policies = table.policies.map { policy in
+        var policy = policy
+        policy.using = strip(policy.using)
+        policy.withCheck = strip(policy.withCheck)
+        return policy
+      }
+      return table
+    }
+    copy.views = views.map { view in
+      var view = view
+      view.definition = strip(view.definition)
+      view.dependsOn = view.dependsOn.map(strip)
+      return view
+    }
+    copy.types = types.map { type in
+      var type = type
+      type.definition = strip(type.definition)
+      return type
+    }
+    copy.functions = functions.map { function in
+      var function = function
+      function.arguments = strip(function.arguments)
+      function.result = strip(function.result)
+      return function
+    }
+    return copy
+  }
+}
+
+extension MigrationTable {
+  /// What is compared of a migration table: its rows' names and outcomes, not when they ran.
+  var comparable: [String] {
+    rows.map { "\($0.qualifiedName) \($0.success) \($0.checksum ?? "")" }.sorted()
+  }
+}
