@@ -49,8 +49,25 @@ def main(results_path, markdown_path):
                   + (f" (missed: {', '.join(missed)})" if missed else "") + ".", ""]
     text = open(markdown_path).read() if os.path.exists(markdown_path) else f"# Benchmarks\n\n{START}\n{END}\n"
     before, _, rest = text.partition(START)
-    _, _, after = rest.partition(END)
-    open(markdown_path, "w").write(before + START + "\n" + "\n".join(lines) + "\n" + END + after)
+    old, _, after = rest.partition(END)
+    # Keep the sections of scales that were not run this time, each under its own header.
+    kept = {}
+    for block in old.split("\n## ")[1:]:
+        scale = block.split(" ", 1)[0]
+        if scale.isdigit() and int(scale) not in scales:
+            kept[int(scale)] = "## " + block.rstrip("\n") + "\n"
+    header, body = lines[0], lines[2:]
+    new = {}
+    current = None
+    for line in body:
+        if line.startswith("### "):
+            current = int(line.split()[1])
+            new[current] = ["## " + line[4:], "", header, ""]
+        elif current is not None:
+            new[current].append(line)
+    sections = {**kept, **{scale: "\n".join(block).rstrip("\n") + "\n" for scale, block in new.items()}}
+    result = "\n".join(sections[scale] for scale in sorted(sections))
+    open(markdown_path, "w").write(before + START + "\n" + result + END + after)
 
 
 if __name__ == "__main__":

@@ -32,94 +32,93 @@ struct SnapshotBuilder {
     .sorted { $0.name < $1.name }
   }
 
-  mutating func addSchemas(_ result: QueryResult) {
-    for row in result.rows {
-      let name = row[0] ?? ""
-      schemaByName[name] = Schema(name: name, owner: row[1] ?? "", comment: row[2])
-    }
+  mutating func addSchema(_ row: Row) {
+    let name = row[0] ?? ""
+    schemaByName[name] = Schema(name: name, owner: row[1] ?? "", comment: row[2])
   }
 
-  mutating func addRelations(_ result: QueryResult) {
-    for row in result.rows {
-      let key = TableKey(schema: row[0] ?? "", name: row[1] ?? "")
-      let kind = row[2] ?? "r"
-      switch kind {
-      case "v", "m":
-        views[key] = View(
-          name: key.name,
-          materialized: kind == "m",
-          definition: Normalize.whitespace(row[10] ?? ""),
-          owner: row[4] ?? "",
-          comment: row[9]
-        )
-      default:
-        tables[key] = Table(
-          name: key.name,
-          kind: kind == "p" ? .partitioned : kind == "f" ? .foreign : .ordinary,
-          unlogged: row[3] == "u",
-          owner: row[4] ?? "",
-          rowSecurity: row[5] == "t",
-          forceRowSecurity: row[6] == "t",
-          partitionKey: row[7],
-          partitionBound: row[8],
-          comment: row[9]
-        )
-      }
-    }
-  }
-
-  mutating func addInheritance(_ result: QueryResult) {
-    for row in result.rows {
-      let key = TableKey(schema: row[0] ?? "", name: row[1] ?? "")
-      let parent = Normalize.qualified(row[2] ?? "", row[3] ?? "")
-      if row[4] == "t" {
-        tables[key]?.partitionOf = parent
-      } else {
-        tables[key]?.inherits.append(parent)
-      }
-    }
-  }
-
-  mutating func addViewDependencies(_ result: QueryResult) {
-    for row in result.rows {
-      let key = TableKey(schema: row[0] ?? "", name: row[1] ?? "")
-      let dependency = Normalize.qualified(row[2] ?? "", row[3] ?? "")
-      if views[key]?.dependsOn.contains(dependency) == false {
-        views[key]?.dependsOn.append(dependency)
-        views[key]?.dependsOn.sort()
-      }
-    }
-  }
-
-  mutating func addColumns(_ result: QueryResult) {
-    for row in result.rows {
-      let key = TableKey(schema: row[0] ?? "", name: row[1] ?? "")
-      let identity: String? =
-        switch row[7] {
-        case "a": "always"
-        case "d": "by default"
-        default: nil
-        }
-      tables[key]?.columns.append(
-        Column(
-          name: row[2] ?? "",
-          position: Int(row[3] ?? "") ?? 0,
-          type: row[4] ?? "",
-          notNull: row[5] == "t",
-          defaultValue: row[6],
-          identity: identity,
-          generated: row[8],
-          collation: row[9],
-          comment: row[10]
-        )
+  mutating func addRelation(_ row: Row) {
+    let key = TableKey(schema: row[0] ?? "", name: row[1] ?? "")
+    let kind = row[2] ?? "r"
+    switch kind {
+    case "v", "m":
+      views[key] = View(
+        name: key.name,
+        materialized: kind == "m",
+        definition: Normalize.whitespace(row[10] ?? ""),
+        owner: row[4] ?? "",
+        comment: row[9]
+      )
+    default:
+      tables[key] = Table(
+        name: key.name,
+        kind: kind == "p" ? .partitioned : kind == "f" ? .foreign : .ordinary,
+        unlogged: row[3] == "u",
+        owner: row[4] ?? "",
+        rowSecurity: row[5] == "t",
+        forceRowSecurity: row[6] == "t",
+        partitionKey: row[7],
+        partitionBound: row[8],
+        comment: row[9]
       )
     }
   }
 
-  mutating func addIndexes(_ result: QueryResult) {
-    for row in result.rows {
-      let key = TableKey(schema: row[0] ?? "", name: row[1] ?? "")
-      let index = Index(
+  mutating func addInheritance(_ row: Row) {
+    let key = TableKey(schema: row[0] ?? "", name: row[1] ?? "")
+    let parent = Normalize.qualified(row[2] ?? "", row[3] ?? "")
+    if row[4] == "t" {
+      tables[key]?.partitionOf = parent
+    } else {
+      tables[key]?.inherits.append(parent)
+    }
+  }
+
+  mutating func addViewDependency(_ row: Row) {
+    let key = TableKey(schema: row[0] ?? "", name: row[1] ?? "")
+    let dependency = Normalize.qualified(row[2] ?? "", row[3] ?? "")
+    if views[key]?.dependsOn.contains(dependency) == false {
+      views[key]?.dependsOn.append(dependency)
+      views[key]?.dependsOn.sort()
+    }
+  }
+
+  mutating func addColumn(_ row: Row) {
+    let key = TableKey(schema: row[0] ?? "", name: row[1] ?? "")
+    let identity: String? =
+      switch row[7] {
+      case "a": "always"
+      case "d": "by default"
+      default: nil
+      }
+    tables[key]?.columns.append(
+      Column(
+        name: row[2] ?? "",
+        position: Int(row[3] ?? "") ?? 0,
+        type: row[4] ?? "",
+        notNull: row[5] == "t",
+        defaultValue: row[6],
+        identity: identity,
+        generated: row[8],
+        collation: row[9],
+        comment: row[10]
+      )
+    )
+  }
+
+  /// An index and the table (or materialized view) it belongs to, as read from the catalog.
+  struct IndexRecord: Sendable {
+    var schema: String
+    var table: String
+    var index: Index
+  }
+
+  /// Reads one row of ``CatalogQueries/indexes``; needs no builder, so another thread can do it.
+  static func indexRecord(_ row: Row) -> IndexRecord {
+    IndexRecord(
+      schema: row[0] ?? "",
+      table: row[1] ?? "",
+      index: Index(
         name: row[2] ?? "",
         definition: Normalize.indexDefinition(
           row[3] ?? "",
@@ -133,180 +132,168 @@ struct SnapshotBuilder {
         constraint: row[10],
         comment: row[11]
       )
-      if tables[key] != nil {
-        tables[key]?.indexes.append(index)
-      } else {
-        views[key]?.indexes.append(index)
+    )
+  }
+
+  mutating func addIndex(_ record: IndexRecord) {
+    let key = TableKey(schema: record.schema, name: record.table)
+    if tables[key] != nil {
+      tables[key]?.indexes.append(record.index)
+    } else {
+      views[key]?.indexes.append(record.index)
+    }
+  }
+
+  mutating func addConstraint(_ row: Row) {
+    let key = TableKey(schema: row[0] ?? "", name: row[1] ?? "")
+    let kind: Constraint.Kind =
+      switch row[3] {
+      case "p": .primaryKey
+      case "u": .unique
+      case "f": .foreignKey
+      case "x": .exclusion
+      case "t": .trigger
+      case "n": .notNull
+      default: .check
       }
-    }
-  }
-
-  mutating func addConstraints(_ result: QueryResult) {
-    for row in result.rows {
-      let key = TableKey(schema: row[0] ?? "", name: row[1] ?? "")
-      let kind: Constraint.Kind =
-        switch row[3] {
-        case "p": .primaryKey
-        case "u": .unique
-        case "f": .foreignKey
-        case "x": .exclusion
-        case "t": .trigger
-        case "n": .notNull
-        default: .check
-        }
-      tables[key]?.constraints.append(
-        Constraint(
-          name: row[2] ?? "",
-          kind: kind,
-          definition: Normalize.whitespace(row[4] ?? ""),
-          deferrable: row[5] == "t",
-          deferred: row[6] == "t",
-          validated: row[7] == "t"
-        )
-      )
-    }
-  }
-
-  mutating func addTriggers(_ result: QueryResult) {
-    for row in result.rows {
-      let key = TableKey(schema: row[0] ?? "", name: row[1] ?? "")
-      let trigger = Trigger(
+    tables[key]?.constraints.append(
+      Constraint(
         name: row[2] ?? "",
+        kind: kind,
+        definition: Normalize.whitespace(row[4] ?? ""),
+        deferrable: row[5] == "t",
+        deferred: row[6] == "t",
+        validated: row[7] == "t"
+      )
+    )
+  }
+
+  mutating func addTrigger(_ row: Row) {
+    let key = TableKey(schema: row[0] ?? "", name: row[1] ?? "")
+    let trigger = Trigger(
+      name: row[2] ?? "",
+      definition: Normalize.whitespace(row[3] ?? ""),
+      enabled: row[4] ?? "O"
+    )
+    if tables[key] != nil {
+      tables[key]?.triggers.append(trigger)
+    } else {
+      views[key]?.triggers.append(trigger)
+    }
+  }
+
+  mutating func addPolicy(_ row: Row) {
+    let key = TableKey(schema: row[0] ?? "", name: row[1] ?? "")
+    let command =
+      switch row[3] {
+      case "r": "SELECT"
+      case "a": "INSERT"
+      case "w": "UPDATE"
+      case "d": "DELETE"
+      default: "ALL"
+      }
+    tables[key]?.policies.append(
+      Policy(
+        name: row[2] ?? "",
+        command: command,
+        permissive: row[4] == "t",
+        roles: (row[5] ?? "public").split(separator: ",").map(String.init).sorted(),
+        using: row[6].map(Normalize.whitespace),
+        withCheck: row[7].map(Normalize.whitespace)
+      )
+    )
+  }
+
+  mutating func addPrivilege(_ row: Row) {
+    let key = TableKey(schema: row[0] ?? "", name: row[1] ?? "")
+    let privilege = Privilege(
+      grantee: row[2] ?? "",
+      privileges: (row[3] ?? "").split(separator: ",").map(String.init)
+    )
+    if tables[key] != nil {
+      tables[key]?.privileges.append(privilege)
+    }
+  }
+
+  mutating func addSequence(_ row: Row) {
+    let schema = row[0] ?? ""
+    schemaByName[schema]?.sequences.append(
+      Sequence(
+        name: row[1] ?? "",
+        dataType: row[2] ?? "",
+        start: row[3] ?? "",
+        increment: row[4] ?? "",
+        minimum: row[5] ?? "",
+        maximum: row[6] ?? "",
+        cache: row[7] ?? "",
+        cycle: row[8] == "t",
+        ownedBy: row[9],
+        owner: row[10] ?? ""
+      )
+    )
+  }
+
+  mutating func addType(_ row: Row) {
+    let schema = row[0] ?? ""
+    let kind: TypeDefinition.Kind =
+      switch row[2] {
+      case "e": .enum
+      case "d": .domain
+      case "r": .range
+      default: .composite
+      }
+    schemaByName[schema]?.types.append(
+      TypeDefinition(
+        name: row[1] ?? "",
+        kind: kind,
         definition: Normalize.whitespace(row[3] ?? ""),
-        enabled: row[4] ?? "O"
+        owner: row[4] ?? "",
+        comment: row[5]
       )
-      if tables[key] != nil {
-        tables[key]?.triggers.append(trigger)
-      } else {
-        views[key]?.triggers.append(trigger)
+    )
+  }
+
+  mutating func addFunction(_ row: Row) {
+    let schema = row[0] ?? ""
+    let kind =
+      switch row[3] {
+      case "p": "procedure"
+      case "a": "aggregate"
+      case "w": "window"
+      default: "function"
       }
-    }
+    schemaByName[schema]?.functions.append(
+      Function(
+        name: row[1] ?? "",
+        arguments: row[2] ?? "",
+        kind: kind,
+        result: row[4] ?? "",
+        language: row[5] ?? "",
+        definitionHash: row[6] ?? "",
+        owner: row[7] ?? "",
+        comment: row[8]
+      )
+    )
   }
 
-  mutating func addPolicies(_ result: QueryResult) {
-    for row in result.rows {
-      let key = TableKey(schema: row[0] ?? "", name: row[1] ?? "")
-      let command =
-        switch row[3] {
-        case "r": "SELECT"
-        case "a": "INSERT"
-        case "w": "UPDATE"
-        case "d": "DELETE"
-        default: "ALL"
-        }
-      tables[key]?.policies.append(
-        Policy(
-          name: row[2] ?? "",
-          command: command,
-          permissive: row[4] == "t",
-          roles: (row[5] ?? "public").split(separator: ",").map(String.init).sorted(),
-          using: row[6].map(Normalize.whitespace),
-          withCheck: row[7].map(Normalize.whitespace)
-        )
-      )
-    }
-  }
-
-  mutating func addPrivileges(_ result: QueryResult) {
-    for row in result.rows {
-      let key = TableKey(schema: row[0] ?? "", name: row[1] ?? "")
-      let privilege = Privilege(
-        grantee: row[2] ?? "",
-        privileges: (row[3] ?? "").split(separator: ",").map(String.init)
-      )
-      if tables[key] != nil {
-        tables[key]?.privileges.append(privilege)
+  mutating func addCollation(_ row: Row) {
+    let schema = row[0] ?? ""
+    let provider =
+      switch row[2] {
+      case "i": "icu"
+      case "c": "libc"
+      case "b": "builtin"
+      default: "default"
       }
-    }
-  }
-
-  mutating func addSequences(_ result: QueryResult) {
-    for row in result.rows {
-      let schema = row[0] ?? ""
-      schemaByName[schema]?.sequences.append(
-        Sequence(
-          name: row[1] ?? "",
-          dataType: row[2] ?? "",
-          start: row[3] ?? "",
-          increment: row[4] ?? "",
-          minimum: row[5] ?? "",
-          maximum: row[6] ?? "",
-          cache: row[7] ?? "",
-          cycle: row[8] == "t",
-          ownedBy: row[9],
-          owner: row[10] ?? ""
-        )
+    schemaByName[schema]?.collations.append(
+      Collation(
+        name: row[1] ?? "",
+        provider: provider,
+        collate: row[3] ?? "",
+        ctype: row[4] ?? "",
+        deterministic: row[5] != "f"
       )
-    }
-  }
-
-  mutating func addTypes(_ result: QueryResult) {
-    for row in result.rows {
-      let schema = row[0] ?? ""
-      let kind: TypeDefinition.Kind =
-        switch row[2] {
-        case "e": .enum
-        case "d": .domain
-        case "r": .range
-        default: .composite
-        }
-      schemaByName[schema]?.types.append(
-        TypeDefinition(
-          name: row[1] ?? "",
-          kind: kind,
-          definition: Normalize.whitespace(row[3] ?? ""),
-          owner: row[4] ?? "",
-          comment: row[5]
-        )
-      )
-    }
-  }
-
-  mutating func addFunctions(_ result: QueryResult) {
-    for row in result.rows {
-      let schema = row[0] ?? ""
-      let kind =
-        switch row[3] {
-        case "p": "procedure"
-        case "a": "aggregate"
-        case "w": "window"
-        default: "function"
-        }
-      schemaByName[schema]?.functions.append(
-        Function(
-          name: row[1] ?? "",
-          arguments: row[2] ?? "",
-          kind: kind,
-          result: row[4] ?? "",
-          language: row[5] ?? "",
-          definitionHash: row[6] ?? "",
-          owner: row[7] ?? "",
-          comment: row[8]
-        )
-      )
-    }
-  }
-
-  mutating func addCollations(_ result: QueryResult) {
-    for row in result.rows {
-      let schema = row[0] ?? ""
-      let provider =
-        switch row[2] {
-        case "i": "icu"
-        case "c": "libc"
-        case "b": "builtin"
-        default: "default"
-        }
-      schemaByName[schema]?.collations.append(
-        Collation(
-          name: row[1] ?? "",
-          provider: provider,
-          collate: row[3] ?? "",
-          ctype: row[4] ?? "",
-          deterministic: row[5] != "f"
-        )
-      )
-    }
+    )
   }
 }
 

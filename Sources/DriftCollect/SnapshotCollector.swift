@@ -18,17 +18,35 @@ public struct SnapshotCollector: Sendable {
   /// Connects with `connectionString` and snapshots the database as environment `name`.
   ///
   /// - Parameter now: the time recorded as the snapshot's; injected for deterministic tests.
+  ///
+  /// The indexes are read by a second connection that imports the first one's snapshot, so the
+  /// two halves of the work run at once and still see the same database. Where a second
+  /// connection or snapshot export is not possible (a standby, a pooler), everything is read
+  /// over one connection.
   public func collect(
     name: String,
     connectionString: ConnectionString,
     now: Date = Date()
   ) throws -> Snapshot {
     let connection = try Connection(connectionString, options: options)
+    let options = options
+    let helper = IndexReader { snapshot in
+      let second = try Connection(connectionString, options: options)
+      return try second.withReadOnlySnapshot(importing: snapshot) {
+        try second.query(CatalogQueries.session)
+        var records: [SnapshotBuilder.IndexRecord] = []
+        try second.forEachRow(CatalogQueries.indexes) {
+          records.append(SnapshotBuilder.indexRecord($0))
+        }
+        return records
+      }
+    }
     return try collect(
       name: name,
       source: connectionString.redacted,
       connection: connection,
-      now: now
+      now: now,
+      indexReader: helper
     )
   }
 
@@ -39,28 +57,48 @@ public struct SnapshotCollector: Sendable {
     connection: Connection,
     now: Date = Date()
   ) throws -> Snapshot {
+    try collect(name: name, source: source, connection: connection, now: now, indexReader: nil)
+  }
+
+  private func collect(
+    name: String,
+    source: String,
+    connection: Connection,
+    now: Date,
+    indexReader: IndexReader?
+  ) throws -> Snapshot {
     var snapshot = try connection.withReadOnlySnapshot {
       try connection.query(CatalogQueries.session)
+      let parallel = indexReader.flatMap { reader in
+        (try? connection.exportSnapshot()).map { reader.start(importing: $0) }
+      }
       var builder = SnapshotBuilder()
-      try builder.addSchemas(connection.query(CatalogQueries.schemas))
-      try builder.addRelations(connection.query(CatalogQueries.relations))
-      try builder.addInheritance(connection.query(CatalogQueries.inheritance))
-      try builder.addViewDependencies(connection.query(CatalogQueries.viewDependencies))
-      try builder.addColumns(connection.query(CatalogQueries.columns))
-      try builder.addIndexes(connection.query(CatalogQueries.indexes))
-      try builder.addConstraints(connection.query(CatalogQueries.constraints))
-      try builder.addTriggers(connection.query(CatalogQueries.triggers))
-      try builder.addPolicies(connection.query(CatalogQueries.policies))
-      try builder.addPrivileges(connection.query(CatalogQueries.privileges))
-      try builder.addSequences(connection.query(CatalogQueries.sequences))
-      try builder.addTypes(connection.query(CatalogQueries.types))
-      try builder.addFunctions(connection.query(CatalogQueries.functions))
-      try builder.addCollations(connection.query(CatalogQueries.collations))
+      func read(_ sql: String, _ add: (inout SnapshotBuilder, Row) -> Void) throws {
+        try connection.forEachRow(sql) { add(&builder, $0) }
+      }
+      try read(CatalogQueries.schemas) { $0.addSchema($1) }
+      try read(CatalogQueries.relations) { $0.addRelation($1) }
+      try read(CatalogQueries.inheritance) { $0.addInheritance($1) }
+      try read(CatalogQueries.viewDependencies) { $0.addViewDependency($1) }
+      try read(CatalogQueries.columns) { $0.addColumn($1) }
+      try read(CatalogQueries.constraints) { $0.addConstraint($1) }
+      try read(CatalogQueries.triggers) { $0.addTrigger($1) }
+      try read(CatalogQueries.policies) { $0.addPolicy($1) }
+      try read(CatalogQueries.privileges) { $0.addPrivilege($1) }
+      try read(CatalogQueries.sequences) { $0.addSequence($1) }
+      try read(CatalogQueries.types) { $0.addType($1) }
+      try read(CatalogQueries.functions) { $0.addFunction($1) }
+      try read(CatalogQueries.collations) { $0.addCollation($1) }
       let extensions = try connection.query(CatalogQueries.extensions).rows.map {
         Extension(name: $0[0] ?? "", version: $0[1] ?? "", schema: $0[2] ?? "")
       }
       let (migrationTables, unreadable) = try MigrationHistoryReader.read(connection)
       let registry = try Self.readTenantRegistry(connection)
+      if let records = parallel?.wait() {
+        for record in records { builder.addIndex(record) }
+      } else {
+        try read(CatalogQueries.indexes) { $0.addIndex(SnapshotBuilder.indexRecord($1)) }
+      }
       return Snapshot(
         environment: EnvironmentInfo(
           name: name,
@@ -101,5 +139,54 @@ public enum Timestamp {
     formatter.formatOptions = [.withInternetDateTime]
     formatter.timeZone = TimeZone(identifier: "UTC")
     return formatter.string(from: date)
+  }
+}
+
+/// Reads the indexes on a second connection, on its own thread, while the first reads the rest.
+///
+/// The second connection is opened and used only on that thread, as libpq requires. If it fails
+/// for any reason, ``Running/wait()`` returns `nil` and the caller reads the indexes itself.
+final class IndexReader: Sendable {
+  typealias Work = @Sendable (String) throws -> [SnapshotBuilder.IndexRecord]
+  private let work: Work
+
+  init(_ work: @escaping Work) {
+    self.work = work
+  }
+
+  /// Starts reading with the exported snapshot `snapshot`.
+  func start(importing snapshot: String) -> Running {
+    let running = Running()
+    let work = work
+    let thread = Thread {
+      running.finish(try? work(snapshot))
+    }
+    thread.stackSize = 1 << 20
+    thread.start()
+    return running
+  }
+
+  /// A read under way; its state is only touched with `condition` held.
+  final class Running: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var done = false
+    private var result: [SnapshotBuilder.IndexRecord]?
+
+    fileprivate func finish(_ value: [SnapshotBuilder.IndexRecord]?) {
+      condition.lock()
+      result = value
+      done = true
+      condition.signal()
+      condition.unlock()
+    }
+
+    /// Waits for the read; `nil` when it failed.
+    func wait() -> [SnapshotBuilder.IndexRecord]? {
+      condition.lock()
+      while !done { condition.wait() }
+      let value = result
+      condition.unlock()
+      return value
+    }
   }
 }

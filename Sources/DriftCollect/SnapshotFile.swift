@@ -5,11 +5,7 @@ import Foundation
 public enum SnapshotFile {
   /// Encodes `snapshot` as pretty JSON with sorted keys and a final newline.
   public static func encode(_ snapshot: Snapshot) throws -> Data {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    var data = try encoder.encode(snapshot)
-    data.append(0x0A)
-    return data
+    SnapshotJSON.encode(snapshot)
   }
 
   /// Decodes a snapshot file's contents; `path` only names the file in errors.

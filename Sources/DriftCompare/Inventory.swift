@@ -325,7 +325,12 @@ extension Inventory {
       let tables = matching.map { other in
         Dictionary(other.tables.map { ($0.name, $0) }, uniquingKeysWith: { left, _ in left })
       }
-      for table in schema.tables where tables.allSatisfy({ $0[table.name] == table }) {
+      // A column of a user type can need recreating when the type differs, however alike the
+      // table is, so such tables are always compared column by column.
+      for table in schema.tables
+      where tables.allSatisfy({ $0[table.name] == table })
+        && table.columns.allSatisfy({ userType(of: $0.type) == nil })
+      {
         result.insert("\(schema.name).\(table.name)")
       }
     }

@@ -91,13 +91,50 @@ public final class Connection {
     }
   }
 
+  /// Runs one statement and hands each row to `body` without first copying the whole result.
+  ///
+  /// Wraps `PQexecParams`; the `PGresult` is cleared before this returns. The ``Row`` is valid
+  /// only inside `body`: copy what you need out of it.
+  public func forEachRow(
+    _ sql: String,
+    _ parameters: [String?] = [],
+    _ body: (Row) throws -> Void
+  ) throws {
+    let result = Self.withOptionalCStringArray(parameters) { values in
+      PQexecParams(handle, sql, Int32(parameters.count), nil, values, nil, nil, 0)
+    }
+    defer { PQclear(result) }
+    guard let result else {
+      throw PostgresError(
+        kind: .connectionLost, message: scrubber.scrub(Self.errorText(of: handle)))
+    }
+    guard PQresultStatus(result) == PGRES_TUPLES_OK || PQresultStatus(result) == PGRES_COMMAND_OK
+    else { throw error(from: result) }
+    let count = PQntuples(result)
+    for row in 0..<count {
+      try body(Row(result: result, row: row))
+    }
+  }
+
   /// Runs `body` inside `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY`, so every query sees one
   /// consistent snapshot and no statement can write.
   ///
-  /// Commits when `body` returns and rolls back when it throws.
-  public func withReadOnlySnapshot<T>(_ body: () throws -> T) throws -> T {
+  /// With `importing`, the transaction adopts a snapshot another connection exported with
+  /// ``exportSnapshot()``, so that both see exactly the same database. Commits when `body`
+  /// returns and rolls back when it throws.
+  public func withReadOnlySnapshot<T>(importing snapshot: String? = nil, _ body: () throws -> T)
+    throws -> T
+  {
     try query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
     do {
+      if let snapshot {
+        // SET TRANSACTION SNAPSHOT takes no parameters; the identifier is checked to be what the
+        // server makes (hex digits and dashes) before it is written into the statement.
+        guard !snapshot.isEmpty, snapshot.allSatisfy({ $0.isHexDigit || $0 == "-" }) else {
+          throw PostgresError(kind: .queryFailed, message: "invalid snapshot identifier")
+        }
+        try query("SET TRANSACTION SNAPSHOT '\(snapshot)'")
+      }
       let value = try body()
       try query("COMMIT")
       return value
@@ -105,6 +142,18 @@ public final class Connection {
       _ = try? query("ROLLBACK")
       throw error
     }
+  }
+
+  /// Exports the current transaction's snapshot for other connections to import.
+  ///
+  /// Call it inside ``withReadOnlySnapshot(importing:_:)``; the identifier is valid until that
+  /// transaction ends.
+  public func exportSnapshot() throws(PostgresError) -> String {
+    let rows = try query("SELECT pg_catalog.pg_export_snapshot()").rows
+    guard let identifier = rows.first?.first ?? nil else {
+      throw PostgresError(kind: .queryFailed, message: "the server exported no snapshot")
+    }
+    return identifier
   }
 
   /// Quotes `identifier` for SQL with `PQescapeIdentifier`.
@@ -203,5 +252,24 @@ public final class Connection {
     return pointers.withUnsafeBufferPointer { buffer in
       body(buffer.baseAddress)
     }
+  }
+}
+
+/// One row of a result, read in place; valid only inside ``Connection/forEachRow(_:_:_:)``.
+public struct Row {
+  fileprivate let result: OpaquePointer
+  fileprivate let row: Int32
+
+  /// The value of column `column` (0-based) as text, or `nil` for SQL NULL.
+  public subscript(_ column: Int) -> String? {
+    let field = Int32(column)
+    guard PQgetisnull(result, row, field) == 0, let value = PQgetvalue(result, row, field) else {
+      return nil
+    }
+    let length = Int(PQgetlength(result, row, field))
+    return String(
+      decoding: UnsafeRawBufferPointer(start: UnsafeRawPointer(value), count: length),
+      as: UTF8.self
+    )
   }
 }

@@ -274,6 +274,90 @@ struct SnapshotCollectorTests {
 }
 
 @Suite struct SnapshotFileTests {
+  static func richSnapshot() -> Snapshot {
+    let hostile = "we\"ird\\ <name>\n\t\u{1}ü🐘"
+    var table = Table(
+      name: hostile,
+      kind: .partitioned,
+      unlogged: true,
+      owner: "o",
+      rowSecurity: true,
+      partitionKey: "RANGE (a)",
+      inherits: ["p.q"],
+      comment: "c",
+      columns: [
+        Column(name: hostile, position: 1, type: "text", defaultValue: "'x'::text", collation: "C")
+      ],
+      indexes: [
+        Index(name: "i", definition: "USING btree (a)", predicate: "(a > 0)", constraint: "k")
+      ],
+      constraints: [
+        Constraint(name: "k", kind: .unique, definition: "UNIQUE (a)", deferrable: true)
+      ],
+      triggers: [Trigger(name: "t", definition: "CREATE TRIGGER t …")],
+      policies: [Policy(name: "p", command: "ALL", using: "true")],
+      privileges: [Privilege(grantee: "PUBLIC", privileges: ["SELECT"])]
+    )
+    table.partitionBound = "FOR VALUES FROM (1) TO (2)"
+    return Snapshot(
+      environment: EnvironmentInfo(
+        name: "e", source: "s", serverVersion: "15", serverVersionNumber: 150_000),
+      schemas: [
+        Schema(
+          name: "s",
+          owner: "o",
+          comment: hostile,
+          tables: [table],
+          views: [View(name: "v", materialized: true, definition: "SELECT 1", dependsOn: ["s.t"])],
+          sequences: [Sequence(name: "q", ownedBy: "t.a")],
+          types: [TypeDefinition(name: "e", kind: .enum, definition: "'a'")],
+          functions: [Function(name: "f", arguments: "integer", comment: "x")],
+          collations: [
+            Collation(
+              name: "c", provider: "icu", collate: "und", ctype: "und", deterministic: false)
+          ]
+        ),
+        Schema(name: "empty"),
+      ],
+      extensions: [Extension(name: "citext", version: "1.6", schema: "public")],
+      migrationTables: [
+        MigrationTable(
+          schema: "s",
+          rows: [
+            MigrationRow(
+              app: "a", name: "0001", appliedAt: "2025-01-01T00:00:00Z", checksum: "1",
+              success: false)
+          ]),
+        MigrationTable(schema: "t", unreadableReason: "permission denied"),
+      ],
+      tenantRegistry: TenantRegistry(table: "public.c", schemas: ["s"]),
+      unreadable: [
+        UnreadableObject(schema: "t", object: "django_migrations", reason: "permission denied")
+      ]
+    )
+  }
+
+  @Test func theFastWriterSaysExactlyWhatJSONEncoderWouldSay() throws {
+    let snapshot = Self.richSnapshot()
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    let reference =
+      try JSONSerialization.jsonObject(with: encoder.encode(snapshot)) as? NSDictionary
+    let written = try SnapshotFile.encode(snapshot)
+    let parsed = try JSONSerialization.jsonObject(with: written) as? NSDictionary
+    #expect(parsed == reference)
+    #expect(
+      try SnapshotFile.decode(written, path: "x.json")
+        == {
+          var sorted = snapshot
+          sorted.sort()
+          return sorted
+        }())
+    let text = String(decoding: written, as: UTF8.self)
+    #expect(text.hasPrefix("{\n  \"environment\": {\n    \"collectedAt\": \"\","))
+    #expect(text.hasSuffix("}\n"))
+  }
+
   @Test func aFileOfAFutureFormatIsRefusedWithAnUpgradeHint() {
     let data = Data(#"{"formatVersion": 99, "environment": {}}"#.utf8)
     #expect(throws: SnapshotFileError.unsupportedVersion(path: "f.json", version: 99)) {
