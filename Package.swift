@@ -113,7 +113,11 @@ let package = Package(
     ),
     .testTarget(
       name: "DriftRunnerTests",
-      dependencies: ["DriftRunner", "DriftCompare", "DriftModel", "DriftReport", "PostgresClient"],
+      dependencies: [
+        "DriftRunner", "DriftCollect", "DriftCompare", "DriftModel", "DriftReport",
+        "PostgresClient",
+        "TestSupport",
+      ],
       swiftSettings: swiftSettings
     ),
     .testTarget(

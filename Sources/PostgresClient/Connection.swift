@@ -168,12 +168,10 @@ public final class Connection {
 
   private func error(from result: OpaquePointer) -> PostgresError {
     func field(_ code: Int32) -> String? {
-      PQresultErrorField(result, code).map { scrubber.scrub(String(cString: $0)) }
+      PQresultErrorField(result, code).map { Self.oneLine(scrubber.scrub(String(cString: $0))) }
     }
     let primary = field(CLIBPQ_DIAG_MESSAGE_PRIMARY)
-    let fallback = scrubber.scrub(
-      String(cString: PQresultErrorMessage(result)).trimmingCharacters(in: .whitespacesAndNewlines)
-    )
+    let fallback = Self.oneLine(scrubber.scrub(String(cString: PQresultErrorMessage(result))))
     let lost = PQstatus(handle) != CONNECTION_OK
     return PostgresError(
       kind: lost ? .connectionLost : .queryFailed,
@@ -216,6 +214,11 @@ public final class Connection {
       rows.append(values)
     }
     return QueryResult(columns: columns, rows: rows)
+  }
+
+  /// Joins a message's lines and folds its white space, so an error prints on one line.
+  static func oneLine(_ text: String) -> String {
+    text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
   }
 
   private static func errorText(of connection: OpaquePointer) -> String {

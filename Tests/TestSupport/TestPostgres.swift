@@ -108,6 +108,11 @@ public struct TestDatabase: Sendable {
 public struct TestSupportError: Error, CustomStringConvertible {
   /// What failed.
   public let message: String
+
+  /// Creates an error.
+  public init(message: String) {
+    self.message = message
+  }
   /// The message.
   public var description: String { message }
 }

@@ -1,0 +1,250 @@
+import Foundation
+import TestSupport
+import Testing
+
+@Suite(
+  "Reliability: read-only, faults and hostile names", .enabled(if: TestPostgres.isAvailable),
+  .serialized)
+struct ReliabilityTests {
+  static let seed = Result { try SeedDatabases.make() }
+
+  /// The server logs every statement with its application name; envdrift's must all be reads.
+  @Test func envdriftSendsOnlyReadOnlyStatements() throws {
+    let databases = try Self.seed.get()
+    let result = try Envdrift.run(
+      [
+        "compare", "dev=dbname=\(databases.dev.name)", "uat=dbname=\(databases.uat.name)",
+        "prod=dbname=\(databases.prod.name)", "--output", "-",
+      ]
+    )
+    #expect(result.status == 1)
+    let log = try String(contentsOfFile: try #require(TestPostgres.serverLog), encoding: .utf8)
+    var statements: [String] = []
+    for line in log.split(separator: "\n") where line.contains(" app=envdrift ") {
+      for marker in ["execute <unnamed>: ", "statement: "] {
+        if let range = line.range(of: marker) {
+          statements.append(String(line[range.upperBound...]))
+        }
+      }
+    }
+    #expect(statements.count > 30, "the server log holds no envdrift statements")
+    let allowed = ["SELECT", "SHOW", "SET", "BEGIN", "COMMIT", "ROLLBACK"]
+    for statement in statements {
+      let word = statement.split(separator: " ").first.map { String($0).uppercased() } ?? ""
+      #expect(allowed.contains(word), "envdrift sent: \(statement)")
+    }
+  }
+
+  static func lockedDatabase() throws -> (TestDatabase, Process, Pipe) {
+    let database = try TestPostgres.createDatabase(
+      "locked",
+      sql: "CREATE TABLE django_migrations (id int, app text, name text, applied timestamptz);"
+    )
+    let locker = Process()
+    locker.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    locker.arguments = ["psql", "-X", "-q", "-d", database.name]
+    let input = Pipe()
+    locker.standardInput = input
+    locker.standardOutput = FileHandle.nullDevice
+    try locker.run()
+    input.fileHandleForWriting.write(
+      Data(
+        "BEGIN; LOCK TABLE django_migrations IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(30);\n".utf8)
+    )
+    for _ in 0..<100 {
+      let held = try database.scalar(
+        "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = 'django_migrations' AND l.mode = 'AccessExclusiveLock' AND l.granted"
+      )
+      if held == "1" { break }
+      Thread.sleep(forTimeInterval: 0.05)
+    }
+    return (database, locker, input)
+  }
+
+  /// Drops the database (ending the locking session with it) and waits for psql to leave.
+  static func release(_ database: TestDatabase, _ locker: Process, _ input: Pipe) {
+    database.drop()
+    try? input.fileHandleForWriting.close()
+    locker.waitUntilExit()
+  }
+
+  @Test func aLockOnAMigrationTableEndsInTheLockTimeoutNotAHang() throws {
+    let databases = try Self.seed.get()
+    let (database, locker, input) = try Self.lockedDatabase()
+    defer { Self.release(database, locker, input) }
+    let started = Date()
+    let result = try Envdrift.run(
+      [
+        "compare", "locked=dbname=\(database.name)", "prod=dbname=\(databases.prod.name)",
+        "--lock-timeout", "1", "--format", "json",
+      ]
+    )
+    #expect(result.status == 3)
+    #expect(result.output.contains("canceling statement due to lock timeout (SQLSTATE 55P03)"))
+    #expect(result.output.contains("\"status\" : \"baseline\""))
+    #expect(Date().timeIntervalSince(started) < 10)
+  }
+
+  @Test func aStatementTimeoutEndsTheRunWithSQLState57014() throws {
+    let databases = try Self.seed.get()
+    let (database, locker, input) = try Self.lockedDatabase()
+    defer { Self.release(database, locker, input) }
+    let result = try Envdrift.run(
+      [
+        "compare", "locked=dbname=\(database.name)", "prod=dbname=\(databases.prod.name)",
+        "--lock-timeout", "30", "--statement-timeout", "1", "--format", "json",
+      ]
+    )
+    #expect(result.status == 3)
+    #expect(result.output.contains("canceling statement due to statement timeout (SQLSTATE 57014)"))
+  }
+
+  @Test func aBackendTerminatedMidSnapshotIsReportedAsUnreachable() throws {
+    let databases = try Self.seed.get()
+    let (database, locker, input) = try Self.lockedDatabase()
+    defer { Self.release(database, locker, input) }
+    let killer = Thread {
+      for _ in 0..<200 {
+        let killed =
+          (try? database.scalar(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'envdrift' AND datname = current_database() AND wait_event_type = 'Lock'"
+          )) ?? "0"
+        if killed != "0" { return }
+        Thread.sleep(forTimeInterval: 0.05)
+      }
+    }
+    killer.start()
+    let result = try Envdrift.run(
+      [
+        "compare", "locked=dbname=\(database.name)", "prod=dbname=\(databases.prod.name)",
+        "--lock-timeout", "30", "--format", "json",
+      ]
+    )
+    #expect(result.status == 3)
+    let document = try #require(
+      try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
+    let locked = try #require((document["environments"] as? [[String: Any]])?.first)
+    #expect(locked["status"] as? String == "unreachable")
+    let message = try #require(locked["error"] as? String)
+    #expect(!message.contains("\n") && !message.contains("\t"))
+    #expect(
+      message.contains("terminating connection due to administrator command")
+        || message.contains("server closed the connection unexpectedly"),
+      "\(message)"
+    )
+  }
+
+  @Test func aPortThatNeverAnswersTimesOutWithoutHanging() throws {
+    let databases = try Self.seed.get()
+    let silent = try SilentListener()
+    defer { silent.close() }
+    let started = Date()
+    let result = try Envdrift.run(
+      [
+        "compare", "mute=host=127.0.0.1 port=\(silent.port)", "prod=dbname=\(databases.prod.name)",
+        "--connect-timeout", "2", "--format", "json",
+      ]
+    )
+    #expect(result.status == 3)
+    #expect(result.output.contains("\"status\" : \"unreachable\""))
+    #expect(result.output.contains("timeout expired"))
+    #expect(Date().timeIntervalSince(started) < 15)
+  }
+
+  @Test func hostileIdentifiersSurviveEndToEnd() throws {
+    let names = [
+      "pipe|name", "<img src=x onerror=alert(1)>", "*emph* _u_", "new\nline", "select", "Ünï 🐘",
+      "back`tick",
+    ]
+    var sql = "CREATE SCHEMA \"sch|<b>\";\n"
+    for name in names {
+      let quoted = "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+      sql += "CREATE TABLE \"sch|<b>\".\(quoted) (\(quoted) int);\n"
+    }
+    let left = try TestPostgres.createDatabase("hostile_a", sql: sql)
+    defer { left.drop() }
+    var changed = sql
+    for name in names {
+      let quoted = "\"" + name + "\""
+      changed += "ALTER TABLE \"sch|<b>\".\(quoted) ALTER COLUMN \(quoted) TYPE bigint;\n"
+      changed += "CREATE INDEX ON \"sch|<b>\".\(quoted) (\(quoted));\n"
+    }
+    let right = try TestPostgres.createDatabase("hostile_b", sql: changed)
+    defer { right.drop() }
+    let json = try Envdrift.run([
+      "compare", "a=dbname=\(left.name)", "b=dbname=\(right.name)", "--format", "json",
+    ])
+    #expect(json.status == 1)
+    let document = try #require(
+      try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any])
+    let findings = try #require(document["findings"] as? [[String: Any]])
+    for name in names {
+      #expect(
+        findings.contains {
+          $0["kind"] as? String == "column.changed" && $0["name"] as? String == name
+            && $0["table"] as? String == name
+        })
+    }
+    for format in ["markdown", "github"] {
+      let report = try Envdrift.run([
+        "compare", "a=dbname=\(left.name)", "b=dbname=\(right.name)", "--format", format,
+        "--output", "-",
+      ])
+      let html = try GFMRenderer.html(report.output)
+      #expect(!html.contains("<img") && !html.contains("<b>") && !html.contains("<em>"))
+      #expect(html.contains("pipe|name") && html.contains("Ünï 🐘") && html.contains("new\\nline"))
+    }
+  }
+}
+
+/// A TCP port on 127.0.0.1 that accepts connections and never says a word.
+final class SilentListener {
+  let descriptor: Int32
+  let port: UInt16
+
+  init() throws {
+    let socketDescriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socketDescriptor, $0, length) }
+    }
+    guard bound == 0, listen(socketDescriptor, 8) == 0 else {
+      _ = Glibc.close(socketDescriptor)
+      throw TestSupportError(message: "cannot listen on 127.0.0.1")
+    }
+    _ = withUnsafeMutablePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        getsockname(socketDescriptor, $0, &length)
+      }
+    }
+    descriptor = socketDescriptor
+    port = UInt16(bigEndian: address.sin_port)
+  }
+
+  func close() {
+    _ = Glibc.close(descriptor)
+  }
+}
+
+/// cmark-gfm, as in the report tests.
+enum GFMRenderer {
+  static func html(_ markdown: String) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/cmark-gfm")
+    process.arguments = ["--extension", "table"]
+    let input = Pipe()
+    let output = Pipe()
+    process.standardInput = input
+    process.standardOutput = output
+    try process.run()
+    input.fileHandleForWriting.write(Data(markdown.utf8))
+    try input.fileHandleForWriting.close()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return String(decoding: data, as: UTF8.self)
+  }
+}
