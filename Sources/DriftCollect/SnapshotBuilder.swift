@@ -19,7 +19,7 @@ struct SnapshotBuilder {
   func schemas() -> [Schema] {
     var result = schemaByName
     for (key, table) in tables where result[key.schema] != nil {
-      result[key.schema]?.tables.append(table)
+      result[key.schema]?.tables.append(Self.withConstraintDefinitions(table))
     }
     for (key, view) in views where result[key.schema] != nil {
       result[key.schema]?.views.append(view)
@@ -30,6 +30,22 @@ struct SnapshotBuilder {
       return sorted
     }
     .sorted { $0.name < $1.name }
+  }
+
+  /// Gives indexes that back a constraint the constraint's definition (`UNIQUE (code)`), read
+  /// instead of `pg_get_indexdef` to spare the server.
+  static func withConstraintDefinitions(_ table: Table) -> Table {
+    guard table.indexes.contains(where: { $0.definition.isEmpty }) else { return table }
+    var table = table
+    let definitions = Dictionary(
+      table.constraints.map { ($0.name, $0.definition) },
+      uniquingKeysWith: { first, _ in first }
+    )
+    for position in table.indexes.indices where table.indexes[position].definition.isEmpty {
+      let constraint = table.indexes[position].constraint ?? ""
+      table.indexes[position].definition = "CONSTRAINT " + (definitions[constraint] ?? constraint)
+    }
+    return table
   }
 
   mutating func addSchema(_ row: Row) {
@@ -301,6 +317,7 @@ struct SnapshotBuilder {
 public enum Normalize {
   /// Collapses every run of white space to one space and trims the ends.
   public static func whitespace(_ text: String) -> String {
+    if isNormal(text) { return text }
     var result = ""
     result.reserveCapacity(text.utf8.count)
     var pendingSpace = false
@@ -314,6 +331,25 @@ public enum Normalize {
       }
     }
     return result
+  }
+
+  /// Tells whether `text` has no white space to collapse.
+  ///
+  /// No tab or line break, no double space, no space at either end; checked on bytes, which is
+  /// all that most catalog text needs.
+  private static func isNormal(_ text: String) -> Bool {
+    var previousSpace = true
+    for byte in text.utf8 {
+      switch byte {
+      case 0x20:
+        if previousSpace { return false }
+        previousSpace = true
+      case 0x09, 0x0A, 0x0B, 0x0C, 0x0D: return false
+      case 0xC2, 0xE1, 0xE2, 0xE3: return false  // lead bytes of Unicode spaces: take the slow path
+      default: previousSpace = false
+      }
+    }
+    return !previousSpace || text.isEmpty
   }
 
   /// `schema.name`, each part quoted only where PostgreSQL would quote it.

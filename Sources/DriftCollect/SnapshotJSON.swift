@@ -10,6 +10,8 @@ struct SnapshotJSON {
   private var out: [UInt8] = []
   private var depth = 0
   private var first = true
+  /// Inside a leaf object, written on one line: `{"name": "id", "notNull": true}`.
+  private var inline = false
 
   static func encode(_ snapshot: Snapshot) -> Data {
     var writer = SnapshotJSON()
@@ -37,9 +39,29 @@ struct SnapshotJSON {
     first = false
   }
 
+  /// An object of scalars and lists of strings, on one line: one line per column, index or
+  /// migration row keeps snapshot files a third of the size and still diffable line by line.
+  private mutating func leaf(_ body: (inout SnapshotJSON) -> Void) {
+    out.append(UInt8(ascii: "{"))
+    inline = true
+    first = true
+    body(&self)
+    inline = false
+    out.append(UInt8(ascii: "}"))
+    first = false
+  }
+
   private mutating func array<T>(_ items: [T], _ item: (inout SnapshotJSON, T) -> Void) {
     out.append(UInt8(ascii: "["))
     guard !items.isEmpty else {
+      out.append(UInt8(ascii: "]"))
+      return
+    }
+    if inline {
+      for (offset, element) in items.enumerated() {
+        if offset > 0 { out.append(contentsOf: [UInt8(ascii: ","), 0x20]) }
+        item(&self, element)
+      }
       out.append(UInt8(ascii: "]"))
       return
     }
@@ -56,8 +78,12 @@ struct SnapshotJSON {
 
   private mutating func key(_ name: StaticString) {
     if !first { out.append(UInt8(ascii: ",")) }
+    if inline {
+      if !first { out.append(0x20) }
+    } else {
+      newline()
+    }
     first = false
-    newline()
     out.append(UInt8(ascii: "\""))
     name.withUTF8Buffer { out.append(contentsOf: $0) }
     out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":"), 0x20])
@@ -124,7 +150,7 @@ struct SnapshotJSON {
       json.key("environment")
       json.write(snapshot.environment)
       json.field("extensions", snapshot.extensions) { json, item in
-        json.object {
+        json.leaf {
           $0.field("name", item.name)
           $0.field("schema", item.schema)
           $0.field("version", item.version)
@@ -135,13 +161,13 @@ struct SnapshotJSON {
       json.field("schemas", snapshot.schemas) { $0.write($1) }
       if let registry = snapshot.tenantRegistry {
         json.key("tenantRegistry")
-        json.object {
+        json.leaf {
           $0.field("schemas", registry.schemas)
           $0.field("table", registry.table)
         }
       }
       json.field("unreadable", snapshot.unreadable) { json, item in
-        json.object {
+        json.leaf {
           $0.field("object", item.object)
           $0.field("reason", item.reason)
           $0.field("schema", item.schema)
@@ -168,7 +194,7 @@ struct SnapshotJSON {
       json.field("framework", table.framework.rawValue)
       json.field("name", table.name)
       json.field("rows", table.rows) { json, row in
-        json.object {
+        json.leaf {
           $0.field("app", row.app)
           $0.field("appliedAt", row.appliedAt)
           $0.field("checksum", row.checksum)
@@ -185,7 +211,7 @@ struct SnapshotJSON {
   private mutating func write(_ schema: Schema) {
     object { json in
       json.field("collations", schema.collations) { json, item in
-        json.object {
+        json.leaf {
           $0.field("collate", item.collate)
           $0.field("ctype", item.ctype)
           $0.field("deterministic", item.deterministic)
@@ -195,7 +221,7 @@ struct SnapshotJSON {
       }
       json.field("comment", schema.comment)
       json.field("functions", schema.functions) { json, item in
-        json.object {
+        json.leaf {
           $0.field("arguments", item.arguments)
           $0.field("comment", item.comment)
           $0.field("definitionHash", item.definitionHash)
@@ -209,7 +235,7 @@ struct SnapshotJSON {
       json.field("name", schema.name)
       json.field("owner", schema.owner)
       json.field("sequences", schema.sequences) { json, item in
-        json.object {
+        json.leaf {
           $0.field("cache", item.cache)
           $0.field("cycle", item.cycle)
           $0.field("dataType", item.dataType)
@@ -224,7 +250,7 @@ struct SnapshotJSON {
       }
       json.field("tables", schema.tables) { $0.write($1) }
       json.field("types", schema.types) { json, item in
-        json.object {
+        json.leaf {
           $0.field("comment", item.comment)
           $0.field("definition", item.definition)
           $0.field("kind", item.kind.rawValue)
@@ -250,7 +276,7 @@ struct SnapshotJSON {
   private mutating func write(_ table: Table) {
     object { json in
       json.field("columns", table.columns) { json, column in
-        json.object {
+        json.leaf {
           $0.field("collation", column.collation)
           $0.field("comment", column.comment)
           $0.field("defaultValue", column.defaultValue)
@@ -264,7 +290,7 @@ struct SnapshotJSON {
       }
       json.field("comment", table.comment)
       json.field("constraints", table.constraints) { json, constraint in
-        json.object {
+        json.leaf {
           $0.field("deferrable", constraint.deferrable)
           $0.field("deferred", constraint.deferred)
           $0.field("definition", constraint.definition)
@@ -283,7 +309,7 @@ struct SnapshotJSON {
       json.field("partitionKey", table.partitionKey)
       json.field("partitionOf", table.partitionOf)
       json.field("policies", table.policies) { json, policy in
-        json.object {
+        json.leaf {
           $0.field("command", policy.command)
           $0.field("name", policy.name)
           $0.field("permissive", policy.permissive)
@@ -293,7 +319,7 @@ struct SnapshotJSON {
         }
       }
       json.field("privileges", table.privileges) { json, privilege in
-        json.object {
+        json.leaf {
           $0.field("grantee", privilege.grantee)
           $0.field("privileges", privilege.privileges)
         }
@@ -305,7 +331,7 @@ struct SnapshotJSON {
   }
 
   private mutating func write(_ index: Index) {
-    object {
+    leaf {
       $0.field("comment", index.comment)
       $0.field("constraint", index.constraint)
       $0.field("definition", index.definition)
@@ -318,7 +344,7 @@ struct SnapshotJSON {
   }
 
   private mutating func write(_ trigger: Trigger) {
-    object {
+    leaf {
       $0.field("definition", trigger.definition)
       $0.field("enabled", trigger.enabled)
       $0.field("name", trigger.name)
