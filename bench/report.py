@@ -62,7 +62,7 @@ def main(results_path, markdown_path):
     for line in body:
         if line.startswith("### "):
             current = int(line.split()[1])
-            new[current] = ["## " + line[4:], "", header, ""]
+            new[current] = ["## " + line[4:], "", header]
         elif current is not None:
             new[current].append(line)
     sections = {**kept, **{scale: "\n".join(block).rstrip("\n") + "\n" for scale, block in new.items()}}

@@ -134,6 +134,55 @@ struct ReliabilityTests {
     )
   }
 
+  /// Stops a cluster of its own (not the shared one) while envdrift waits inside a snapshot.
+  @Test func aServerStoppedMidRunIsReportedAsUnreachable() throws {
+    let directory = try Envdrift.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let output = directory.appendingPathComponent("out.json").path
+    let status = directory.appendingPathComponent("status").path
+    let script = """
+      createdb gone
+      psql -X -q -d gone -c 'CREATE TABLE django_migrations (id int, app text, name text, applied timestamptz)'
+      (echo 'BEGIN; LOCK TABLE django_migrations IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(30);' \\
+        | psql -X -q -d gone >/dev/null 2>&1 &)
+      sleep 1
+      "$ENVDRIFT" compare gone=dbname=gone prod="$PROD" --lock-timeout 30 --format json >"$OUT" 2>/dev/null &
+      envdrift=$!
+      sleep 2
+      kill -QUIT "$(head -n 1 "$PGHOST/data/postmaster.pid")"
+      wait "$envdrift"
+      echo $? >"$STATUS"
+      """
+    let process = Process()
+    process.executableURL = TestFixtures.repositoryRoot.appendingPathComponent(
+      "scripts/with-postgres")
+    process.arguments = ["bash", "-c", script]
+    var environment = ProcessInfo.processInfo.environment
+    environment["ENVDRIFT"] = Envdrift.binary.path
+    environment["PROD"] =
+      TestFixtures.repositoryRoot
+      .appendingPathComponent("Tests/DriftReportTests/Golden/prod.snapshot.json").path
+    environment["OUT"] = output
+    environment["STATUS"] = status
+    process.environment = environment
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    process.waitUntilExit()
+    let code = try String(contentsOfFile: status, encoding: .utf8).trimmingCharacters(
+      in: .whitespacesAndNewlines)
+    #expect(code == "3")
+    let document = try #require(
+      try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output)))
+        as? [String: Any]
+    )
+    let environments = try #require(document["environments"] as? [[String: Any]])
+    #expect(environments.map { $0["status"] as? String } == ["unreachable", "baseline"])
+    let message = try #require(environments.first?["error"] as? String)
+    #expect(!message.contains("\n"))
+    #expect(message.contains("connection") || message.contains("terminat"), "\(message)")
+  }
+
   @Test func aPortThatNeverAnswersTimesOutWithoutHanging() throws {
     let databases = try Self.seed.get()
     let silent = try SilentListener()
