@@ -209,8 +209,14 @@ private struct Reader {
   }
 
   func seconds(_ node: Node, _ what: String) throws(ConfigurationError) -> Double {
-    guard case .scalar = node, let value = node.float, value > 0 else {
-      throw fail(node, "\(what) must be a number of seconds greater than zero")
+    guard case .scalar = node, let value = node.float, value.isFinite, value > 0,
+      value <= ConnectionOptions.maximumSeconds
+    else {
+      throw fail(
+        node,
+        "\(what) must be a number of seconds greater than zero and at most "
+          + "\(Int(ConnectionOptions.maximumSeconds))"
+      )
     }
     return value
   }

@@ -25,6 +25,9 @@ public struct EnvironmentCollector: Sendable {
     self.now = now
   }
 
+  /// The longest timeout PostgreSQL accepts, in seconds.
+  public static let maximumTimeoutSeconds = ConnectionOptions.maximumSeconds
+
   /// Creates a collector from timeouts in seconds, as the command line gives them.
   public init(
     connectTimeout: Int,

@@ -9,6 +9,9 @@ public struct ConnectionOptions: Sendable, Hashable {
   /// The `application_name` the server sees, so that its logs can tell envdrift's sessions apart.
   public var applicationName: String
 
+  /// The longest timeout PostgreSQL accepts, in seconds (`INT_MAX` milliseconds, about 24 days).
+  public static let maximumSeconds: Double = 2_147_483
+
   /// Creates options; the defaults are 10 s to connect, 60 s per statement and 5 s per lock.
   public init(
     defaultConnectTimeout: Int = 10,

@@ -50,6 +50,12 @@ struct ConnectionFlags: ParsableArguments {
     guard connectTimeout > 0, statementTimeout > 0, lockTimeout > 0 else {
       throw ValidationError("timeouts must be greater than zero")
     }
+    let limit = EnvironmentCollector.maximumTimeoutSeconds
+    guard Double(connectTimeout) <= limit, statementTimeout.isFinite, statementTimeout <= limit,
+      lockTimeout.isFinite, lockTimeout <= limit
+    else {
+      throw ValidationError("timeouts must be at most \(Int(limit)) seconds")
+    }
     guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be between 1 and 64") }
     if let now, ISO8601DateFormatter().date(from: now) == nil {
       throw ValidationError("--now must be an ISO 8601 time such as 2026-11-21T03:00:00Z")

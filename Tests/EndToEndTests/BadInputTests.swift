@@ -130,6 +130,14 @@ struct BadInputTests {
     Case(
       arguments: ["compare", "dev=dbname=x", "prod=dbname=y", "--lock-timeout", "0.0"],
       message: "timeouts must be greater than zero"),
+    Case(
+      arguments: ["compare", "dev=dbname=x", "prod=dbname=y", "--statement-timeout", "1e999"],
+      message: "timeouts must be at most 2147483 seconds"
+    ),
+    Case(
+      arguments: ["compare", "dev=dbname=x", "prod=dbname=y", "--lock-timeout", "nan"],
+      message: "timeouts must be"
+    ),
   ]
 
   @Test(arguments: cases)
