@@ -54,18 +54,7 @@ public struct EnvironmentCollector: Sendable {
   public func collect(_ specs: [EnvironmentSpec]) async throws(RunnerError)
     -> [CollectedEnvironment]
   {
-    var loaded: [Int: Snapshot] = [:]
-    for (position, spec) in specs.enumerated() {
-      if case .snapshotFile(let path) = spec.source {
-        do {
-          var snapshot = try SnapshotFile.read(path: path)
-          snapshot.environment.name = spec.name
-          loaded[position] = snapshot
-        } catch {
-          throw .snapshotFile(error.description)
-        }
-      }
-    }
+    let loaded = try await Self.readSnapshotFiles(specs)
     let options = options
     let now = now
     let progress = progress
@@ -100,6 +89,40 @@ public struct EnvironmentCollector: Sendable {
       }
     }
     return results.compactMap { $0 }
+  }
+
+  /// Reads every snapshot-file source at once (decoding a large file is slow), keyed by position.
+  ///
+  /// A file that cannot be used is a usage error, not an unreachable environment.
+  static func readSnapshotFiles(_ specs: [EnvironmentSpec]) async throws(RunnerError) -> [Int:
+    Snapshot]
+  {
+    let results = await withTaskGroup(of: (Int, Result<Snapshot, SnapshotFileError>).self) {
+      group in
+      for (position, spec) in specs.enumerated() {
+        guard case .snapshotFile(let path) = spec.source else { continue }
+        group.addTask {
+          do throws(SnapshotFileError) {
+            var snapshot = try SnapshotFile.read(path: path)
+            snapshot.environment.name = spec.name
+            return (position, .success(snapshot))
+          } catch {
+            return (position, .failure(error))
+          }
+        }
+      }
+      var collected: [(Int, Result<Snapshot, SnapshotFileError>)] = []
+      for await result in group { collected.append(result) }
+      return collected.sorted { $0.0 < $1.0 }
+    }
+    var loaded: [Int: Snapshot] = [:]
+    for (position, result) in results {
+      switch result {
+      case .success(let snapshot): loaded[position] = snapshot
+      case .failure(let error): throw .snapshotFile(error.description)
+      }
+    }
+    return loaded
   }
 
   /// Reads one environment; failures come back as an unreachable environment.

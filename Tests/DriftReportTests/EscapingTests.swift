@@ -2,29 +2,14 @@ import DriftCompare
 import DriftModel
 import DriftReport
 import Foundation
+import TestSupport
 import Testing
 
 /// Renders Markdown with cmark-gfm (GitHub's own renderer) and inspects the HTML.
 enum GFM {
-  static var isAvailable: Bool {
-    FileManager.default.isExecutableFile(atPath: "/usr/bin/cmark-gfm")
-  }
+  static var isAvailable: Bool { CommonMark.isAvailable }
 
-  static func html(_ markdown: String) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/cmark-gfm")
-    process.arguments = ["--extension", "table", "--extension", "strikethrough"]
-    let input = Pipe()
-    let output = Pipe()
-    process.standardInput = input
-    process.standardOutput = output
-    try process.run()
-    input.fileHandleForWriting.write(Data(markdown.utf8))
-    try input.fileHandleForWriting.close()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return String(decoding: data, as: UTF8.self)
-  }
+  static func html(_ markdown: String) throws -> String { try CommonMark.html(markdown) }
 
   /// Every Markdown table (a header line followed by a `|---|` line) renders as one HTML table
   /// with as many body rows as the Markdown has.

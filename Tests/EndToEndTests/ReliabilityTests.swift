@@ -239,7 +239,7 @@ struct ReliabilityTests {
         "compare", "a=dbname=\(left.name)", "b=dbname=\(right.name)", "--format", format,
         "--output", "-",
       ])
-      let html = try GFMRenderer.html(report.output)
+      let html = try CommonMark.html(report.output)
       #expect(!html.contains("<img") && !html.contains("<b>") && !html.contains("<em>"))
       #expect(html.contains("pipe|name") && html.contains("Ünï 🐘") && html.contains("new\\nline"))
     }
@@ -276,24 +276,5 @@ final class SilentListener {
 
   func close() {
     _ = Glibc.close(descriptor)
-  }
-}
-
-/// cmark-gfm, as in the report tests.
-enum GFMRenderer {
-  static func html(_ markdown: String) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/cmark-gfm")
-    process.arguments = ["--extension", "table"]
-    let input = Pipe()
-    let output = Pipe()
-    process.standardInput = input
-    process.standardOutput = output
-    try process.run()
-    input.fileHandleForWriting.write(Data(markdown.utf8))
-    try input.fileHandleForWriting.close()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return String(decoding: data, as: UTF8.self)
   }
 }
