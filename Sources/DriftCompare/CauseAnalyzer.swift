@@ -173,6 +173,13 @@ struct CauseAnalyzer {
   }
 
   private func findDuplicateTables(_ findings: inout [Finding], _ causes: inout [Cause]) {
+    struct Hazard: Hashable {
+      var environment: String
+      var table: String
+      var migration: String
+    }
+    var schemasByHazard: [Hazard: [String]] = [:]
+    var order: [Hazard] = []
     for position in findings.indices
     where findings[position].kind == FindingKind(.migration, .missing)
       && findings[position].scope == .environments
@@ -187,17 +194,37 @@ struct CauseAnalyzer {
         let candidates = (tables[environment]?[schema] ?? []).filter { $0.hasPrefix("\(app)_") }
           .sorted()
         for table in candidates {
-          let qualified = "\(schema).\(table)"
           let model = String(table.dropFirst(app.count + 1))
           guard Self.migrationNames(model: model, migration: migration) else { continue }
-          let text =
-            "table \(Wording.code(qualified)) exists in \(environment) but no migration that"
-            + " creates it is recorded there: applying \(Wording.code(finding.name)) will fail"
+          findings[position].cause =
+            "table \(Wording.code("\(schema).\(table)")) exists in \(environment) but no migration"
+            + " that creates it is recorded there: applying \(Wording.code(finding.name)) will fail"
             + " with DuplicateTable unless it is idempotent (CREATE TABLE IF NOT EXISTS)"
-          findings[position].cause = text
-          causes.append(Cause(severity: .error, message: text))
+          let hazard = Hazard(environment: environment, table: table, migration: finding.name)
+          if schemasByHazard[hazard] == nil { order.append(hazard) }
+          schemasByHazard[hazard, default: []].append(schema)
         }
       }
+    }
+    for hazard in order {
+      let schemas = (schemasByHazard[hazard] ?? []).sorted()
+      let place: String
+      if schemas.count == 1 {
+        place = Wording.code("\(schemas[0]).\(hazard.table)")
+      } else {
+        let shown = schemas.prefix(5).joined(separator: ", ")
+        let more = schemas.count > 5 ? " and \(schemas.count - 5) more" : ""
+        place = "\(Wording.code(hazard.table)) (in \(schemas.count) schemas: \(shown)\(more))"
+      }
+      causes.append(
+        Cause(
+          severity: .error,
+          message:
+            "table \(place) exists in \(hazard.environment) but no migration that creates it is"
+            + " recorded there: applying \(Wording.code(hazard.migration)) will fail with"
+            + " DuplicateTable unless it is idempotent (CREATE TABLE IF NOT EXISTS)"
+        )
+      )
     }
   }
 

@@ -21,6 +21,8 @@ enum EmbeddedTemplates {
     {{#causes}}
     1. {{icon}} {{text}}
     {{/causes}}
+
+    {{moreCauses}}
     {{/hasCauses}}
 
     <details><summary>Summary</summary>
@@ -132,6 +134,8 @@ enum EmbeddedTemplates {
     {{#causes}}
     1. {{icon}} {{text}}
     {{/causes}}
+
+    {{moreCauses}}
     {{/hasCauses}}
     {{#hasDrift}}
 

@@ -39,8 +39,13 @@ struct ReportView {
       "statusLines": statusLines(),
       "summaryTable": summaryTable(),
       "verdict": verdict(),
-      "causes": comparison.causes.map { ["icon": icon($0.severity), "text": $0.message] },
+      "causes": comparison.causes.prefix(rowLimit).map {
+        ["icon": icon($0.severity), "text": $0.message]
+      },
       "hasCauses": !comparison.causes.isEmpty,
+      "moreCauses": comparison.causes.count > rowLimit
+        ? "_\(comparison.causes.count - rowLimit) more likely causes not shown (see the JSON report)._"
+        : "",
       "hasDrift": comparison.hasDrift,
       "noDrift": !comparison.hasDrift && !comparison.hasUnreachable,
       "migrationTrees": migrationTrees,

@@ -234,6 +234,32 @@ struct ComparerTests {
         == true)
   }
 
+  @Test func aHandMadeTableInEveryTenantIsOneGroupedCause() {
+    let tenants = (1...300).map { "t\($0)" }
+    func snapshot(_ name: String, recorded: Bool) -> Snapshot {
+      let schemas = tenants.map { tenant in
+        Schema(
+          name: tenant, tables: [Fixture.migrationTableShape, Fixture.table("finance_payment")])
+      }
+      let tables = tenants.map { tenant in
+        Fixture.djangoMigrations(
+          tenant,
+          [("finance", "0001_initial", "2025-01-01T00:00:00Z")]
+            + (recorded ? [("finance", "0002_payment", "2025-02-01T00:00:00Z")] : [])
+        )
+      }
+      return Fixture.snapshot(name, schemas: schemas, migrations: tables)
+    }
+    let comparison = Fixture.compare([
+      snapshot("uat", recorded: false), snapshot("prod", recorded: true),
+    ])
+    let hazards = comparison.causes.filter { $0.message.contains("DuplicateTable") }
+    #expect(hazards.count == 1)
+    #expect(
+      hazards.first?.message.contains("`finance_payment` (in 300 schemas: t1, t10, t100") == true)
+    #expect(comparison.findings("migration.missing").count == 300)
+  }
+
   @Test func unreadableMigrationTablesAreNotComparedRowByRow() {
     let prod = Fixture.snapshot(
       "prod", schemas: [Self.base], migrations: [Fixture.djangoMigrations("public", Self.history)])
