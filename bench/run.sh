@@ -37,6 +37,8 @@ for scale in "$@"; do
 
   measure "envdrift compare" "$scale" "$ENVDRIFT_BIN" compare "base=dbname=$base" \
     "drifted=dbname=$drifted" --format json --output "$work/findings.json" --force
+  measure "envdrift compare --jobs 1 (one environment at a time)" "$scale" "$ENVDRIFT_BIN" compare \
+    "base=dbname=$base" "drifted=dbname=$drifted" --jobs 1 --format json --output "$work/serial.json" --force
   measure "envdrift snapshot" "$scale" "$ENVDRIFT_BIN" snapshot "base=dbname=$base" \
     --output "$work/base.json" --force
   "$ENVDRIFT_BIN" snapshot "drifted=dbname=$drifted" --output "$work/drifted.json" --force >/dev/null

@@ -325,6 +325,52 @@ struct CommandLineTests {
     #expect(two.error.contains("--since compares one environment"))
   }
 
+  /// Runs envdrift on a pseudo-terminal (util-linux `script`), as a person at a shell would.
+  static func onTerminal(_ arguments: [String], environment: [String: String] = [:]) throws
+    -> String
+  {
+    let command = ([Envdrift.binary.path] + arguments).map { "'\($0)'" }.joined(separator: " ")
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+    process.arguments = ["-qec", command, "/dev/null"]
+    var merged = ProcessInfo.processInfo.environment
+    merged.removeValue(forKey: "NO_COLOR")
+    merged["TERM"] = "xterm"
+    for (key, value) in environment { merged[key] = value }
+    process.environment = merged
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return String(decoding: data, as: UTF8.self)
+  }
+
+  @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
+  func progressAndColourAppearOnlyOnATerminalAndNeverWithNoColor() throws {
+    let databases = try Self.seed.get()
+    let directory = try Envdrift.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let arguments = [
+      "compare", "dev=dbname=\(databases.dev.name)", "prod=dbname=\(databases.prod.name)",
+      "--output", directory.appendingPathComponent("r.md").path, "--force",
+    ]
+    let terminal = try Self.onTerminal(arguments)
+    #expect(terminal.contains("envdrift: dev: reading"))
+    #expect(terminal.contains("envdrift: prod: read in"))
+    #expect(terminal.contains("\u{1B}[31mdrifted\u{1B}[0m"))
+    let plain = try Self.onTerminal(arguments, environment: ["NO_COLOR": "1"])
+    #expect(plain.contains("dev: drifted"))
+    #expect(!plain.contains("\u{1B}["))
+    let quiet = try Self.onTerminal(arguments + ["--quiet"])
+    #expect(!quiet.contains("envdrift: dev: reading"))
+    #expect(!quiet.contains("drifted"))
+    let piped = try Envdrift.run(arguments)
+    #expect(piped.error.isEmpty)
+    #expect(!piped.output.contains("\u{1B}["))
+  }
+
   @Test func helpAndVersionExitZero() throws {
     let help = try Envdrift.run(["--help"])
     #expect(help.status == 0)
