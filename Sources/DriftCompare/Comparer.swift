@@ -111,6 +111,20 @@ public struct Comparer: Sendable {
     var analyzed = CauseAnalyzer(snapshots: snapshots, baseline: baseline)
       .annotate(kept.sorted(by: Finding.canonicalOrder))
     analyzed.causes += acceptance.expiredCauses
+    if environments.count > 1,
+      let unreadable = environments.first(where: { $0.name == baseline && $0.snapshot == nil })
+    {
+      analyzed.causes.insert(
+        Cause(
+          severity: .error,
+          message:
+            "the baseline \(unreadable.name) could not be read, so no environment was compared"
+            + " with it; only drift among each environment's own tenant schemas is reported."
+            + " Fix access to \(unreadable.name), or choose another baseline with --baseline"
+        ),
+        at: 0
+      )
+    }
     analyzed.findings = analyzed.findings.map {
       FixSuggester.suggest(for: $0, snapshots: snapshots, baseline: baseline)
     }

@@ -310,6 +310,22 @@ struct ComparerTests {
     #expect(comparison.findings("schema.missing").count == 1)
   }
 
+  @Test func anUnreachableBaselineIsTheFirstCause() {
+    let dev = Fixture.snapshot("dev", schemas: [Self.base])
+    let comparison = Comparer().compare(
+      [
+        CollectedEnvironment(snapshot: dev),
+        CollectedEnvironment(
+          name: "prod", source: "postgresql://prod/app", error: "connection refused"),
+      ],
+      baseline: "prod",
+      generatedAt: ""
+    )
+    #expect(comparison.findings.isEmpty)
+    #expect(
+      comparison.causes.first?.message.hasPrefix("the baseline prod could not be read") == true)
+  }
+
   @Test func findingsAreSortedTheSameWayEveryTime() {
     let prod = Fixture.tenantsSnapshot("prod", tenants: ["a", "b", "c", "d"], brokenTenants: ["c"])
     let dev = Fixture.tenantsSnapshot(
