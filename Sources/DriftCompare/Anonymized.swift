@@ -7,6 +7,17 @@ extension Schema {
     let own = name
     func strip(_ text: String) -> String { SchemaQualification.strip(own, from: text) }
     func strip(_ text: String?) -> String? { text.map(strip) }
+    /// Qualified names always hold a dot; arrays with none in their text are kept as they are.
+    func dotted(_ texts: String?...) -> Bool {
+      texts.contains { $0?.utf8.contains(UInt8(ascii: ".")) ?? false }
+    }
+    func map<Element>(
+      _ array: [Element],
+      if needed: (Element) -> Bool,
+      _ transform: (Element) -> Element
+    ) -> [Element] {
+      array.contains(where: needed) ? array.map(transform) : array
+    }
     var copy = self
     copy.name = ""
     copy.tables = tables.map { table in
@@ -15,7 +26,12 @@ extension Schema {
       table.partitionOf = strip(table.partitionOf)
       table.partitionBound = strip(table.partitionBound)
       table.inherits = table.inherits.map(strip)
-      table.columns = table.columns.map { column in
+      table.columns = map(
+        table.columns,
+        if: {
+          dotted($0.type, $0.defaultValue, $0.generated, $0.collation)
+        }
+      ) { column in
         var column = column
         column.type = strip(column.type)
         column.defaultValue = strip(column.defaultValue)
@@ -23,23 +39,23 @@ extension Schema {
         column.collation = strip(column.collation)
         return column
       }
-      table.indexes = table.indexes.map { index in
+      table.indexes = map(table.indexes, if: { dotted($0.definition, $0.predicate) }) { index in
         var index = index
         index.definition = strip(index.definition)
         index.predicate = strip(index.predicate)
         return index
       }
-      table.constraints = table.constraints.map { constraint in
+      table.constraints = map(table.constraints, if: { dotted($0.definition) }) { constraint in
         var constraint = constraint
         constraint.definition = strip(constraint.definition)
         return constraint
       }
-      table.triggers = table.triggers.map { trigger in
+      table.triggers = map(table.triggers, if: { dotted($0.definition) }) { trigger in
         var trigger = trigger
         trigger.definition = strip(trigger.definition)
         return trigger
       }
-      table.policies = table.policies.map { policy in
+      table.policies = map(table.policies, if: { dotted($0.using, $0.withCheck) }) { policy in
         var policy = policy
         policy.using = strip(policy.using)
         policy.withCheck = strip(policy.withCheck)

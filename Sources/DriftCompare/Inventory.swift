@@ -297,8 +297,8 @@ struct Inventory: Sendable {
 /// Removes a schema's own qualification from definitions, for comparing tenant schemas.
 enum SchemaQualification {
   static func strip(_ schema: String, from text: String) -> String {
-    // Most values hold no qualified name at all; skip the search for them.
-    guard text.utf8.contains(UInt8(ascii: ".")) else { return text }
+    // An already schema-free copy has no name to strip; most values hold no qualified name.
+    guard !schema.isEmpty, text.utf8.contains(UInt8(ascii: ".")) else { return text }
     var result = text
     let quoted = SQLIdentifier.quote(schema) + "."
     if result.contains(quoted) { result = result.replacingOccurrences(of: quoted, with: "") }

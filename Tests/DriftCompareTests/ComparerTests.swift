@@ -358,6 +358,23 @@ struct TenantComparisonTests {
     #expect(comparison.causes.contains { $0.message.contains("never got the `finance` app") })
   }
 
+  @Test func tenantFindingsShowValuesExactlyWithOnlyTheTenantsOwnNameTakenOut() {
+    var snapshot = Fixture.tenantsSnapshot("prod", tenants: ["acme", "demo", "globex"])
+    for position in snapshot.schemas.indices where snapshot.schemas[position].name == "demo" {
+      let column = Column(
+        name: "rate",
+        position: 9,
+        type: "numeric(5,2)",
+        defaultValue: "'1.5'::numeric + demo.next_rate()"
+      )
+      snapshot.schemas[position].tables[1].columns.append(column)
+    }
+    let comparison = Comparer().compareTenants(
+      of: .init(snapshot: snapshot), reference: nil, generatedAt: "")
+    let finding = comparison.findings("column.missing", scope: .tenants).first
+    #expect(finding?.values["demo"] == .some("numeric(5,2) DEFAULT '1.5'::numeric + next_rate()"))
+  }
+
   @Test func anExplicitReferenceIsUsed() {
     let snapshot = Fixture.tenantsSnapshot(
       "prod", tenants: ["acme", "demo", "globex"], brokenTenants: ["demo"])
