@@ -9,15 +9,15 @@ struct Compare: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Compare two or more environments against a baseline.",
     discussion: """
-      The baseline is the last environment listed unless --baseline names another, so
-      `envdrift compare dev=… uat=… prod=…` compares dev and uat against prod. Tenant schemas of
-      each environment are compared with each other too.
+      The baseline is the last environment listed unless --baseline names another, so \
+      `envdrift compare dev=… uat=… prod=…` compares dev and uat against prod. Tenant \
+      schemas of each environment are compared with each other too.
 
       Examples:
         envdrift compare dev=postgresql://localhost/app_dev prod=service=prod
         envdrift compare dev=dev.json prod=postgresql://prod/app --format json
         envdrift compare --config envdrift.yml --format github --output comment.md
-        envdrift compare prod=service=prod --since snapshots --save-snapshot snapshots
+        envdrift compare prod=service=prod --since snaps --save-snapshot snaps
 
       Command-line options win over the configuration file's.
       """
@@ -112,9 +112,9 @@ struct Tenants: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Compare the tenant schemas of one environment with each other.",
     discussion: """
-      Tenants are the schemas django-tenants' tenant table lists, or else every schema but
-      public with its own django_migrations. They are compared with --reference, or by default
-      with the tenant whose shape most tenants share.
+      Tenants are the schemas django-tenants' tenant table lists, or else every schema \
+      but public with its own django_migrations. They are compared with --reference, or \
+      by default with the tenant whose shape most tenants share.
 
       Example:
         envdrift tenants prod=postgresql://prod-db/app --reference acme

@@ -15,10 +15,10 @@ struct Envdrift: AsyncParsableCommand {
         envdrift tenants prod=postgresql://prod-db/app
         envdrift snapshot prod=postgresql://prod-db/app --output prod.json
 
-      SOURCE is any libpq connection string (URI, key=value, service=NAME; PGPASSWORD,
-      ~/.pgpass and PGSERVICEFILE work as in psql) or a snapshot file (*.json).
+      SOURCE is any libpq connection string (URI, key=value, service=NAME; \
+      PGPASSWORD, ~/.pgpass and PGSERVICEFILE work as in psql) or a snapshot file (*.json).
 
-      Exit codes: 0 no drift, 1 drift found, 2 usage, configuration or output error,
+      Exit codes: 0 no drift, 1 drift found, 2 usage, configuration or output error, \
       3 an environment could not be read (the report is still written).
       """,
     version: EnvdriftVersion.current,
