@@ -60,7 +60,7 @@ let package = Package(
     .target(
       name: "DriftRunner",
       dependencies: [
-        "DriftModel", "DriftCollect", "DriftCompare", "DriftReport",
+        "DriftModel", "DriftCollect", "DriftCompare", "DriftReport", "PostgresClient",
         .product(name: "Yams", package: "Yams"),
       ],
       swiftSettings: swiftSettings
@@ -69,7 +69,7 @@ let package = Package(
     .executableTarget(
       name: "envdrift",
       dependencies: [
-        "DriftRunner", "DriftModel",
+        "DriftRunner", "DriftModel", "DriftCompare", "DriftReport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swiftSettings
@@ -107,7 +107,7 @@ let package = Package(
     ),
     .testTarget(
       name: "DriftReportTests",
-      dependencies: ["DriftReport", "DriftModel", "DriftCompare", "TestSupport"],
+      dependencies: ["DriftReport", "DriftModel", "DriftCompare", "DriftCollect", "TestSupport"],
       exclude: ["Golden"],
       swiftSettings: swiftSettings
     ),
