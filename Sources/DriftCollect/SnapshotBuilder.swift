@@ -352,7 +352,7 @@ public enum Normalize {
     return !previousSpace || text.isEmpty
   }
 
-  /// `schema.name`, each part quoted only where PostgreSQL would quote it.
+  /// `schema.name`, unquoted, as parents of partitions and inheritance are recorded.
   static func qualified(_ schema: String, _ name: String) -> String {
     "\(schema).\(name)"
   }

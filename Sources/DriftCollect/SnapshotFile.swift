@@ -96,8 +96,9 @@ public enum SnapshotFileError: Error, CustomStringConvertible, Sendable, Equatab
 }
 
 /// Turns Foundation file errors into short reasons.
-enum FileErrors {
-  static func reason(_ error: any Error) -> String {
+public enum FileErrors {
+  /// A short, lower-case reason for a failed read or write: `no such file or directory`.
+  public static func reason(_ error: any Error) -> String {
     let nsError = error as NSError
     if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError,
       underlying.domain == NSPOSIXErrorDomain,
@@ -107,7 +108,7 @@ enum FileErrors {
     }
     switch nsError.code {
     case NSFileReadNoSuchFileError, NSFileNoSuchFileError: return "no such file or directory"
-    case NSFileReadNoPermissionError: return "permission denied"
+    case NSFileReadNoPermissionError, NSFileWriteNoPermissionError: return "permission denied"
     default: return nsError.localizedDescription
     }
   }

@@ -113,7 +113,7 @@ struct CauseAnalyzer {
         recorded[name]?.values.contains { $0.contains(row.qualifiedName) } ?? false
       }
       let dates = appliers.compactMap { name in
-        appliedAt[name]?[row.qualifiedName].map { "\(name) on \(Self.readable($0))" }
+        appliedAt[name]?[row.qualifiedName].map { "\(name) on \(TimeText.readable($0))" }
       }
       let when = dates.isEmpty ? Wording.list(appliers) : Wording.list(dates)
       var text =
@@ -154,7 +154,7 @@ struct CauseAnalyzer {
     for group in order {
       let schemas = schemasByGroup[group]?.count ?? 0
       let dates = group.present.compactMap { name in
-        appliedAt[name]?[group.migration].map { "\(name) on \(Self.readable($0))" }
+        appliedAt[name]?[group.migration].map { "\(name) on \(TimeText.readable($0))" }
       }
       let only = schemasByGroup[group]?.first ?? ""
       let location = schemas > 1 ? " in \(schemas) schemas" : " in schema \(only)"
@@ -377,11 +377,4 @@ struct CauseAnalyzer {
     apps.first { table.hasPrefix($0 + "_") }
   }
 
-  /// `2025-11-29T21:41:07Z` as `2025-11-29 21:41 UTC`.
-  static func readable(_ timestamp: String) -> String {
-    guard timestamp.count >= 16 else { return timestamp }
-    let date = timestamp.prefix(10)
-    let time = timestamp.dropFirst(11).prefix(5)
-    return "\(date) \(time) UTC"
-  }
 }

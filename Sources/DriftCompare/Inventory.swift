@@ -70,46 +70,40 @@ struct Inventory: Sendable {
 
   /// Flattens the schemas of `snapshot` that `includes` accepts.
   ///
-  /// With `anonymizeSchema`, every key's schema is dropped and the schema's own qualification
-  /// is taken out of values, so that two tenant schemas can be compared with each other.
-  ///
   /// Tables named in `identical` (as `schema.table`) are the same in every environment: only
   /// their own entry is kept, not one per column, index and constraint.
   init(
     _ snapshot: Snapshot,
     includes: (String) -> Bool = { _ in true },
-    anonymizeSchema: Bool = false,
-    includeExtensions: Bool = true,
     identical: Set<String> = []
   ) {
-    if includeExtensions {
-      for item in snapshot.extensions where item.name != "plpgsql" {
-        let value = "\(item.version) in schema \(item.schema)"
-        entries[ObjectKey(object: .extension, schema: nil, table: nil, name: item.name)] =
-          ObjectValue(value: value, display: value)
-      }
+    for item in snapshot.extensions where item.name != "plpgsql" {
+      let value = "\(item.version) in schema \(item.schema)"
+      entries[ObjectKey(object: .extension, schema: nil, table: nil, name: item.name)] =
+        ObjectValue(value: value, display: value)
     }
     for schema in snapshot.schemas where includes(schema.name) {
-      add(schema, anonymize: anonymizeSchema, identical: identical)
+      add(schema, tenant: false, identical: identical)
     }
     for table in snapshot.migrationTables where includes(table.schema) {
-      addMigrations(table, anonymize: anonymizeSchema)
+      addMigrations(table, tenant: false)
     }
   }
 
-  /// Flattens one schema and its migration tables, for comparing tenant schemas.
+  /// Flattens one schema-free tenant schema (see `Schema.anonymized()`) and its migration
+  /// tables, with keys that name no schema, so that two tenants can be compared.
   init(tenant schema: Schema, migrationTables: [MigrationTable]) {
     let estimate = schema.tables.reduce(0) { count, table in
       count + 3 + table.columns.count + table.indexes.count + table.constraints.count
         + table.privileges.count
     }
     entries.reserveCapacity(estimate + migrationTables.reduce(0) { $0 + $1.rows.count } + 16)
-    add(schema, anonymize: true)
-    for table in migrationTables { addMigrations(table, anonymize: true) }
+    add(schema, tenant: true)
+    for table in migrationTables { addMigrations(table, tenant: true) }
   }
 
-  private mutating func addMigrations(_ table: MigrationTable, anonymize: Bool) {
-    let schemaKey = anonymize ? "" : table.schema
+  private mutating func addMigrations(_ table: MigrationTable, tenant: Bool) {
+    let schemaKey = tenant ? "" : table.schema
     let tableKey = ObjectKey(object: .table, schema: schemaKey, table: nil, name: table.name)
     if table.unreadableReason != nil {
       unreadableMigrationTables.insert(tableKey)
@@ -138,10 +132,8 @@ struct Inventory: Sendable {
     if let value { put(key, value) }
   }
 
-  private mutating func add(_ schema: Schema, anonymize: Bool, identical: Set<String> = []) {
-    let name = anonymize ? "" : schema.name
-    let strip: (String) -> String =
-      anonymize ? { SchemaQualification.strip(schema.name, from: $0) } : { $0 }
+  private mutating func add(_ schema: Schema, tenant: Bool, identical: Set<String> = []) {
+    let name = tenant ? "" : schema.name
     func key(
       _ object: ObjectKind, _ table: String?, _ objectName: String, _ aspect: Aspect = .definition
     )
@@ -149,25 +141,25 @@ struct Inventory: Sendable {
     {
       ObjectKey(object: object, schema: name, table: table, name: objectName, aspect: aspect)
     }
-    if !anonymize {
+    if !tenant {
       put(key(.schema, nil, schema.name), "exists")
       put(key(.schema, nil, schema.name, .owner), schema.owner)
       putOptional(key(.schema, nil, schema.name, .comment), schema.comment)
     }
     for table in schema.tables {
-      put(key(.table, nil, table.name), strip(Self.describe(table)))
+      put(key(.table, nil, table.name), Self.describe(table))
       if !identical.isEmpty, identical.contains("\(schema.name).\(table.name)") { continue }
       put(key(.table, nil, table.name, .owner), table.owner)
       putOptional(key(.table, nil, table.name, .comment), table.comment)
       for column in table.columns {
-        let summary = strip(column.summary)
+        let summary = column.summary
         var value = ObjectValue(value: summary, display: summary)
-        if let userType = Self.userType(of: column.type) { value.dependsOn = [strip(userType)] }
+        if let userType = Self.userType(of: column.type) { value.dependsOn = [userType] }
         entries[key(.column, table.name, column.name)] = value
         putOptional(key(.column, table.name, column.name, .comment), column.comment)
       }
       for index in table.indexes {
-        let definition = strip(index.definition)
+        let definition = index.definition
         let value = index.isValid ? definition : definition + " (INVALID)"
         entries[key(.index, table.name, index.name)] = ObjectValue(
           value: value,
@@ -177,7 +169,7 @@ struct Inventory: Sendable {
         putOptional(key(.index, table.name, index.name, .comment), index.comment)
       }
       for constraint in table.constraints {
-        let value = strip(constraint.summary)
+        let value = constraint.summary
         entries[key(.constraint, table.name, constraint.name)] = ObjectValue(
           value: value,
           display: value,
@@ -188,11 +180,11 @@ struct Inventory: Sendable {
         let state = trigger.enabled == "O" ? "" : " (enabled=\(trigger.enabled))"
         put(
           key(.trigger, table.name, trigger.name),
-          strip(Self.withoutName(trigger.definition, trigger.name)) + state
+          Self.withoutName(trigger.definition, trigger.name) + state
         )
       }
       for policy in table.policies {
-        put(key(.policy, table.name, policy.name), strip(policy.summary))
+        put(key(.policy, table.name, policy.name), policy.summary)
       }
       for privilege in table.privileges {
         put(
@@ -203,16 +195,16 @@ struct Inventory: Sendable {
     }
     for view in schema.views {
       let kind: ObjectKind = view.materialized ? .materializedView : .view
-      let definition = strip(view.definition)
+      let definition = view.definition
       entries[key(kind, nil, view.name)] = ObjectValue(
         value: definition,
         display: definition,
-        dependsOn: view.dependsOn.map(strip)
+        dependsOn: view.dependsOn
       )
       put(key(kind, nil, view.name, .owner), view.owner)
       putOptional(key(kind, nil, view.name, .comment), view.comment)
       for index in view.indexes {
-        let definition = strip(index.definition)
+        let definition = index.definition
         entries[key(.index, view.name, index.name)] = ObjectValue(
           value: definition,
           display: definition,
@@ -222,7 +214,7 @@ struct Inventory: Sendable {
       for trigger in view.triggers {
         put(
           key(.trigger, view.name, trigger.name),
-          strip(Self.withoutName(trigger.definition, trigger.name))
+          Self.withoutName(trigger.definition, trigger.name)
         )
       }
     }
@@ -236,17 +228,17 @@ struct Inventory: Sendable {
       put(key(.sequence, owningTable, sequence.name, .owner), sequence.owner)
     }
     for type in schema.types {
-      put(key(.type, nil, type.name), strip("\(type.kind.rawValue) \(type.definition)"))
+      put(key(.type, nil, type.name), "\(type.kind.rawValue) \(type.definition)")
       put(key(.type, nil, type.name, .owner), type.owner)
       putOptional(key(.type, nil, type.name, .comment), type.comment)
     }
     for function in schema.functions {
       let value =
-        "\(function.kind) returning \(strip(function.result)) in \(function.language),"
+        "\(function.kind) returning \(function.result) in \(function.language),"
         + " definition \(function.definitionHash.prefix(12))"
-      put(key(.function, nil, strip(function.signature)), value)
-      put(key(.function, nil, strip(function.signature), .owner), function.owner)
-      putOptional(key(.function, nil, strip(function.signature), .comment), function.comment)
+      put(key(.function, nil, function.signature), value)
+      put(key(.function, nil, function.signature, .owner), function.owner)
+      putOptional(key(.function, nil, function.signature, .comment), function.comment)
     }
     for collation in schema.collations {
       put(key(.collation, nil, collation.name), collation.summary)

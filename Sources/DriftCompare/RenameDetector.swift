@@ -76,7 +76,7 @@ struct RenameDetector {
     let scope = first.scope
     let baselineWord = scope == .tenants ? "reference schema" : "baseline"
     let message =
-      "\(objectWord) \(Wording.code(baselineName)) on \(Wording.code(Wording.tableName(first)))"
+      "\(objectWord) \(Wording.code(baselineName)) on \(Wording.code(first.qualifiedTable))"
       + " is named \(Wording.code(other)) in \(Wording.list(renamedSides))"
       + " (\(baselineWord) \(baseline))"
     return Finding(

@@ -12,17 +12,6 @@ import DriftModel
 struct TenantComparer {
   var filter: SchemaFilter
 
-  static func tenantSchemas(of snapshot: Snapshot) -> [String] {
-    let existing = Set(snapshot.schemas.map(\.name))
-    if let registry = snapshot.tenantRegistry {
-      return registry.schemas.filter { existing.contains($0) }
-    }
-    return snapshot.migrationTables
-      .filter { $0.framework == .django && $0.schema != "public" }
-      .map(\.schema)
-      .filter { existing.contains($0) }
-  }
-
   /// One tenant, ready to compare: its schema without its own name, and its migration tables.
   struct Tenant {
     var name: String
@@ -32,7 +21,7 @@ struct TenantComparer {
   }
 
   func findings(in snapshot: Snapshot, reference requested: String?) -> [Finding] {
-    let names = Self.tenantSchemas(of: snapshot).filter(filter.includes).sorted()
+    let names = snapshot.tenantSchemas.filter(filter.includes).sorted()
     guard names.count >= 2 || (requested != nil && !names.isEmpty) else { return [] }
     var wanted = Set(names)
     if let requested { wanted.insert(requested) }

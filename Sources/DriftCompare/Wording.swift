@@ -14,11 +14,6 @@ enum Wording {
     }
   }
 
-  static func tableName(_ finding: Finding) -> String {
-    [finding.schema, finding.table].compactMap { $0 }.filter { !$0.isEmpty }
-      .joined(separator: ".")
-  }
-
   static func objectName(_ key: ObjectKey) -> String {
     let parts = [key.schema, key.table, key.name].compactMap { $0 }.filter { !$0.isEmpty }
     switch key.object {

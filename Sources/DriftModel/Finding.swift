@@ -101,6 +101,11 @@ public struct Finding: Codable, Sendable, Hashable {
     try container.encodeIfPresent(fix, forKey: .fix)
   }
 
+  /// `schema.table` (or whichever of the two is set), for naming where the object lives.
+  public var qualifiedTable: String {
+    [schema, table].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ".")
+  }
+
   /// The order findings are listed in: scope, schema, table, kind, name, then the rest.
   public static func canonicalOrder(_ lhs: Finding, _ rhs: Finding) -> Bool {
     let left = (

@@ -45,6 +45,20 @@ public struct Snapshot: Codable, Sendable, Hashable {
     schemas.first { $0.name == name }
   }
 
+  /// The tenant schemas: those django-tenants' registry lists, else every schema but `public`
+  /// with a `django_migrations` table of its own.
+  public var tenantSchemas: [String] {
+    let existing = Set(schemas.map(\.name))
+    if let tenantRegistry {
+      return tenantRegistry.schemas.filter { existing.contains($0) }
+    }
+    return
+      migrationTables
+      .filter { $0.framework == .django && $0.schema != "public" }
+      .map(\.schema)
+      .filter { existing.contains($0) }
+  }
+
   /// Puts every collection in its canonical order.
   public mutating func sort() {
     schemas.sort { $0.name < $1.name }

@@ -33,7 +33,7 @@ struct ReportView {
     let timelineRows = timeline()
     var context: [String: Any] = [
       "title": title(),
-      "generatedAt": readable(comparison.generatedAt),
+      "generatedAt": readableTime(comparison.generatedAt),
       "version": EnvdriftVersion.current,
       "baseline": Markdown.text(comparison.baseline),
       "statusLines": statusLines(),
@@ -115,7 +115,7 @@ struct ReportView {
       let name = "**\(Markdown.text(environment.name))**"
       let version =
         environment.serverVersion.map { " · PostgreSQL \(Markdown.text(shortVersion($0)))" } ?? ""
-      let time = environment.snapshotAt.map { " · snapshot \(readable($0))" } ?? ""
+      let time = environment.snapshotAt.map { " · snapshot \(readableTime($0))" } ?? ""
       let counts = environment.counts
       let countText = "\(counts.error) errors, \(counts.warning) warnings, \(counts.info) info"
       switch environment.status {
@@ -156,9 +156,9 @@ struct ReportView {
     row("Indexes") { snapshot in
       String(snapshot.schemas.reduce(0) { $0 + $1.tables.reduce(0) { $0 + $1.indexes.count } })
     }
-    let tenants = input.snapshots.map { TenantCount.of($0) }
+    let tenants = input.snapshots.map { $0.tenantSchemas.count }
     if tenants.contains(where: { $0 > 0 }) {
-      row("Tenant schemas") { String(TenantCount.of($0)) }
+      row("Tenant schemas") { String($0.tenantSchemas.count) }
     }
     var apps = Set<String>()
     for snapshot in input.snapshots {
@@ -276,7 +276,7 @@ struct ReportView {
       others.map { finding.values[$0].flatMap { $0 } ?? "" }.joined(separator: "\u{1}")
     }
     for (finding, schemas) in grouped.prefix(rowLimit) {
-      let table = Markdown.code(schemas.count == 1 ? Wording.table(finding) : finding.table ?? "")
+      let table = Markdown.code(schemas.count == 1 ? finding.qualifiedTable : finding.table ?? "")
       let cells = others.map { name -> String in
         guard let value = finding.values[name] ?? nil else { return "—" }
         return value == finding.name ? "same" : "→ \(Markdown.code(value))"
@@ -395,7 +395,7 @@ struct ReportView {
       guard let first = own.first,
         let snapshot = input.snapshots.first(where: { $0.environment.name == environment })
       else { continue }
-      let total = TenantCount.of(snapshot)
+      let total = snapshot.tenantSchemas.count
       let reference = first.reference ?? ""
       let grouped = group(own) { finding in
         let referenceValue = finding.values[reference].flatMap { $0 } ?? "\u{0}absent"
@@ -472,7 +472,7 @@ struct ReportView {
     for entry in shown {
       let mark = entry.missingInBaseline ? "not in \(Markdown.text(comparison.baseline))" : ""
       lines.append(
-        "| \(readable(entry.appliedAt)) | \(Markdown.cell(Markdown.text(entry.environment))) | "
+        "| \(readableTime(entry.appliedAt)) | \(Markdown.cell(Markdown.text(entry.environment))) | "
           + "\(Markdown.cell(Markdown.code(entry.migration))) | \(entry.schemas) | \(mark) |"
       )
     }
@@ -489,7 +489,7 @@ struct ReportView {
     for finding in comparison.findings {
       guard let fix = finding.fix, seen.insert(fix).inserted else { continue }
       let label =
-        "-- \(finding.kind): \(Markdown.visible(Wording.table(finding).isEmpty ? finding.name : Wording.table(finding) + "." + finding.name))"
+        "-- \(finding.kind): \(Markdown.visible(finding.qualifiedTable.isEmpty ? finding.name : finding.qualifiedTable + "." + finding.name))"
       blocks.append(
         label + "\n"
           + fix.split(separator: "\n").map { Markdown.visible(String($0)) }.joined(separator: "\n"))
@@ -546,37 +546,17 @@ struct ReportView {
     }
   }
 
+  /// A time as reports show it; what cannot be shown as a time is escaped as text.
+  private func readableTime(_ timestamp: String) -> String {
+    timestamp.count >= 16 ? TimeText.readable(timestamp) : Markdown.text(timestamp)
+  }
+
   private func schemaOrder(_ lhs: String, _ rhs: String) -> Bool {
     if lhs == "public" { return rhs != "public" }
     if rhs == "public" { return false }
     return lhs < rhs
   }
 
-  /// `2026-11-21T03:00:00Z` as `2026-11-21 03:00 UTC`.
-  private func readable(_ timestamp: String) -> String {
-    guard timestamp.count >= 16 else { return Markdown.text(timestamp) }
-    return "\(timestamp.prefix(10)) \(timestamp.dropFirst(11).prefix(5)) UTC"
-  }
-}
-
-/// Counts tenant schemas the way the comparison finds them.
-enum TenantCount {
-  static func of(_ snapshot: Snapshot) -> Int {
-    let existing = Set(snapshot.schemas.map(\.name))
-    if let registry = snapshot.tenantRegistry {
-      return registry.schemas.filter { existing.contains($0) }.count
-    }
-    return snapshot.migrationTables.filter { $0.framework == .django && $0.schema != "public" }
-      .count
-  }
-}
-
-/// Names used in rows.
-enum Wording {
-  static func table(_ finding: Finding) -> String {
-    [finding.schema, finding.table].compactMap { $0 }.filter { !$0.isEmpty }
-      .joined(separator: ".")
-  }
 }
 
 extension String {

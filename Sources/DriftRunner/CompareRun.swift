@@ -84,10 +84,7 @@ struct Stopwatch {
 
   mutating func lap(_ phase: String) {
     let now = ContinuousClock.now
-    let elapsed = now - last
-    timings.append(
-      (phase, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
-    )
+    timings.append((phase, (now - last).seconds))
     last = now
   }
 }
@@ -304,5 +301,12 @@ enum Summary {
     }
     lines.append("\(comparison.findings.count) findings; report written to \(reportPath)")
     return lines.joined(separator: "\n") + "\n"
+  }
+}
+
+extension Duration {
+  /// The duration in seconds, as a `Double`.
+  var seconds: Double {
+    Double(components.seconds) + Double(components.attoseconds) / 1e18
   }
 }

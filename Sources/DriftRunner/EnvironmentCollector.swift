@@ -62,20 +62,25 @@ public struct EnvironmentCollector: Sendable {
     for (position, snapshot) in loaded {
       results[position] = CollectedEnvironment(snapshot: snapshot)
     }
-    let live = specs.indices.filter { loaded[$0] == nil }
+    let live: [(position: Int, connectionString: String)] = specs.enumerated().compactMap {
+      guard case .database(let text) = $0.element.source else { return nil }
+      return ($0.offset, text)
+    }
     await withTaskGroup(of: (Int, CollectedEnvironment).self) { group in
       var next = 0
       func launch() {
-        let position = live[next]
+        let (position, text) = live[next]
         let spec = specs[position]
         group.addTask {
           let started = ContinuousClock.now
           progress?("\(spec.name): reading")
-          let result = Self.read(spec, options: spec.options ?? options, now: now)
-          let elapsed = ContinuousClock.now - started
-          let seconds =
-            Double(elapsed.components.seconds)
-            + Double(elapsed.components.attoseconds) / 1e18
+          let result = Self.readDatabase(
+            named: spec.name,
+            connectionString: text,
+            options: spec.options ?? options,
+            now: now
+          )
+          let seconds = (ContinuousClock.now - started).seconds
           let outcome = result.snapshot == nil ? "could not be read" : "read"
           progress?("\(spec.name): \(outcome) in \(String(format: "%.1f", seconds)) s")
           return (position, result)
@@ -125,47 +130,39 @@ public struct EnvironmentCollector: Sendable {
     return loaded
   }
 
-  /// Reads one environment; failures come back as an unreachable environment.
-  static func read(_ spec: EnvironmentSpec, options: ConnectionOptions, now: Date)
-    -> CollectedEnvironment
-  {
-    switch spec.source {
-    case .snapshotFile(let path):
-      do {
-        var snapshot = try SnapshotFile.read(path: path)
-        snapshot.environment.name = spec.name
-        return CollectedEnvironment(snapshot: snapshot)
-      } catch {
-        return CollectedEnvironment(name: spec.name, source: path, error: error.description)
-      }
-    case .database(let text):
-      let connectionString: ConnectionString
-      do {
-        connectionString = try ConnectionString(text)
-      } catch {
-        return CollectedEnvironment(
-          name: spec.name, source: "(invalid connection string)", error: error.description)
-      }
-      do {
-        let snapshot = try SnapshotCollector(options: options).collect(
-          name: spec.name,
-          connectionString: connectionString,
-          now: now
-        )
-        return CollectedEnvironment(snapshot: snapshot)
-      } catch let error as PostgresError {
-        return CollectedEnvironment(
-          name: spec.name,
-          source: connectionString.redacted,
-          error: connectionString.scrubber.scrub(error.description)
-        )
-      } catch {
-        return CollectedEnvironment(
-          name: spec.name,
-          source: connectionString.redacted,
-          error: connectionString.scrubber.scrub("\(error)")
-        )
-      }
+  /// Reads one live database; failures come back as an unreachable environment.
+  static func readDatabase(
+    named name: String,
+    connectionString text: String,
+    options: ConnectionOptions,
+    now: Date
+  ) -> CollectedEnvironment {
+    let connectionString: ConnectionString
+    do {
+      connectionString = try ConnectionString(text)
+    } catch {
+      return CollectedEnvironment(
+        name: name, source: "(invalid connection string)", error: error.description)
+    }
+    do {
+      let snapshot = try SnapshotCollector(options: options).collect(
+        name: name,
+        connectionString: connectionString,
+        now: now
+      )
+      return CollectedEnvironment(snapshot: snapshot)
+    } catch let error as PostgresError {
+      return CollectedEnvironment(
+        name: name,
+        source: connectionString.redacted,
+        error: connectionString.scrubber.scrub(error.description)
+      )
+    } catch {
+      return CollectedEnvironment(
+        name: name,
+        source: connectionString.redacted,
+        error: connectionString.scrubber.scrub("\(error)")
+      )
     }
   }
 }

@@ -1,3 +1,4 @@
+import DriftCollect
 import Foundation
 
 /// Writes reports and snapshots atomically, and never over an existing file unless told to.
@@ -24,23 +25,12 @@ public enum OutputWriter {
       try data.write(to: temporary)
     } catch {
       try? FileManager.default.removeItem(at: temporary)
-      throw .outputFailed(path: path, reason: reason(error))
+      throw .outputFailed(path: path, reason: FileErrors.reason(error))
     }
     if rename(temporary.path, url.path) != 0 {
       let message = String(cString: strerror(errno))
       try? FileManager.default.removeItem(at: temporary)
       throw .outputFailed(path: path, reason: message.lowercased())
     }
-  }
-
-  private static func reason(_ error: any Error) -> String {
-    let nsError = error as NSError
-    if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError,
-      underlying.domain == NSPOSIXErrorDomain
-    {
-      return String(cString: strerror(Int32(underlying.code))).lowercased()
-    }
-    if nsError.code == NSFileWriteNoPermissionError { return "permission denied" }
-    return nsError.localizedDescription
   }
 }

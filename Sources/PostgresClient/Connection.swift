@@ -75,20 +75,9 @@ public final class Connection {
   public func query(_ sql: String, _ parameters: [String?] = []) throws(PostgresError)
     -> QueryResult
   {
-    let result = Self.withOptionalCStringArray(parameters) { values in
-      PQexecParams(handle, sql, Int32(parameters.count), nil, values, nil, nil, 0)
-    }
+    let result = try execute(sql, parameters)
     defer { PQclear(result) }
-    guard let result else {
-      throw PostgresError(
-        kind: .connectionLost, message: scrubber.scrub(Self.errorText(of: handle)))
-    }
-    switch PQresultStatus(result) {
-    case PGRES_TUPLES_OK, PGRES_COMMAND_OK:
-      return Self.copy(result)
-    default:
-      throw error(from: result)
-    }
+    return Self.copy(result)
   }
 
   /// Runs one statement and hands each row to `body` without first copying the whole result.
@@ -100,19 +89,32 @@ public final class Connection {
     _ parameters: [String?] = [],
     _ body: (Row) throws -> Void
   ) throws {
+    let result = try execute(sql, parameters)
+    defer { PQclear(result) }
+    for row in 0..<PQntuples(result) {
+      try body(Row(result: result, row: row))
+    }
+  }
+
+  /// Runs one statement through `PQexecParams` and returns its successful result, which the
+  /// caller must `PQclear`; a failed result is cleared here and thrown as an error.
+  private func execute(_ sql: String, _ parameters: [String?]) throws(PostgresError)
+    -> OpaquePointer
+  {
     let result = Self.withOptionalCStringArray(parameters) { values in
       PQexecParams(handle, sql, Int32(parameters.count), nil, values, nil, nil, 0)
     }
-    defer { PQclear(result) }
     guard let result else {
       throw PostgresError(
         kind: .connectionLost, message: scrubber.scrub(Self.errorText(of: handle)))
     }
-    guard PQresultStatus(result) == PGRES_TUPLES_OK || PQresultStatus(result) == PGRES_COMMAND_OK
-    else { throw error(from: result) }
-    let count = PQntuples(result)
-    for row in 0..<count {
-      try body(Row(result: result, row: row))
+    switch PQresultStatus(result) {
+    case PGRES_TUPLES_OK, PGRES_COMMAND_OK:
+      return result
+    default:
+      let failure = error(from: result)
+      PQclear(result)
+      throw failure
     }
   }
 
