@@ -7,6 +7,9 @@ import DriftModel
 struct CauseAnalyzer {
   var snapshots: [Snapshot]
   var baseline: String
+  /// Migrations whose files were read (`app.name`): their hazards come from the code itself,
+  /// so they are not guessed from table names here.
+  var migrationsInCode: Set<String> = []
 
   /// Earliest applied time of each migration, per environment.
   private var appliedAt: [String: [String: String]] = [:]
@@ -185,7 +188,7 @@ struct CauseAnalyzer {
       && findings[position].scope == .environments
     {
       let finding = findings[position]
-      guard let schema = finding.schema else { continue }
+      guard let schema = finding.schema, !migrationsInCode.contains(finding.name) else { continue }
       let parts = finding.name.split(separator: ".", maxSplits: 1).map(String.init)
       guard parts.count == 2 else { continue }
       let (app, migration) = (parts[0], parts[1])

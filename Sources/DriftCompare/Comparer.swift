@@ -43,13 +43,15 @@ public struct Comparer: Sendable {
     self.acceptance = acceptance
   }
 
-  /// Compares `environments` (in the user's order) against the one named `baseline`.
+  /// Compares `environments` (in the user's order) against the one named `baseline`, and with
+  /// `code` when the user gave one.
   ///
   /// - Parameter generatedAt: the time written into the document, injected for determinism.
   public func compare(
     _ environments: [CollectedEnvironment],
     baseline: String,
-    generatedAt: String
+    generatedAt: String,
+    code: NamedCode? = nil
   ) -> Comparison {
     let readable = environments.compactMap(\.snapshot)
     let identical = Inventory.identicalTables(readable, includes: filter.includes)
@@ -69,13 +71,43 @@ public struct Comparer: Sendable {
         findings += TenantComparer(filter: filter).findings(in: snapshot, reference: nil)
       }
     }
+    var codeFindings: [Finding] = []
+    if let code {
+      codeFindings = CodeComparer(codeName: code.name, code: code.files, filter: filter)
+        .findings(for: readable)
+    }
     return assemble(
       environments: environments,
       snapshots: readable,
       baseline: baseline,
       findings: findings,
+      codeFindings: codeFindings,
+      code: code.map(\.status),
+      migrationsInCode: Set(code?.files.migrations.map(\.key.description) ?? []),
       generatedAt: generatedAt
     )
+  }
+
+  /// Compares `code` with each environment's migration tables and schema, and nothing else:
+  /// what `envdrift verify` reports.
+  public func verify(
+    _ environments: [CollectedEnvironment],
+    code: NamedCode,
+    generatedAt: String
+  ) -> Comparison {
+    let readable = environments.compactMap(\.snapshot)
+    var comparison = assemble(
+      environments: environments,
+      snapshots: readable,
+      baseline: "",
+      findings: [],
+      codeFindings: CodeComparer(codeName: code.name, code: code.files, filter: filter)
+        .findings(for: readable),
+      code: code.status,
+      generatedAt: generatedAt
+    )
+    comparison.timeline = []
+    return comparison
   }
 
   /// Compares the tenant schemas of one environment with each other.
@@ -105,11 +137,19 @@ public struct Comparer: Sendable {
     snapshots: [Snapshot],
     baseline: String,
     findings: [Finding],
+    codeFindings: [Finding] = [],
+    code: CodeStatus? = nil,
+    migrationsInCode: Set<String> = [],
     generatedAt: String
   ) -> Comparison {
     let (kept, accepted) = acceptance.apply(findings)
-    var analyzed = CauseAnalyzer(snapshots: snapshots, baseline: baseline)
-      .annotate(kept.sorted(by: Finding.canonicalOrder))
+    let (keptCode, acceptedCode) = acceptance.apply(codeFindings)
+    var analyzer = CauseAnalyzer(snapshots: snapshots, baseline: baseline)
+    analyzer.migrationsInCode = migrationsInCode
+    var analyzed = analyzer.annotate(kept.sorted(by: Finding.canonicalOrder))
+    let sortedCode = keptCode.sorted(by: Finding.canonicalOrder)
+    analyzed.causes = CodeCauses.causes(sortedCode, code: code) + analyzed.causes
+    analyzed.findings += sortedCode
     analyzed.causes += acceptance.expiredCauses
     if environments.count > 1,
       let unreadable = environments.first(where: { $0.name == baseline && $0.snapshot == nil })
@@ -139,7 +179,8 @@ public struct Comparer: Sendable {
       findings: analyzed.findings,
       causes: analyzed.causes,
       timeline: Timeline.entries(snapshots: snapshots, baseline: baseline, filter: filter),
-      acceptedCount: accepted
+      acceptedCount: accepted + acceptedCode,
+      code: code
     )
   }
 
@@ -175,10 +216,37 @@ public struct Comparer: Sendable {
   /// Whether `finding` concerns `environment`: its value there differs from the baseline's, or
   /// (for tenant findings) it was found among that environment's schemas.
   static func involves(_ finding: Finding, _ environment: String, baseline: String) -> Bool {
-    if finding.scope == .tenants { return finding.environment == environment }
+    if finding.scope == .tenants || finding.environment != nil {
+      return finding.environment == environment
+    }
     if environment == baseline { return false }
     guard let value = finding.values[environment] else { return false }
     return value != (finding.values[baseline] ?? nil)
+  }
+}
+
+/// The code given to a comparison, under the name the user gave it.
+public struct NamedCode: Sendable, Hashable {
+  /// The name, such as `code` in `code=./backend`.
+  public var name: String
+  /// The parsed migration files.
+  public var files: MigrationCode
+
+  /// Creates named code.
+  public init(name: String, files: MigrationCode) {
+    self.name = name
+    self.files = files
+  }
+
+  /// What the comparison document records about it.
+  public var status: CodeStatus {
+    CodeStatus(
+      name: name,
+      source: files.source,
+      migrations: files.migrations.count,
+      apps: files.apps.count,
+      problems: files.problems
+    )
   }
 }
 

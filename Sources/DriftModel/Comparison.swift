@@ -21,6 +21,8 @@ public struct Comparison: Codable, Sendable, Hashable {
   public var timeline: [TimelineEntry]
   /// Findings left out because an accept rule (`ignore:` in the configuration) covers them.
   public var acceptedCount: Int
+  /// The code the environments' migrations were compared with, when one was given.
+  public var code: CodeStatus?
 
   /// Creates a comparison document.
   public init(
@@ -31,7 +33,8 @@ public struct Comparison: Codable, Sendable, Hashable {
     findings: [Finding],
     causes: [Cause] = [],
     timeline: [TimelineEntry] = [],
-    acceptedCount: Int = 0
+    acceptedCount: Int = 0,
+    code: CodeStatus? = nil
   ) {
     self.formatVersion = formatVersion
     self.generatedAt = generatedAt
@@ -41,6 +44,7 @@ public struct Comparison: Codable, Sendable, Hashable {
     self.causes = causes
     self.timeline = timeline
     self.acceptedCount = acceptedCount
+    self.code = code
   }
 
   /// Whether any finding was made.
@@ -168,5 +172,28 @@ public struct TimelineEntry: Codable, Sendable, Hashable {
     self.migration = migration
     self.schemas = schemas
     self.missingInBaseline = missingInBaseline
+  }
+}
+
+/// The code in a comparison: where its migration files came from and what was read.
+public struct CodeStatus: Codable, Sendable, Hashable {
+  /// The name it was given (`code` in `code=./backend`).
+  public var name: String
+  /// Where the files were read from.
+  public var source: String
+  /// How many migration files were parsed.
+  public var migrations: Int
+  /// How many apps have migrations.
+  public var apps: Int
+  /// Files that could not be parsed and were skipped.
+  public var problems: [CodeProblem]
+
+  /// Creates a code status.
+  public init(name: String, source: String, migrations: Int, apps: Int, problems: [CodeProblem]) {
+    self.name = name
+    self.source = source
+    self.migrations = migrations
+    self.apps = apps
+    self.problems = problems
   }
 }

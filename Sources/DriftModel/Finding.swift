@@ -227,6 +227,12 @@ public enum Change: String, Codable, Sendable, Hashable, CaseIterable {
   case renamed
   /// Present everywhere, but not the same everywhere.
   case changed
+  /// In the code, not applied in this environment (code versus database).
+  case pending
+  /// Applied in this environment, absent from the code (code versus database).
+  case ghost
+  /// Applied before a migration it depends on: Django's InconsistentMigrationHistory.
+  case inconsistent
   /// A pending migration that will fail against this environment (code versus database).
   case hazard
 }

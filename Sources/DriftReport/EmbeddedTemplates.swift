@@ -30,6 +30,23 @@ enum EmbeddedTemplates {
     {{summaryTable}}
 
     </details>
+    {{#hasCode}}
+
+    <details><summary>Code versus database: {{codeHeading}}</summary>
+
+    {{#codeInSync}}
+    Every migration in the code is applied in every schema of every environment that was read.
+    {{/codeInSync}}
+    {{codeTable}}
+    {{#hasSafePatterns}}
+
+    {{safePatternFence}}python
+    {{safePatterns}}
+    {{safePatternFence}}
+    {{/hasSafePatterns}}
+
+    </details>
+    {{/hasCode}}
     {{#hasDrift}}
     {{#hasMigrationTrees}}
 
@@ -137,6 +154,23 @@ enum EmbeddedTemplates {
 
     {{moreCauses}}
     {{/hasCauses}}
+    {{#hasCode}}
+
+    ## Code versus database: {{codeHeading}}
+
+    {{#codeInSync}}
+    Every migration in the code is applied in every schema of every environment that was read.
+    {{/codeInSync}}
+    {{codeTable}}
+    {{#hasSafePatterns}}
+
+    Safe, idempotent patterns for the operations that will fail:
+
+    {{safePatternFence}}python
+    {{safePatterns}}
+    {{safePatternFence}}
+    {{/hasSafePatterns}}
+    {{/hasCode}}
     {{#hasDrift}}
 
     ## Where they diverge

@@ -29,6 +29,8 @@ struct ReportView {
     let missingRows = groupedTable(missing, showValues: false)
     let changedRows = groupedTable(changed, showValues: true)
     let tenantSections = tenants(tenantFindings)
+    let codeRows = codeTable()
+    let safePatterns = safePatternBlock()
     let fixes = fixBlock()
     let timelineRows = timeline()
     var context: [String: Any] = [
@@ -58,6 +60,13 @@ struct ReportView {
       "hasChanged": !changed.isEmpty,
       "tenantSections": tenantSections,
       "hasTenants": !tenantSections.isEmpty,
+      "hasCode": comparison.code != nil,
+      "codeHeading": codeHeading(),
+      "codeTable": codeRows.text,
+      "codeInSync": codeRows.text.isEmpty,
+      "safePatterns": safePatterns.text,
+      "safePatternFence": safePatterns.fence,
+      "hasSafePatterns": !safePatterns.text.isEmpty,
       "timelineTable": timelineRows,
       "hasTimeline": !timelineRows.isEmpty,
       "fixes": fixes.text,
@@ -67,7 +76,7 @@ struct ReportView {
       "marker": "<!-- envdrift-report -->",
     ]
     let hidden =
-      renameRows.hidden + missingRows.hidden + changedRows.hidden
+      renameRows.hidden + missingRows.hidden + changedRows.hidden + codeRows.hidden
       + tenantSections.reduce(0) { $0 + (($1["hidden"] as? Int) ?? 0) }
     context["hiddenFindings"] = hidden
     context["hasHidden"] = hidden > 0
@@ -111,6 +120,19 @@ struct ReportView {
   }
 
   private func statusLines() -> [[String: String]] {
+    var lines: [[String: String]] = []
+    if let code = comparison.code {
+      let skipped = code.problems.isEmpty ? "" : " (\(code.problems.count) files skipped)"
+      lines.append([
+        "line":
+          "📄 **\(Markdown.text(code.name))** — code at \(Markdown.code(code.source)):"
+          + " \(code.migrations) migrations in \(code.apps) apps\(skipped)"
+      ])
+    }
+    return lines + environmentStatusLines()
+  }
+
+  private func environmentStatusLines() -> [[String: String]] {
     comparison.environments.map { environment in
       let name = "**\(Markdown.text(environment.name))**"
       let version =
@@ -120,7 +142,11 @@ struct ReportView {
       let countText = "\(counts.error) errors, \(counts.warning) warnings, \(counts.info) info"
       switch environment.status {
       case .baseline:
-        let extra = counts.total > 0 ? " (tenant drift: \(countText))" : ""
+        let ownCode = comparison.findings.contains {
+          $0.scope == .environments && $0.environment == environment.name
+        }
+        let label = ownCode ? "findings against the code and its tenants" : "tenant drift"
+        let extra = counts.total > 0 ? " (\(label): \(countText))" : ""
         return ["line": "🎯 \(name) — baseline\(extra)\(version)\(time)"]
       case .inSync:
         return ["line": "✅ \(name) — in sync with the baseline\(version)\(time)"]
@@ -452,6 +478,87 @@ struct ReportView {
     return sections
   }
 
+  // MARK: - Code versus database
+
+  private func codeHeading() -> String {
+    guard let code = comparison.code else { return "" }
+    return "\(Markdown.text(code.name)) (\(Markdown.code(code.source)))"
+  }
+
+  /// Code findings grouped by environment, migration and what is wrong, with their schemas.
+  private func codeTable() -> (text: String, hidden: Int) {
+    struct Key: Hashable {
+      var environment: String
+      var change: Change
+      var migration: String
+      var state: String
+    }
+    let rank: [Change: Int] = [.hazard: 0, .inconsistent: 1, .pending: 2, .ghost: 3]
+    var order: [Key] = []
+    var schemas: [Key: [String]] = [:]
+    for finding in comparison.findings {
+      guard let environment = finding.environment, finding.scope == .environments,
+        rank[finding.kind.change] != nil
+      else { continue }
+      let state: String
+      switch finding.kind.change {
+      case .hazard:
+        state =
+          "💥 will fail: \(Markdown.code(finding.detail ?? "")) → \(Markdown.text(finding.aspect)):"
+          + " \(Markdown.text(finding.values[environment].flatMap { $0 } ?? ""))"
+      case .inconsistent:
+        state = "🔴 applied without its dependency \(Markdown.code(finding.detail ?? ""))"
+      case .pending:
+        state = "⏳ pending"
+      default:
+        state = "👻 applied, but no file in the code"
+      }
+      let key = Key(
+        environment: environment, change: finding.kind.change, migration: finding.name,
+        state: state)
+      if schemas[key] == nil { order.append(key) }
+      schemas[key, default: []].append(finding.schema ?? "")
+    }
+    guard !order.isEmpty else { return ("", 0) }
+    let position = Dictionary(
+      names.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { first, _ in first })
+    order.sort {
+      (rank[$0.change] ?? 9, position[$0.environment] ?? 0, $0.migration, $0.state)
+        < (rank[$1.change] ?? 9, position[$1.environment] ?? 0, $1.migration, $1.state)
+    }
+    var lines = [
+      "| Environment | Migration | State | Schemas |",
+      "|---|---|---|---|",
+    ]
+    for key in order.prefix(rowLimit) {
+      let names = (schemas[key] ?? []).sorted(by: schemaOrder)
+      let place = names.count == 1 ? Markdown.code(names[0]) : "\(names.count): \(nameList(names))"
+      lines.append(
+        "| \(Markdown.cell(Markdown.text(key.environment))) | \(Markdown.cell(Markdown.code(key.migration)))"
+          + " | \(Markdown.cell(key.state)) | \(Markdown.cell(place)) |")
+    }
+    let hidden = order.dropFirst(rowLimit).reduce(0) { $0 + (schemas[$1]?.count ?? 0) }
+    return (lines.joined(separator: "\n") + moreLine(order.count), hidden)
+  }
+
+  /// The idempotent pattern for each failing operation, once each.
+  private func safePatternBlock() -> (text: String, fence: String) {
+    var blocks: [String] = []
+    var seen = Set<String>()
+    for finding in comparison.findings where finding.kind.change == .hazard {
+      guard let fix = finding.fix, seen.insert(fix).inserted else { continue }
+      blocks.append(
+        "# \(Markdown.visible(finding.name)): \(Markdown.visible(finding.detail ?? ""))\n"
+          + Markdown.visible(fix))
+    }
+    let shown = blocks.prefix(rowLimit)
+    var text = shown.joined(separator: "\n\n")
+    if blocks.count > shown.count {
+      text += "\n\n# \(blocks.count - shown.count) more patterns not shown (see the JSON report)"
+    }
+    return (text, Markdown.fence(for: text))
+  }
+
   // MARK: - Timeline, fixes, checklist
 
   private func timeline() -> String {
@@ -486,7 +593,7 @@ struct ReportView {
   private func fixBlock() -> (text: String, fence: String) {
     var blocks: [String] = []
     var seen = Set<String>()
-    for finding in comparison.findings {
+    for finding in comparison.findings where finding.kind.change != .hazard {
       guard let fix = finding.fix, seen.insert(fix).inserted else { continue }
       let label =
         "-- \(finding.kind): \(Markdown.visible(finding.qualifiedTable.isEmpty ? finding.name : finding.qualifiedTable + "." + finding.name))"
@@ -511,6 +618,11 @@ struct ReportView {
     for name in unreachable {
       items.append(
         "Restore access to \(Markdown.text(name)) and compare again: its drift is unknown")
+    }
+    if comparison.findings.contains(where: { $0.kind.change == .hazard }) {
+      items.append(
+        "Make each failing migration idempotent with the safe pattern shown, and check it against"
+          + " a copy of the environment before deploying")
     }
     if migrationGaps {
       items.append(

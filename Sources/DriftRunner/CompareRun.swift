@@ -133,29 +133,48 @@ public struct CompareRun: Sendable {
     Comparer(filter: filter, compareTenants: compareTenants, acceptance: acceptance)
   }
 
-  /// Compares environments against `baseline` (default: the last one listed).
+  /// Compares environments against `baseline` (default: the last database or snapshot listed),
+  /// and with the code when one `NAME=SOURCE` is a directory or `git:REF:path`.
   public func compare(_ specs: [EnvironmentSpec], baseline: String?) async throws(RunnerError)
     -> RunResult
   {
     try EnvironmentSpec.validate(specs, minimum: 2)
-    let baselineName = baseline ?? specs.last?.name ?? ""
-    guard specs.contains(where: { $0.name == baselineName }) else {
-      throw .unknownBaseline(baselineName, known: specs.map(\.name))
+    let databases = specs.filter { !$0.isCode }
+    let baselineName = baseline ?? databases.last?.name ?? ""
+    if let code = specs.first(where: \.isCode), code.name == baselineName {
+      throw .codeBaseline(baselineName)
+    }
+    guard databases.contains(where: { $0.name == baselineName }) else {
+      throw .unknownBaseline(baselineName, known: databases.map(\.name))
     }
     let renderer = try makeRenderer()
     var stopwatch = Stopwatch()
-    let environments = try await collector.collect(specs)
+    let code = try Self.readCode(specs)
+    let environments = try await collector.collect(databases)
     stopwatch.lap("collect")
     try saveSnapshots(environments)
     let comparison = comparer.compare(
       environments,
       baseline: baselineName,
-      generatedAt: Timestamp.iso8601(collector.now)
+      generatedAt: Timestamp.iso8601(collector.now),
+      code: code
     )
     stopwatch.lap("compare")
     return try finish(
       stopwatch: stopwatch,
       comparison, environments: environments, renderer: renderer, names: specs.map(\.name))
+  }
+
+  /// Reads the code source among `specs`, if there is one.
+  static func readCode(_ specs: [EnvironmentSpec]) throws(RunnerError) -> NamedCode? {
+    guard let spec = specs.first(where: \.isCode), case .code(let location) = spec.source else {
+      return nil
+    }
+    do {
+      return NamedCode(name: spec.name, files: try MigrationCodeReader.read(location))
+    } catch {
+      throw .code(error.description)
+    }
   }
 
   /// Compares the tenant schemas of one environment with `reference` (default: the typical one).

@@ -289,23 +289,27 @@ private struct Reader {
         throw fail(key, error.description)
       }
       let keys = [
-        "url", "url_env", "snapshot", "connect_timeout", "statement_timeout", "lock_timeout",
+        "url", "url_env", "snapshot", "code", "connect_timeout", "statement_timeout",
+        "lock_timeout",
       ]
       var source: EnvironmentSpec.Source?
       var options = ConnectionOptions()
       var hasOptions = false
       for (setting, settingNode, item) in try mapping(value, "environment \(name)", keys: keys) {
         switch setting {
-        case "url", "url_env", "snapshot":
+        case "url", "url_env", "snapshot", "code":
           guard source == nil else {
             throw fail(
-              settingNode, "environment \(name) has more than one of url, url_env and snapshot")
+              settingNode,
+              "environment \(name) has more than one of url, url_env, snapshot and code")
           }
           let text = try string(item, "\(name).\(setting)")
           if setting == "url" {
             source = .database(text)
           } else if setting == "snapshot" {
             source = .snapshotFile(text)
+          } else if setting == "code" {
+            source = .code(CodeLocation(gitSpec: text) ?? .directory(text))
           } else {
             guard let url = environment[text], !url.isEmpty else {
               throw fail(item, "environment variable \(text) (url_env of \(name)) is not set")
@@ -326,7 +330,7 @@ private struct Reader {
         }
       }
       guard let source else {
-        throw fail(key, "environment \(name) needs url, url_env or snapshot")
+        throw fail(key, "environment \(name) needs url, url_env, snapshot or code")
       }
       result.append(
         Configuration.Environment(

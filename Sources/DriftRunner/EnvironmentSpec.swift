@@ -11,6 +11,8 @@ public struct EnvironmentSpec: Sendable, Hashable {
     case database(String)
     /// A snapshot file written by `envdrift snapshot` or `--save-snapshot`.
     case snapshotFile(String)
+    /// A project's Django migration files: a directory, or `git:REF:path`.
+    case code(CodeLocation)
   }
 
   /// The environment's name.
@@ -27,7 +29,8 @@ public struct EnvironmentSpec: Sendable, Hashable {
     self.options = options
   }
 
-  /// Parses `NAME=SOURCE`; a SOURCE ending in `.json`, or naming an existing file, is a snapshot.
+  /// Parses `NAME=SOURCE`: a SOURCE ending in `.json`, or naming an existing file, is a snapshot;
+  /// an existing directory or `git:REF:path` is code; anything else is a connection string.
   public init(parsing argument: String) throws(RunnerError) {
     guard let equals = argument.firstIndex(of: "=") else {
       throw .malformedEnvironment(argument)
@@ -36,6 +39,17 @@ public struct EnvironmentSpec: Sendable, Hashable {
     let source = String(argument[argument.index(after: equals)...])
     try Self.validate(name: name)
     var isDirectory: ObjCBool = false
+    if let location = CodeLocation(gitSpec: source) {
+      self.init(name: name, source: .code(location))
+      return
+    }
+    if !source.contains("="),
+      FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory),
+      isDirectory.boolValue
+    {
+      self.init(name: name, source: .code(.directory(source)))
+      return
+    }
     if source.hasSuffix(".json")
       || (FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory)
         && !isDirectory.boolValue && !source.contains("="))
@@ -55,12 +69,22 @@ public struct EnvironmentSpec: Sendable, Hashable {
     else { throw .invalidName(name) }
   }
 
-  /// Checks a list of specs: unique names and at least `minimum` of them.
+  /// Checks a list of specs: unique names, at most one code source, and at least `minimum` of
+  /// them, of which at least one is a database or snapshot.
   public static func validate(_ specs: [EnvironmentSpec], minimum: Int) throws(RunnerError) {
     var seen = Set<String>()
     for spec in specs where !seen.insert(spec.name).inserted {
       throw .duplicateName(spec.name)
     }
+    let code = specs.filter(\.isCode)
+    if code.count > 1 { throw .moreThanOneCode(code.map(\.name)) }
     if specs.count < minimum { throw .tooFewEnvironments(needed: minimum) }
+    if !code.isEmpty, code.count == specs.count { throw .onlyCode }
+  }
+
+  /// Whether the source is code rather than a database or snapshot.
+  public var isCode: Bool {
+    if case .code = source { return true }
+    return false
   }
 }

@@ -18,6 +18,14 @@ public enum RunnerError: Error, CustomStringConvertible, Sendable, Equatable {
   case outputExists(path: String)
   /// The report could not be rendered.
   case render(String)
+  /// More than one code source was given.
+  case moreThanOneCode([String])
+  /// Only code was given; there is no environment to compare it with.
+  case onlyCode
+  /// `--baseline` names the code, which has no schema to compare with.
+  case codeBaseline(String)
+  /// The code's migration files could not be read.
+  case code(String)
 
   /// A sentence the user can act on.
   public var description: String {
@@ -40,6 +48,16 @@ public enum RunnerError: Error, CustomStringConvertible, Sendable, Equatable {
     case .outputExists(let path):
       "\(path) already exists: pass --force to overwrite it, or choose another --output"
     case .render(let message):
+      message
+    case .moreThanOneCode(let names):
+      "\(names.joined(separator: " and ")) are both code: give one code source (a directory or"
+        + " git:REF:path) and compare it with databases or snapshots"
+    case .onlyCode:
+      "no database or snapshot to compare the code with: add NAME=SOURCE for an environment"
+    case .codeBaseline(let name):
+      "--baseline \(Self.printable(name)) is the code: the baseline must be a database or"
+        + " snapshot, and the code is compared with every environment anyway"
+    case .code(let message):
       message
     }
   }

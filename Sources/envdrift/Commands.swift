@@ -251,3 +251,66 @@ enum Terminal {
     return result
   }
 }
+
+/// `envdrift verify`: check that the code's migrations are applied everywhere and will run.
+struct Verify: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Check that the code's migrations are applied in every schema and will not fail.",
+    discussion: """
+      CODE is a directory holding Django apps (<app>/migrations/NNNN_*.py) or git:REF:path, \
+      read with git from the repository in the current directory. Each environment is read \
+      with a fixed number of queries however many tenant schemas it has.
+
+      Exit codes: 0 everything applied, 1 a schema has pending migrations, a migration that \
+      will fail or an inconsistent history, 2 usage error, 3 an environment could not be read.
+
+      Examples:
+        envdrift verify ./backend prod=service=prod
+        envdrift verify git:main:backend dev=postgresql://localhost/app uat=service=uat
+      """
+  )
+
+  @Argument(help: "The code: a directory, or git:REF:path.")
+  var code: String
+
+  @Argument(help: "Environments as NAME=SOURCE (a connection string or a snapshot .json file).")
+  var environments: [String] = []
+
+  @Option(help: "text (one line per schema that needs attention) or json.")
+  var format: VerifyFormatArgument = .text
+
+  @Option(
+    name: .customLong("schema"), help: "Only check schemas matching this glob (repeatable).")
+  var schemas: [String] = []
+
+  @Option(
+    name: .customLong("exclude-schema"), help: "Leave out schemas matching this glob (repeatable).")
+  var excludedSchemas: [String] = []
+
+  @OptionGroup var connection: ConnectionFlags
+
+  func validate() throws {
+    guard !environments.isEmpty else {
+      throw ValidationError("verify needs at least one environment as NAME=SOURCE after CODE")
+    }
+  }
+
+  func run() async throws {
+    let specs = try parseEnvironments(environments)
+    let run = VerifyRun(
+      collector: connection.collector(quiet: false),
+      filter: SchemaFilter(include: schemas, exclude: excludedSchemas),
+      format: format.value
+    )
+    let result = try await run.verify(code: code, environments: specs)
+    Output.emit(result.standardOutput, quiet: false)
+    throw ExitCode(result.outcome.rawValue)
+  }
+}
+
+/// `verify --format` values.
+enum VerifyFormatArgument: String, ExpressibleByArgument, CaseIterable {
+  case text, json
+
+  var value: VerifyRun.Format { self == .json ? .json : .text }
+}

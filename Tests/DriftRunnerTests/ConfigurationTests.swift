@@ -1,3 +1,4 @@
+import DriftCollect
 import DriftCompare
 import DriftModel
 import DriftReport
@@ -36,6 +37,15 @@ struct ConfigurationTests {
     #expect(configuration.failOn == .drift)
   }
 
+  @Test func aCodeEnvironmentIsADirectoryOrAGitRef() throws {
+    let configuration = try Self.parse(
+      "environments:\n  main: {code: \"git:main:backend\"}\n  local: {code: ./backend}\n"
+        + "  prod: {url: service=prod}\n")
+    #expect(configuration.environments[0].spec.source == .code(.git(ref: "main", path: "backend")))
+    #expect(configuration.environments[1].spec.source == .code(.directory("./backend")))
+    #expect(configuration.environments[0].spec.isCode && !configuration.environments[2].spec.isCode)
+  }
+
   @Test(arguments: [
     (
       "environments:\n  dev:\n    urll: x\n",
@@ -46,11 +56,11 @@ struct ConfigurationTests {
     ("environments: [a, b]\n", "envdrift.yml:1:15: environments must be a mapping"),
     (
       "environments:\n  dev: {}\n",
-      "envdrift.yml:2:3: environment dev needs url, url_env or snapshot"
+      "envdrift.yml:2:3: environment dev needs url, url_env, snapshot or code"
     ),
     (
       "environments:\n  dev: {url: a, snapshot: b}\n",
-      "has more than one of url, url_env and snapshot"
+      "has more than one of url, url_env, snapshot and code"
     ),
     (
       "environments:\n  dev: {url_env: NOPE}\n",

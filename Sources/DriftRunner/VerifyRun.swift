@@ -1,0 +1,127 @@
+import DriftCollect
+import DriftCompare
+import DriftModel
+import DriftReport
+import Foundation
+
+/// `envdrift verify`: are the code's migrations applied everywhere, and will the pending ones
+/// run? For deployment pipelines and container entrypoints.
+public struct VerifyRun: Sendable {
+  /// How verify prints its result.
+  public enum Format: String, Sendable, CaseIterable {
+    /// One line per schema that needs attention.
+    case text
+    /// The JSON findings document.
+    case json
+  }
+
+  /// How environments are read.
+  public var collector: EnvironmentCollector
+  /// Which schemas are checked.
+  public var filter: SchemaFilter
+  /// How the result is printed.
+  public var format: Format
+
+  /// Creates a verify run.
+  public init(
+    collector: EnvironmentCollector = EnvironmentCollector(),
+    filter: SchemaFilter = SchemaFilter(),
+    format: Format = .text
+  ) {
+    self.collector = collector
+    self.filter = filter
+    self.format = format
+  }
+
+  /// Checks `code` (a directory or `git:REF:path`) against every environment.
+  ///
+  /// Exit 1 when any schema has pending migrations, hazards or an inconsistent history; 3 when
+  /// an environment could not be read; 0 when everything is applied.
+  public func verify(code: String, environments: [EnvironmentSpec]) async throws(RunnerError)
+    -> RunResult
+  {
+    let location = CodeLocation(gitSpec: code) ?? .directory(code)
+    let codeSpec = EnvironmentSpec(name: "code", source: .code(location))
+    try EnvironmentSpec.validate(environments, minimum: 1)
+    if let named = environments.first(where: \.isCode) {
+      throw .moreThanOneCode([code, named.name])
+    }
+    guard let files = try CompareRun.readCode([codeSpec]) else { throw .onlyCode }
+    let collected = try await collector.collect(environments)
+    let comparison = Comparer(filter: filter, compareTenants: false).verify(
+      collected,
+      code: files,
+      generatedAt: Timestamp.iso8601(collector.now)
+    )
+    let blocking = comparison.findings.contains { Self.blocks($0) }
+    let outcome: RunOutcome =
+      comparison.hasUnreachable ? .unreachable : (blocking ? .drift : .clean)
+    let text: String
+    switch format {
+    case .json:
+      do throws(ReportError) {
+        text = try ReportRenderer.json(comparison)
+      } catch {
+        throw .render(error.description)
+      }
+    case .text:
+      text = Self.text(comparison)
+    }
+    return RunResult(standardOutput: text, outcome: outcome, comparison: comparison)
+  }
+
+  /// Whether a finding stops a deployment: pending, failing or out-of-order migrations.
+  static func blocks(_ finding: Finding) -> Bool {
+    [.pending, .hazard, .inconsistent].contains(finding.kind.change)
+  }
+
+  /// One block per environment, one line per schema that needs attention.
+  static func text(_ comparison: Comparison) -> String {
+    var lines: [String] = []
+    if let code = comparison.code {
+      lines.append(
+        "code \(code.source): \(code.migrations) migrations in \(code.apps) apps"
+          + (code.problems.isEmpty ? "" : ", \(code.problems.count) files skipped"))
+      for problem in code.problems {
+        lines.append("  skipped \(problem.file): \(problem.reason)")
+      }
+    }
+    for environment in comparison.environments {
+      if environment.status == .unreachable {
+        lines.append("\(environment.name): unreachable: \(environment.error ?? "unknown error")")
+        continue
+      }
+      let own = comparison.findings.filter { $0.environment == environment.name }
+      var bySchema: [String: [Finding]] = [:]
+      for finding in own { bySchema[finding.schema ?? "", default: []].append(finding) }
+      let blockingSchemas = bySchema.filter { $0.value.contains(where: blocks) }.count
+      let hazards = own.filter { $0.kind.change == .hazard }.count
+      if blockingSchemas == 0 {
+        lines.append("\(environment.name): every migration in the code is applied")
+      } else {
+        lines.append(
+          "\(environment.name): \(blockingSchemas) schema\(blockingSchemas == 1 ? "" : "s")"
+            + " need\(blockingSchemas == 1 ? "s" : "") migrating"
+            + (hazards > 0 ? ", \(hazards) operation\(hazards == 1 ? "" : "s") will fail" : ""))
+      }
+      for schema in bySchema.keys.sorted() {
+        let findings = bySchema[schema] ?? []
+        for (change, label) in [
+          (Change.pending, "pending"), (.ghost, "applied, not in the code"),
+          (.inconsistent, "applied before its dependency"),
+        ] {
+          let names = findings.filter { $0.kind.change == change }.map(\.name)
+          if !names.isEmpty {
+            lines.append("  \(schema): \(label): \(names.joined(separator: ", "))")
+          }
+        }
+        for hazard in findings where hazard.kind.change == .hazard {
+          lines.append(
+            "  \(schema): will fail: \(hazard.name) \(hazard.detail ?? "")"
+              + " → \(hazard.aspect): \(hazard.values[environment.name].flatMap { $0 } ?? "")")
+        }
+      }
+    }
+    return lines.map(RunnerError.printable).joined(separator: "\n") + "\n"
+  }
+}

@@ -1,0 +1,92 @@
+import DriftCollect
+import DriftCompare
+import DriftModel
+import Foundation
+import PostgresClient
+import TestSupport
+import Testing
+
+@Suite(
+  "Code versus real databases: each hazard and each safe case",
+  .enabled(if: TestPostgres.isAvailable))
+struct CodePreflightTests {
+  static let fixture = TestFixtures.repositoryRoot.appendingPathComponent(
+    "Tests/Fixtures/django-project")
+
+  static func findings(for script: String) throws -> [String] {
+    let database = try TestPostgres.createDatabase("code_\(script)")
+    defer { database.drop() }
+    try TestPostgres.runPSQL(
+      database: database.name,
+      arguments: ["-f", fixture.appendingPathComponent("\(script).sql").path]
+    )
+    let snapshot = try SnapshotCollectorTests.snapshot(database, name: "dev")
+    let code = try MigrationCodeReader.read(
+      .directory(fixture.appendingPathComponent("backend").path))
+    return CodeComparer(codeName: "code", code: code).findings(for: snapshot)
+      .filter {
+        $0.kind.change != .pending || $0.schema == "public" || $0.name.hasPrefix("finance")
+      }
+      .map { "\($0.schema ?? "") \($0.kind.change) \($0.name) \($0.aspect)" }
+      .sorted()
+  }
+
+  @Test func everyScenarioSchemaGetsExactlyTheFindingsItWasBuiltFor() throws {
+    let rename = "tenants.0004_rename_tenants_ten_domain_6df599_idx_tenants_ten_domain_f3abe6_idx"
+    #expect(
+      try Self.findings(for: "scenarios") == [
+        "broken hazard finance.0001_initial DuplicateTable",
+        "broken inconsistent finance.0002_invoice_due inconsistent",
+        "broken pending finance.0001_initial pending",
+        "broken pending finance.0003_remove_invoice_legacy pending",
+        "demo pending finance.0001_initial pending",
+        "demo pending finance.0002_invoice_due pending",
+        "demo pending finance.0003_remove_invoice_legacy pending",
+        "dup hazard finance.0001_initial DuplicateTable",
+        "dup pending finance.0001_initial pending",
+        "dup pending finance.0002_invoice_due pending",
+        "dup pending finance.0003_remove_invoice_legacy pending",
+        "ghosty ghost finance.0004_invoice_currency ghost",
+        "gone hazard finance.0003_remove_invoice_legacy UndefinedColumn",
+        "gone hazard finance.0003_remove_invoice_legacy UndefinedObject",
+        "gone pending finance.0003_remove_invoice_legacy pending",
+        "idx hazard finance.0002_invoice_due DuplicateTable",
+        "idx pending finance.0002_invoice_due pending",
+        "idx pending finance.0003_remove_invoice_legacy pending",
+        "public hazard \(rename) UndefinedTable",
+        "public pending tenants.0003_client_domain pending",
+        "public pending \(rename) pending",
+      ])
+  }
+
+  @Test func aFullyMigratedDatabaseHasNoFinding() throws {
+    #expect(try Self.findings(for: "migrated") == [])
+  }
+
+  /// What verify reads costs a fixed number of statements, however many tenant schemas there are.
+  @Test func theStatementsSentDoNotGrowWithTheNumberOfTenants() throws {
+    let log = try #require(TestPostgres.serverLog)
+    func statements(for script: String) throws -> Int {
+      let database = try TestPostgres.createDatabase("count_\(script)")
+      defer { database.drop() }
+      try TestPostgres.runPSQL(
+        database: database.name,
+        arguments: ["-f", Self.fixture.appendingPathComponent("\(script).sql").path]
+      )
+      let application = "envdrift_count_\(script)_\(UInt32.random(in: 0...UInt32.max))"
+      let snapshot = try SnapshotCollector(options: ConnectionOptions(applicationName: application))
+        .collect(
+          name: "dev", connectionString: try ConnectionString(database.conninfo), now: Date())
+      #expect(snapshot.tenantSchemas.count == (script == "migrated" ? 1 : 7))
+      let text = try String(contentsOfFile: log, encoding: .utf8)
+      return text.split(separator: "\n").filter {
+        $0.contains(" app=\(application) ")
+          && ($0.contains("statement: ") || $0.contains("execute <unnamed>: "))
+      }.count
+    }
+    let one = try statements(for: "migrated")
+    let seven = try statements(for: "scenarios")
+    #expect(one > 5)
+    #expect(one == seven)
+  }
+}
