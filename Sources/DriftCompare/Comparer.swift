@@ -55,7 +55,8 @@ public struct Comparer: Sendable {
   ) -> Comparison {
     let readable = environments.compactMap(\.snapshot)
     let identical = Inventory.identicalTables(readable, includes: filter.includes)
-    let sides = readable.map {
+    let filter = filter
+    let sides = readable.concurrentMap {
       Differ.Side(
         name: $0.environment.name,
         inventory: Inventory($0, includes: filter.includes, identical: identical)
@@ -67,9 +68,9 @@ public struct Comparer: Sendable {
         .findings()
     }
     if compareTenants {
-      for snapshot in readable {
-        findings += TenantComparer(filter: filter).findings(in: snapshot, reference: nil)
-      }
+      findings += readable.concurrentMap {
+        TenantComparer(filter: filter).findings(in: $0, reference: nil)
+      }.flatMap { $0 }
     }
     var codeFindings: [Finding] = []
     if let code {

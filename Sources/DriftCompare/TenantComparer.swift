@@ -9,11 +9,11 @@ import DriftModel
 /// Each tenant is compared with the reference table by table on schema-free copies: tables
 /// that are equal need no further work, and only the parts that differ are flattened into
 /// inventories and diffed, which keeps 1,000 tenants fast.
-struct TenantComparer {
+struct TenantComparer: Sendable {
   var filter: SchemaFilter
 
   /// One tenant, ready to compare: its schema without its own name, and its migration tables.
-  struct Tenant {
+  struct Tenant: Sendable {
     var name: String
     var schema: Schema
     var migrations: [MigrationTable]
@@ -29,10 +29,10 @@ struct TenantComparer {
     for table in snapshot.migrationTables where wanted.contains(table.schema) {
       migrations[table.schema, default: []].append(table)
     }
-    var tenants: [String: Tenant] = [:]
-    for schema in snapshot.schemas where wanted.contains(schema.name) {
-      let tables = migrations[schema.name] ?? []
-      tenants[schema.name] = Tenant(
+    let migrationsBySchema = migrations
+    let prepared = snapshot.schemas.filter { wanted.contains($0.name) }.concurrentMap { schema in
+      let tables = migrationsBySchema[schema.name] ?? []
+      return Tenant(
         name: schema.name,
         schema: schema.anonymized(),
         migrations: tables,
@@ -42,21 +42,18 @@ struct TenantComparer {
         )
       )
     }
+    var tenants: [String: Tenant] = [:]
+    for tenant in prepared { tenants[tenant.name] = tenant }
     let reference = requested ?? Self.typical(names.compactMap { tenants[$0] })
     guard let referenceTenant = tenants[reference] else { return [] }
-    var findings: [Finding] = []
-    for name in names where name != reference {
-      guard let tenant = tenants[name] else { continue }
-      findings += compare(
-        tenant,
-        with: referenceTenant,
-        snapshot: snapshot
-      )
-    }
-    return findings
+    let others = names.filter { $0 != reference }.compactMap { tenants[$0] }
+    let environment = snapshot.environment.name
+    return others.concurrentMap { tenant in
+      compare(tenant, with: referenceTenant, environment: environment)
+    }.flatMap { $0 }
   }
 
-  private func compare(_ tenant: Tenant, with reference: Tenant, snapshot: Snapshot) -> [Finding] {
+  private func compare(_ tenant: Tenant, with reference: Tenant, environment: String) -> [Finding] {
     var left = reference.schema
     var right = tenant.schema
     let schemasDiffer = left != right
@@ -77,7 +74,7 @@ struct TenantComparer {
       sides: sides,
       baseline: reference.name,
       scope: .tenants,
-      environment: snapshot.environment.name
+      environment: environment
     )
     .findings()
     return found.map { finding in
