@@ -83,8 +83,7 @@ public struct Comparer: Sendable {
       baseline: baseline,
       findings: findings,
       codeFindings: codeFindings,
-      code: code.map(\.status),
-      migrationsInCode: Set(code?.files.migrations.map(\.key.description) ?? []),
+      code: code,
       generatedAt: generatedAt
     )
   }
@@ -104,7 +103,7 @@ public struct Comparer: Sendable {
       findings: [],
       codeFindings: CodeComparer(codeName: code.name, code: code.files, filter: filter)
         .findings(for: readable),
-      code: code.status,
+      code: code,
       generatedAt: generatedAt
     )
     comparison.timeline = []
@@ -139,17 +138,16 @@ public struct Comparer: Sendable {
     baseline: String,
     findings: [Finding],
     codeFindings: [Finding] = [],
-    code: CodeStatus? = nil,
-    migrationsInCode: Set<String> = [],
+    code: NamedCode? = nil,
     generatedAt: String
   ) -> Comparison {
     let (kept, accepted) = acceptance.apply(findings)
     let (keptCode, acceptedCode) = acceptance.apply(codeFindings)
     var analyzer = CauseAnalyzer(snapshots: snapshots, baseline: baseline)
-    analyzer.migrationsInCode = migrationsInCode
+    analyzer.migrationsInCode = Set(code?.files.migrations.map(\.key.description) ?? [])
     var analyzed = analyzer.annotate(kept.sorted(by: Finding.canonicalOrder))
     let sortedCode = keptCode.sorted(by: Finding.canonicalOrder)
-    analyzed.causes = CodeCauses.causes(sortedCode, code: code) + analyzed.causes
+    analyzed.causes = CodeCauses.causes(sortedCode, code: code?.status) + analyzed.causes
     analyzed.findings += sortedCode
     analyzed.causes += acceptance.expiredCauses
     if environments.count > 1,
@@ -181,7 +179,7 @@ public struct Comparer: Sendable {
       causes: analyzed.causes,
       timeline: Timeline.entries(snapshots: snapshots, baseline: baseline, filter: filter),
       acceptedCount: accepted + acceptedCode,
-      code: code
+      code: code?.status
     )
   }
 

@@ -309,7 +309,7 @@ private struct Reader {
           } else if setting == "snapshot" {
             source = .snapshotFile(text)
           } else if setting == "code" {
-            source = .code(CodeLocation(gitSpec: text) ?? .directory(text))
+            source = .code(CodeLocation(text))
           } else {
             guard let url = environment[text], !url.isEmpty else {
               throw fail(item, "environment variable \(text) (url_env of \(name)) is not set")

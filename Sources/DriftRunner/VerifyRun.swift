@@ -40,7 +40,7 @@ public struct VerifyRun: Sendable {
   public func verify(code: String, environments: [EnvironmentSpec]) async throws(RunnerError)
     -> RunResult
   {
-    let location = CodeLocation(gitSpec: code) ?? .directory(code)
+    let location = CodeLocation(code)
     let codeSpec = EnvironmentSpec(name: "code", source: .code(location))
     try EnvironmentSpec.validate(environments, minimum: 1)
     if let named = environments.first(where: \.isCode) {

@@ -22,6 +22,11 @@ public enum CodeLocation: Sendable, Hashable, CustomStringConvertible {
     self = .git(ref: ref, path: String(rest[rest.index(after: colon)...]))
   }
 
+  /// Parses a code source as written after `code:` or `verify`: `git:REF:path`, else a directory.
+  public init(_ text: String) {
+    self = CodeLocation(gitSpec: text) ?? .directory(text)
+  }
+
   /// The location as the user writes it.
   public var description: String {
     switch self {

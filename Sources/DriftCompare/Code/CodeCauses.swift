@@ -15,7 +15,6 @@ enum CodeCauses {
     }
     var order: [Group] = []
     var schemas: [Group: [String]] = [:]
-    var messages: [Group: String] = [:]
     for finding in findings where finding.kind.object == .migration {
       guard [.hazard, .inconsistent, .pending, .ghost].contains(finding.kind.change),
         let environment = finding.environment, finding.scope == .environments
@@ -26,10 +25,7 @@ enum CodeCauses {
         : (finding.detail ?? "")
       let group = Group(
         environment: environment, kind: finding.kind, migration: finding.name, detail: detail)
-      if schemas[group] == nil {
-        order.append(group)
-        messages[group] = detail
-      }
+      if schemas[group] == nil { order.append(group) }
       schemas[group, default: []].append(finding.schema ?? "")
     }
     func place(_ names: [String]) -> String {
@@ -40,8 +36,7 @@ enum CodeCauses {
     }
     var hazards: [Cause] = []
     var inconsistencies: [Cause] = []
-    var pendingByEnvironment: [String: (migrations: [String], schemas: Set<String>)] = [:]
-    var ghostsByEnvironment: [String: (migrations: [String], schemas: Set<String>)] = [:]
+    var tallies: [String: [Change: (migrations: Set<String>, schemas: Set<String>)]] = [:]
     var environments: [String] = []
     for group in order {
       let names = schemas[group] ?? []
@@ -53,7 +48,7 @@ enum CodeCauses {
             severity: .error,
             message:
               "\(group.environment): applying \(Wording.code(group.migration)) will fail in"
-              + " \(place(names)): \(Wording.code(messages[group] ?? "")). Make the operation"
+              + " \(place(names)): \(Wording.code(group.detail)). Make the operation"
               + " idempotent (see the finding's fix) before deploying"
           ))
       case .inconsistent:
@@ -65,42 +60,39 @@ enum CodeCauses {
               + " dependency \(Wording.code(group.detail)) in \(place(names)); Django will stop with"
               + " InconsistentMigrationHistory until the history is repaired"
           ))
-      case .pending:
-        pendingByEnvironment[group.environment, default: ([], [])].migrations.append(
-          group.migration)
-        pendingByEnvironment[group.environment]?.schemas.formUnion(names)
       default:
-        ghostsByEnvironment[group.environment, default: ([], [])].migrations.append(
-          group.migration)
-        ghostsByEnvironment[group.environment]?.schemas.formUnion(names)
+        tallies[group.environment, default: [:]][group.kind.change, default: ([], [])]
+          .migrations.insert(group.migration)
+        tallies[group.environment]?[group.kind.change]?.schemas.formUnion(names)
       }
+    }
+    func listed(_ migrations: [String]) -> String {
+      Wording.list(migrations.prefix(nameLimit).map(Wording.code))
+        + (migrations.count > nameLimit ? " and \(migrations.count - nameLimit) more" : "")
     }
     var summaries: [Cause] = []
     let codeName = code.map { "the code (\($0.source))" } ?? "the code"
     for environment in environments {
-      if let pending = pendingByEnvironment[environment] {
-        let migrations = Array(Set(pending.migrations)).sorted()
+      if let pending = tallies[environment]?[.pending] {
+        let migrations = pending.migrations.sorted()
         summaries.append(
           Cause(
             severity: .warning,
             message:
               "\(environment) is behind \(codeName): \(migrations.count) migration"
               + "\(migrations.count == 1 ? "" : "s") pending in \(place(Array(pending.schemas)))"
-              + " — \(Wording.list(migrations.prefix(nameLimit).map(Wording.code)))"
-              + (migrations.count > nameLimit ? " and \(migrations.count - nameLimit) more" : "")
+              + " — \(listed(migrations))"
           ))
       }
-      if let ghosts = ghostsByEnvironment[environment] {
-        let migrations = Array(Set(ghosts.migrations)).sorted()
+      if let ghosts = tallies[environment]?[.ghost] {
+        let migrations = ghosts.migrations.sorted()
         summaries.append(
           Cause(
             severity: .warning,
             message:
               "\(environment) has \(migrations.count) migration\(migrations.count == 1 ? "" : "s")"
-              + " applied that \(codeName) does not have"
-              + " (\(Wording.list(migrations.prefix(nameLimit).map(Wording.code)))"
-              + (migrations.count > nameLimit ? " and \(migrations.count - nameLimit) more" : "")
-              + "): deployed from another branch, or files deleted since"
+              + " applied that \(codeName) does not have (\(listed(migrations))): deployed from"
+              + " another branch, or files deleted since"
           ))
       }
     }

@@ -42,8 +42,7 @@ public struct CodeComparer: Sendable {
   private func findings(for snapshot: Snapshot, plan: MigrationPlan) -> [Finding] {
     let environment = snapshot.environment.name
     let placement = AppPlacement(snapshot: snapshot, plan: plan)
-    let codeKeys = Set(code.migrations.map(\.key))
-    let replaced = Set(plan.replacedBy.keys)
+    let replaced = Set(plan.replacements.values.joined())
     let apps = code.apps
     var findings: [Finding] = []
     var schemas: [String: Schema] = [:]
@@ -93,7 +92,7 @@ public struct CodeComparer: Sendable {
         }
       }
       for key in rows.keys.sorted()
-      where apps.contains(key.app) && !codeKeys.contains(key) && !replaced.contains(key) {
+      where apps.contains(key.app) && !plan.keys.contains(key) && !replaced.contains(key) {
         findings.append(
           Finding(
             kind: FindingKind(.migration, .ghost),
@@ -180,16 +179,13 @@ struct AppliedSet {
 
   init(rows: Set<MigrationKey>, plan: MigrationPlan) {
     applied = rows
-    var replacements: [MigrationKey: [MigrationKey]] = [:]
-    for (old, squash) in plan.replacedBy { replacements[squash, default: []].append(old) }
-    let inCode = Set(plan.steps.map(\.migration.key))
-    for (squash, olds) in replacements {
+    for (squash, olds) in plan.replacements {
       let appliedOlds = olds.filter { rows.contains($0) }
       if rows.contains(squash) || appliedOlds.count == olds.count {
         applied.insert(squash)
         applied.formUnion(olds)
       } else if appliedOlds.isEmpty {
-        skipped.formUnion(olds.filter { inCode.contains($0) })
+        skipped.formUnion(olds.filter { plan.keys.contains($0) })
       } else {
         skipped.insert(squash)
       }

@@ -49,15 +49,17 @@ struct MigrationPlan {
   var tablesByApp: [String: Set<String>]
   /// Each migration's dependencies, `__first__`/`__latest__` resolved, restricted to the code.
   var dependencies: [MigrationKey: [MigrationKey]]
-  /// For a squashed migration: what it replaces.
-  var replacedBy: [MigrationKey: MigrationKey]
+  /// Each squashed migration with what it replaces.
+  var replacements: [MigrationKey: [MigrationKey]]
+  /// Every migration in the code.
+  var keys: Set<MigrationKey>
 
   init(code: MigrationCode) {
     var byApp: [String: [CodeMigration]] = [:]
     for migration in code.migrations { byApp[migration.app, default: []].append(migration) }
     let known = Set(code.migrations.map(\.key))
     var dependencies: [MigrationKey: [MigrationKey]] = [:]
-    var replacedBy: [MigrationKey: MigrationKey] = [:]
+    var replacements: [MigrationKey: [MigrationKey]] = [:]
     for migration in code.migrations {
       dependencies[migration.key] = migration.dependencies.compactMap { dependency in
         let names = byApp[dependency.app]?.map(\.name).sorted() ?? []
@@ -71,10 +73,11 @@ struct MigrationPlan {
         let key = MigrationKey(app: dependency.app, name: resolved)
         return known.contains(key) && key != migration.key ? key : nil
       }
-      for replaced in migration.replaces { replacedBy[replaced] = migration.key }
+      if !migration.replaces.isEmpty { replacements[migration.key] = migration.replaces }
     }
     self.dependencies = dependencies
-    self.replacedBy = replacedBy
+    self.replacements = replacements
+    self.keys = known
     let ordered = Self.order(code.migrations, dependencies: dependencies)
     var state = ProjectState()
     var steps: [Step] = []
