@@ -29,15 +29,21 @@ enum CatalogQueries {
     """
   }
 
-  /// Sets up the snapshot transaction: empty search path, UTC, no parallel workers.
+  /// Sets up the snapshot transaction: empty search path, UTC, no parallel workers, no JIT.
   ///
   /// Parallel workers are turned off because the catalog queries spend their time in the
   /// server's deparse functions, where gathering rows from workers costs more than it saves,
-  /// and envdrift already reads on two connections at once.
+  /// and envdrift already reads on two connections at once. JIT compilation is turned off
+  /// because the planner's cost estimates for catalog joins at 1,000 tenants cross its
+  /// threshold, and compiling took about half a second per statement, more than running it.
+  /// `work_mem` is raised for the transaction so that grouping a 1,000-tenant catalog sorts in
+  /// memory, not on disk.
   static let session = """
     SELECT pg_catalog.set_config('search_path', '', true),
       pg_catalog.set_config('TimeZone', 'UTC', true),
-      pg_catalog.set_config('max_parallel_workers_per_gather', '0', true)
+      pg_catalog.set_config('max_parallel_workers_per_gather', '0', true),
+      pg_catalog.set_config('work_mem', '64MB', true),
+      pg_catalog.set_config('jit', 'off', true)
     """
 
   static let schemas = """
@@ -107,10 +113,22 @@ enum CatalogQueries {
       AND \(userSchema("vn"))
     """
 
+  /// Reads every column, deparsing each distinct default expression once.
+  ///
+  /// A default cannot refer to a column, so its text does not depend on the table it sits on:
+  /// defaults with the same stored expression tree (`'active'::character varying` on every
+  /// tenant's `status`) are deparsed once and joined back. Generated columns, whose expressions
+  /// name columns, are deparsed one by one.
   static let columns = """
+    WITH defaults AS MATERIALIZED (
+      SELECT s.tree, pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) AS expression
+      FROM (SELECT ad.adbin::pg_catalog.text AS tree, pg_catalog.min(ad.oid) AS oid
+            FROM pg_catalog.pg_attrdef ad GROUP BY 1) s
+      JOIN pg_catalog.pg_attrdef ad ON ad.oid = s.oid
+    )
     SELECT n.nspname, c.relname, a.attname, a.attnum,
       pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull,
-      CASE WHEN a.attgenerated = '' THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END,
+      CASE WHEN a.attgenerated = '' THEN df.expression END,
       NULLIF(a.attidentity::text, ''),
       CASE WHEN a.attgenerated <> '' THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END,
       CASE WHEN a.attcollation <> t.typcollation AND a.attcollation <> 0 THEN
@@ -124,6 +142,7 @@ enum CatalogQueries {
     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
     JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
     LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+    LEFT JOIN defaults df ON df.tree = ad.adbin::pg_catalog.text
     LEFT JOIN pg_catalog.pg_description d
       ON d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass
         AND d.objsubid = a.attnum
@@ -131,40 +150,106 @@ enum CatalogQueries {
       AND \(notFromExtension("pg_catalog.pg_class", "c.oid"))
     """
 
-  /// Reads every index with its table.
+  /// Reads every index with its table, deparsing one index of each shape only.
   ///
-  /// An index that backs a constraint (primary key, unique, exclusion) gets no
-  /// `pg_get_indexdef`, the costliest call of a snapshot: the constraint's definition stands in
-  /// for it (see ``SnapshotBuilder``).
-  static let indexes = """
-    SELECT n.nspname, c.relname, ic.relname,
-      CASE WHEN con.conname IS NULL THEN pg_catalog.pg_get_indexdef(i.indexrelid) END,
-      pg_catalog.quote_ident(ic.relname),
-      pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname),
-      i.indisunique, i.indisprimary, pg_catalog.pg_get_expr(i.indpred, i.indrelid),
-      i.indisvalid, con.conname, d.description
-    FROM pg_catalog.pg_index i
-    JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
-    JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
-    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-    LEFT JOIN pg_catalog.pg_constraint con
-      ON con.conindid = i.indexrelid AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x')
-    LEFT JOIN pg_catalog.pg_description d
-      ON d.objoid = ic.oid AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass
-    WHERE c.relkind IN ('r', 'p', 'm') AND \(userSchema)
-      AND \(notFromExtension("pg_catalog.pg_class", "c.oid"))
-    """
+  /// `pg_get_indexdef` is the costliest call of a snapshot, and under django-tenants the same
+  /// index exists once per tenant. Indexes whose definition (once their own name and table are
+  /// taken out, as ``Normalize/indexDefinition(_:quotedName:qualifiedTable:)`` does) is fully
+  /// determined by the same catalog values share a *shape*: access method, key columns with
+  /// their operator classes, collations and options, storage parameters, table kind, and the
+  /// table's column names, types and collations in order. Only the lowest-numbered index of a
+  /// shape is deparsed (its row carries the definition, name and table); every row names its
+  /// shape's index in the last column. Expression and partial indexes, and indexes with
+  /// operator-class options, are each their own shape. An index that backs a constraint gets no
+  /// definition at all: the constraint's stands in (see ``SnapshotBuilder``).
+  static func indexes(serverVersion: Int) -> String {
+    let nullsNotDistinct = serverVersion >= 150_000 ? "i.indnullsnotdistinct" : "false"
+    return """
+      WITH table_columns AS MATERIALIZED (
+        SELECT a.attrelid, pg_catalog.string_agg(
+            a.attname || ' ' || a.atttypid || ' ' || a.attcollation, ',' ORDER BY a.attnum)
+          AS signature
+        FROM pg_catalog.pg_attribute a
+        JOIN pg_catalog.pg_class t ON t.oid = a.attrelid AND t.relkind IN ('r', 'p', 'm')
+        WHERE a.attnum > 0 AND NOT a.attisdropped
+        GROUP BY a.attrelid
+      ), with_options AS MATERIALIZED (
+        SELECT DISTINCT a.attrelid FROM pg_catalog.pg_attribute a
+        WHERE a.attoptions IS NOT NULL
+      ), found AS MATERIALIZED (
+        SELECT n.nspname, c.relname, ic.relname AS index_name, i.indexrelid, i.indisunique,
+          i.indisprimary, i.indpred, i.indrelid, i.indisvalid, con.conname, d.description,
+          CASE
+            WHEN con.conname IS NOT NULL THEN NULL
+            WHEN i.indexprs IS NULL AND i.indpred IS NULL AND o.attrelid IS NULL THEN
+              pg_catalog.concat_ws('|', ic.relam, i.indkey, i.indclass, i.indcollation,
+                i.indoption, i.indnatts, i.indnkeyatts, ic.reloptions, c.relkind,
+                i.indisunique, \(nullsNotDistinct), tc.signature)
+            ELSE i.indexrelid::pg_catalog.text
+          END AS shape
+        FROM pg_catalog.pg_index i
+        JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
+        JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
+        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        LEFT JOIN table_columns tc ON tc.attrelid = i.indrelid
+        LEFT JOIN with_options o ON o.attrelid = i.indexrelid
+        LEFT JOIN pg_catalog.pg_constraint con
+          ON con.conindid = i.indexrelid AND con.conrelid = i.indrelid
+            AND con.contype IN ('p', 'u', 'x')
+        LEFT JOIN pg_catalog.pg_description d
+          ON d.objoid = ic.oid AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass
+        WHERE c.relkind IN ('r', 'p', 'm') AND \(userSchema)
+          AND \(notFromExtension("pg_catalog.pg_class", "c.oid"))
+      ), shapes AS (
+        SELECT shape, pg_catalog.min(indexrelid) AS representative
+        FROM found WHERE shape IS NOT NULL GROUP BY shape
+      )
+      SELECT f.nspname, f.relname, f.index_name,
+        CASE WHEN f.indexrelid = s.representative THEN pg_catalog.pg_get_indexdef(f.indexrelid) END,
+        CASE WHEN f.indexrelid = s.representative THEN pg_catalog.quote_ident(f.index_name) END,
+        CASE WHEN f.indexrelid = s.representative THEN
+          pg_catalog.quote_ident(f.nspname) || '.' || pg_catalog.quote_ident(f.relname) END,
+        f.indisunique, f.indisprimary, pg_catalog.pg_get_expr(f.indpred, f.indrelid),
+        f.indisvalid, f.conname, f.description, s.representative
+      FROM found f LEFT JOIN shapes s ON s.shape = f.shape
+      """
+  }
 
-  static let constraints = """
-    SELECT n.nspname, c.relname, con.conname, con.contype::text,
-      pg_catalog.pg_get_constraintdef(con.oid), con.condeferrable, con.condeferred,
-      con.convalidated
-    FROM pg_catalog.pg_constraint con
-    JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
-    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-    WHERE c.relkind IN ('r', 'p', 'f') AND \(userSchema)
-      AND \(notFromExtension("pg_catalog.pg_class", "c.oid"))
-    """
+  /// Reads every table constraint, deparsing each distinct check constraint once.
+  ///
+  /// A check constraint's definition depends only on its stored expression tree, the names of
+  /// the columns it uses and its flags, not on the table's name, so under django-tenants the
+  /// same `CHECK ((amount >= (0)::numeric))` is deparsed once for all tenants. A check on the
+  /// whole row names the table and is deparsed on its own, as are all other kinds.
+  static func constraints(serverVersion: Int) -> String {
+    let enforced = serverVersion >= 180_000 ? "con.conenforced" : "true"
+    return """
+      WITH found AS MATERIALIZED (
+        SELECT n.nspname, c.relname, con.oid, con.conname, con.contype, con.condeferrable,
+          con.condeferred, con.convalidated,
+          CASE WHEN con.contype = 'c' AND NOT 0 = ANY (con.conkey) THEN
+            pg_catalog.concat_ws('|', con.conbin, con.connoinherit, con.convalidated,
+              con.condeferrable, con.condeferred, \(enforced),
+              (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ','
+                        ORDER BY a.attnum)
+               FROM pg_catalog.pg_attribute a
+               WHERE a.attrelid = con.conrelid AND a.attnum = ANY (con.conkey)))
+          END AS shape
+        FROM pg_catalog.pg_constraint con
+        JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
+        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relkind IN ('r', 'p', 'f') AND \(userSchema)
+          AND \(notFromExtension("pg_catalog.pg_class", "c.oid"))
+      ), definitions AS MATERIALIZED (
+        SELECT shape, pg_catalog.pg_get_constraintdef(pg_catalog.min(oid)) AS definition
+        FROM found WHERE shape IS NOT NULL GROUP BY shape
+      )
+      SELECT f.nspname, f.relname, f.conname, f.contype::text,
+        COALESCE(d.definition, pg_catalog.pg_get_constraintdef(f.oid)), f.condeferrable,
+        f.condeferred, f.convalidated
+      FROM found f LEFT JOIN definitions d ON d.shape = f.shape
+      """
+  }
 
   static let triggers = """
     SELECT n.nspname, c.relname, t.tgname, pg_catalog.pg_get_triggerdef(t.oid), t.tgenabled::text
@@ -188,17 +273,30 @@ enum CatalogQueries {
     WHERE \(userSchema)
     """
 
+  /// Reads each table's grants, one row per grantee, expanding each distinct ACL once.
+  ///
+  /// Tenant tables almost all carry the same ACL (or none, which means the owner's default),
+  /// so the ACLs are expanded by `aclexplode` once each and joined back to their tables. They are
+  /// matched as text, because `aclitem` can be hashed but not sorted, which grouping needs.
   static let privileges = """
-    SELECT n.nspname, c.relname,
-      CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(a.grantee) END,
-      pg_catalog.string_agg(a.privilege_type, ',' ORDER BY a.privilege_type)
-    FROM pg_catalog.pg_class c
-    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-    CROSS JOIN LATERAL pg_catalog.aclexplode(
-      COALESCE(c.relacl, pg_catalog.acldefault('r', c.relowner))) AS a
-    WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm') AND \(userSchema)
-      AND \(notFromExtension("pg_catalog.pg_class", "c.oid"))
-    GROUP BY 1, 2, 3
+    WITH relations AS MATERIALIZED (
+      SELECT n.nspname, c.relname,
+        COALESCE(c.relacl, pg_catalog.acldefault('r', c.relowner))::pg_catalog.text AS acl
+      FROM pg_catalog.pg_class c
+      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm') AND \(userSchema)
+        AND \(notFromExtension("pg_catalog.pg_class", "c.oid"))
+    ), grants AS MATERIALIZED (
+      SELECT d.acl,
+        CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(a.grantee) END
+          AS grantee,
+        pg_catalog.string_agg(a.privilege_type, ',' ORDER BY a.privilege_type) AS privileges
+      FROM (SELECT DISTINCT acl FROM relations) d
+      CROSS JOIN LATERAL pg_catalog.aclexplode(d.acl::pg_catalog.aclitem[]) AS a
+      GROUP BY 1, 2
+    )
+    SELECT r.nspname, r.relname, g.grantee, g.privileges
+    FROM relations r JOIN grants g ON g.acl = r.acl
     """
 
   static let sequences = """

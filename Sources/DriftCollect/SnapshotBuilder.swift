@@ -14,6 +14,7 @@ struct SnapshotBuilder {
   private var schemaByName: [String: Schema] = [:]
   private var tables: [TableKey: Table] = [:]
   private var views: [TableKey: View] = [:]
+  private var interner = StringInterner()
 
   /// The assembled schemas, each with its tables and views.
   func schemas() -> [Schema] {
@@ -109,14 +110,14 @@ struct SnapshotBuilder {
       }
     tables[key]?.columns.append(
       Column(
-        name: row[2] ?? "",
+        name: interner.intern(row[2] ?? ""),
         position: Int(row[3] ?? "") ?? 0,
-        type: row[4] ?? "",
+        type: interner.intern(row[4] ?? ""),
         notNull: row[5] == "t",
-        defaultValue: row[6],
+        defaultValue: interner.intern(row[6]),
         identity: identity,
-        generated: row[8],
-        collation: row[9],
+        generated: interner.intern(row[8]),
+        collation: interner.intern(row[9]),
         comment: row[10]
       )
     )
@@ -127,28 +128,55 @@ struct SnapshotBuilder {
     var schema: String
     var table: String
     var index: Index
+    /// The index whose definition this one shares (see ``CatalogQueries/indexes(serverVersion:)``);
+    /// `nil` for an index that backs a constraint.
+    var shape: String?
   }
 
-  /// Reads one row of ``CatalogQueries/indexes``; needs no builder, so another thread can do it.
-  static func indexRecord(_ row: Row) -> IndexRecord {
-    IndexRecord(
-      schema: row[0] ?? "",
-      table: row[1] ?? "",
-      index: Index(
-        name: row[2] ?? "",
-        definition: Normalize.indexDefinition(
-          row[3] ?? "",
+  /// Reads the rows of ``CatalogQueries/indexes(serverVersion:)`` into records, each with its
+  /// definition; needs no builder, so another thread can do it.
+  ///
+  /// Only one index of each shape comes with a definition; the others get the same one, and
+  /// since the definition has the index's own name and table taken out, it is exactly what
+  /// deparsing them would have given.
+  static func indexRecords(_ forEachRow: ((Row) -> Void) throws -> Void) rethrows -> [IndexRecord] {
+    var records: [IndexRecord] = []
+    var definitions: [String: String] = [:]
+    var interner = StringInterner()
+    try forEachRow { row in
+      let shape = row[12]
+      var definition = ""
+      if let shape, let full = row[3] {
+        definition = Normalize.indexDefinition(
+          full,
           quotedName: row[4] ?? "",
           qualifiedTable: row[5] ?? ""
-        ),
-        isUnique: row[6] == "t",
-        isPrimary: row[7] == "t",
-        predicate: row[8],
-        isValid: row[9] == "t",
-        constraint: row[10],
-        comment: row[11]
+        )
+        definitions[shape] = definition
+      }
+      records.append(
+        IndexRecord(
+          schema: interner.intern(row[0] ?? ""),
+          table: interner.intern(row[1] ?? ""),
+          index: Index(
+            name: interner.intern(row[2] ?? ""),
+            definition: definition,
+            isUnique: row[6] == "t",
+            isPrimary: row[7] == "t",
+            predicate: row[8].map { interner.intern($0) },
+            isValid: row[9] == "t",
+            constraint: row[10].map { interner.intern($0) },
+            comment: row[11]
+          ),
+          shape: shape
+        )
       )
-    )
+    }
+    for position in records.indices {
+      guard let shape = records[position].shape else { continue }
+      records[position].index.definition = interner.intern(definitions[shape] ?? "")
+    }
+    return records
   }
 
   mutating func addIndex(_ record: IndexRecord) {
@@ -174,9 +202,9 @@ struct SnapshotBuilder {
       }
     tables[key]?.constraints.append(
       Constraint(
-        name: row[2] ?? "",
+        name: interner.intern(row[2] ?? ""),
         kind: kind,
-        definition: Normalize.whitespace(row[4] ?? ""),
+        definition: interner.intern(Normalize.whitespace(row[4] ?? "")),
         deferrable: row[5] == "t",
         deferred: row[6] == "t",
         validated: row[7] == "t"

@@ -34,11 +34,11 @@ public struct SnapshotCollector: Sendable {
       let second = try Connection(connectionString, options: options)
       return try second.withReadOnlySnapshot(importing: snapshot) {
         try second.query(CatalogQueries.session)
-        var records: [SnapshotBuilder.IndexRecord] = []
-        try second.forEachRow(CatalogQueries.indexes) {
-          records.append(SnapshotBuilder.indexRecord($0))
+        return try SnapshotBuilder.indexRecords { body in
+          try second.forEachRow(CatalogQueries.indexes(serverVersion: second.serverVersionNumber)) {
+            body($0)
+          }
         }
-        return records
       }
     }
     return try collect(
@@ -81,7 +81,9 @@ public struct SnapshotCollector: Sendable {
       try read(CatalogQueries.inheritance) { $0.addInheritance($1) }
       try read(CatalogQueries.viewDependencies) { $0.addViewDependency($1) }
       try read(CatalogQueries.columns) { $0.addColumn($1) }
-      try read(CatalogQueries.constraints) { $0.addConstraint($1) }
+      try read(CatalogQueries.constraints(serverVersion: connection.serverVersionNumber)) {
+        $0.addConstraint($1)
+      }
       try read(CatalogQueries.triggers) { $0.addTrigger($1) }
       try read(CatalogQueries.policies) { $0.addPolicy($1) }
       try read(CatalogQueries.privileges) { $0.addPrivilege($1) }
@@ -97,7 +99,12 @@ public struct SnapshotCollector: Sendable {
       if let records = parallel?.wait() {
         for record in records { builder.addIndex(record) }
       } else {
-        try read(CatalogQueries.indexes) { $0.addIndex(SnapshotBuilder.indexRecord($1)) }
+        let records = try SnapshotBuilder.indexRecords { body in
+          try connection.forEachRow(
+            CatalogQueries.indexes(serverVersion: connection.serverVersionNumber)
+          ) { body($0) }
+        }
+        for record in records { builder.addIndex(record) }
       }
       return Snapshot(
         environment: EnvironmentInfo(

@@ -5,7 +5,20 @@ import Foundation
 public enum SnapshotFile {
   /// Encodes `snapshot` as pretty JSON with sorted keys and a final newline.
   public static func encode(_ snapshot: Snapshot) throws -> Data {
-    SnapshotJSON.encode(snapshot)
+    var data = Data()
+    try SnapshotJSON.encode(snapshot) { data.append($0) }
+    return data
+  }
+
+  /// Encodes `snapshot` as ``encode(_:)`` does, handing the bytes to `sink` a chunk at a time.
+  ///
+  /// A large snapshot is written this way without ever being held in memory whole; the first
+  /// error `sink` throws ends the encoding and is rethrown.
+  public static func encode(
+    _ snapshot: Snapshot,
+    into sink: @escaping (UnsafeBufferPointer<UInt8>) throws -> Void
+  ) throws {
+    try SnapshotJSON.encode(snapshot, into: sink)
   }
 
   /// Decodes a snapshot file's contents; `path` only names the file in errors.

@@ -5,25 +5,54 @@ import Foundation
 ///
 /// Much faster and leaner than `JSONEncoder`, which builds the whole document as a tree first;
 /// a 1,000-tenant snapshot has millions of values. Keys are written in sorted order by hand
-/// (a test checks the result against `JSONEncoder`'s), absent optionals are left out.
+/// (a test checks the result against `JSONEncoder`'s), absent optionals are left out. The bytes
+/// go to a sink in chunks of about a mebibyte, so a snapshot file of 90 MB never sits in memory
+/// whole.
 struct SnapshotJSON {
+  /// The size at which the buffer is handed to the sink.
+  private static let chunkSize = 1 << 20
+
   private var out: [UInt8] = []
   private var depth = 0
   private var first = true
   /// Inside a leaf object, written on one line: `{"name": "id", "notNull": true}`.
   private var inline = false
+  private let sink: (UnsafeBufferPointer<UInt8>) throws -> Void
+  /// The sink's first error; nothing more is written after it.
+  private var failure: (any Error)?
 
-  static func encode(_ snapshot: Snapshot) -> Data {
-    var writer = SnapshotJSON()
-    writer.out.reserveCapacity(1 << 20)
+  private init(sink: @escaping (UnsafeBufferPointer<UInt8>) throws -> Void) {
+    self.sink = sink
+    out.reserveCapacity(Self.chunkSize + (64 << 10))
+  }
+
+  /// Encodes `snapshot`, handing the bytes to `sink` in order, a chunk at a time.
+  static func encode(
+    _ snapshot: Snapshot,
+    into sink: @escaping (UnsafeBufferPointer<UInt8>) throws -> Void
+  ) throws {
+    var writer = SnapshotJSON(sink: sink)
     writer.write(snapshot)
     writer.out.append(0x0A)
-    return Data(writer.out)
+    writer.flush()
+    if let failure = writer.failure { throw failure }
+  }
+
+  /// Hands the buffered bytes to the sink and empties the buffer, keeping its storage.
+  private mutating func flush() {
+    defer { out.removeAll(keepingCapacity: true) }
+    guard failure == nil else { return }
+    do {
+      try out.withUnsafeBufferPointer { try sink($0) }
+    } catch {
+      failure = error
+    }
   }
 
   // MARK: - Structure
 
   private mutating func newline() {
+    if out.count >= Self.chunkSize { flush() }
     out.append(0x0A)
     out.append(contentsOf: repeatElement(0x20, count: depth * 2))
   }

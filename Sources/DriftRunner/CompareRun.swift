@@ -291,13 +291,9 @@ public struct CompareRun: Sendable {
         throw .outputFailed(path: folder, reason: "cannot create the directory")
       }
       let stamp = snapshot.environment.collectedAt.replacingOccurrences(of: ":", with: "")
-      let data: Data
-      do {
-        data = try SnapshotFile.encode(snapshot)
-      } catch {
-        throw .outputFailed(path: folder, reason: "cannot encode the snapshot")
+      try OutputWriter.write(to: "\(folder)/\(stamp).json", force: false) {
+        try SnapshotFile.encode(snapshot, into: $0)
       }
-      try OutputWriter.write(data, to: "\(folder)/\(stamp).json", force: false)
     }
   }
 }

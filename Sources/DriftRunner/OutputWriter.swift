@@ -3,10 +3,25 @@ import Foundation
 
 /// Writes reports and snapshots atomically, and never over an existing file unless told to.
 public enum OutputWriter {
-  /// Writes `text` to `path` through a temporary file in the same directory and a rename.
+  /// Writes `data` to `path` through a temporary file in the same directory and a rename.
   ///
   /// Without `force`, an existing file is left alone and the call throws.
   public static func write(_ data: Data, to path: String, force: Bool) throws(RunnerError) {
+    try write(to: path, force: force) { write in
+      try data.withUnsafeBytes { try write($0.bindMemory(to: UInt8.self)) }
+    }
+  }
+
+  /// Writes what `produce` hands to its writer, chunk by chunk, to `path`, atomically.
+  ///
+  /// The chunks go to a temporary file in the same directory, renamed over `path` once all are
+  /// written, so a failure half way leaves any earlier file intact. Without `force`, an
+  /// existing file is left alone and the call throws.
+  public static func write(
+    to path: String,
+    force: Bool,
+    _ produce: (_ write: @escaping (UnsafeBufferPointer<UInt8>) throws -> Void) throws -> Void
+  ) throws(RunnerError) {
     let url = URL(fileURLWithPath: path)
     let directory = url.deletingLastPathComponent()
     var isDirectory: ObjCBool = false
@@ -20,17 +35,56 @@ public enum OutputWriter {
     }
     let temporary = directory.appendingPathComponent(
       ".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp"
-    )
+    ).path
     do {
-      try data.write(to: temporary)
+      let file = try TemporaryFile(path: temporary)
+      try produce { try file.write($0) }
+      try file.close()
     } catch {
-      try? FileManager.default.removeItem(at: temporary)
+      unlink(temporary)
       throw .outputFailed(path: path, reason: FileErrors.reason(error))
     }
-    if rename(temporary.path, url.path) != 0 {
+    if rename(temporary, url.path) != 0 {
       let message = String(cString: strerror(errno))
-      try? FileManager.default.removeItem(at: temporary)
+      unlink(temporary)
       throw .outputFailed(path: path, reason: message.lowercased())
     }
+  }
+}
+
+/// A new file opened for writing; closes its descriptor in `deinit` if ``close()`` was not called.
+private final class TemporaryFile {
+  private var descriptor: Int32
+
+  /// Creates the file (mode 0644 before the umask); fails if it already exists.
+  init(path: String) throws {
+    descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+  }
+
+  /// Writes all of `bytes`, retrying short writes and interruptions.
+  func write(_ bytes: UnsafeBufferPointer<UInt8>) throws {
+    guard var next = bytes.baseAddress else { return }
+    var left = bytes.count
+    while left > 0 {
+      let written = Glibc.write(descriptor, next, left)
+      if written < 0 {
+        if errno == EINTR { continue }
+        throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+      }
+      next += written
+      left -= written
+    }
+  }
+
+  /// Closes the file, reporting a failed close (on some file systems, a failed write).
+  func close() throws {
+    let status = Glibc.close(descriptor)
+    descriptor = -1
+    if status != 0 { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+  }
+
+  deinit {
+    if descriptor >= 0 { _ = Glibc.close(descriptor) }
   }
 }

@@ -20,16 +20,16 @@ public struct SnapshotRun: Sendable {
     guard let snapshot = environment.snapshot else {
       return ("", "\(spec.name): \(environment.error ?? "could not be read")", .unreachable)
     }
-    let data: Data
-    do {
-      data = try SnapshotFile.encode(snapshot)
-    } catch {
-      throw .outputFailed(path: path ?? "-", reason: "cannot encode the snapshot")
-    }
     guard let path, path != "-" else {
+      let data: Data
+      do {
+        data = try SnapshotFile.encode(snapshot)
+      } catch {
+        throw .outputFailed(path: "-", reason: "cannot encode the snapshot")
+      }
       return (String(decoding: data, as: UTF8.self), nil, .clean)
     }
-    try OutputWriter.write(data, to: path, force: force)
+    try OutputWriter.write(to: path, force: force) { try SnapshotFile.encode(snapshot, into: $0) }
     let tables = snapshot.schemas.reduce(0) { $0 + $1.tables.count }
     let migrations = snapshot.migrationTables.reduce(0) { $0 + $1.rows.count }
     return (

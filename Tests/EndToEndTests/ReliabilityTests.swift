@@ -28,10 +28,15 @@ struct ReliabilityTests {
       }
     }
     #expect(statements.count > 30, "the server log holds no envdrift statements")
-    let allowed = ["SELECT", "SHOW", "SET", "BEGIN", "COMMIT", "ROLLBACK"]
+    let allowed = ["SELECT", "SHOW", "SET", "BEGIN", "COMMIT", "ROLLBACK", "WITH"]
+    let writes = try Regex(
+      #"(?i)\b(INSERT\s+INTO|UPDATE\s+\S+\s+SET|DELETE\s+FROM|MERGE\s+INTO)\b"#)
     for statement in statements {
-      let word = statement.split(separator: " ").first.map { String($0).uppercased() } ?? ""
+      let word =
+        statement.drop { $0 == "(" }.split(separator: " ").first.map { String($0).uppercased() }
+        ?? ""
       #expect(allowed.contains(word), "envdrift sent: \(statement)")
+      #expect(statement.firstMatch(of: writes) == nil, "envdrift sent a write: \(statement)")
     }
   }
 
