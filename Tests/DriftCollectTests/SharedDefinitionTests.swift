@@ -10,9 +10,9 @@ import Testing
 /// own deparse of that object alone.
 @Suite("Definitions read once per shape", .enabled(if: TestPostgres.isAvailable))
 struct SharedDefinitionTests {
-  /// Schemas `a` and `b` have the same tables; `c` has the same table with a column renamed,
-  /// another retyped and a third with another collation, so its objects must not borrow `a`'s
-  /// text. The differences keep every statement the same length, so that the stored expression
+  /// Three schemas: `a` and `b` alike, `c` with a column renamed, retyped and re-collated.
+  ///
+  /// `c`'s objects must not borrow `a`'s text. The differences keep every statement the same length, so that the stored expression
   /// trees, which record where in the statement each expression began, are alike too.
   static func setUpSQL(serverVersion: Int) -> String {
     func schema(_ schema: String, note: String, name: String, code: String) -> String {
