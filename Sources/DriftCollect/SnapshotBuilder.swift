@@ -6,7 +6,8 @@ import PostgresClient
 /// Rows are matched to their table through a dictionary, so assembling is linear in the number
 /// of objects.
 struct SnapshotBuilder {
-  private struct TableKey: Hashable {
+  /// A table (or view) by schema and name.
+  struct TableKey: Hashable, Sendable {
     var schema: String
     var name: String
   }
@@ -16,21 +17,29 @@ struct SnapshotBuilder {
   private var views: [TableKey: View] = [:]
   private var interner = StringInterner()
 
-  /// The assembled schemas, each with its tables and views.
-  func schemas() -> [Schema] {
+  /// Hands over the assembled schemas, each with its tables and views, emptying the builder.
+  ///
+  /// Taking the values out of the builder, rather than copying them, leaves each array with one
+  /// owner, so sorting and filling in definitions happen in place instead of on copies.
+  mutating func takeSchemas() -> [Schema] {
     var result = schemaByName
+    schemaByName = [:]
+    let tables = self.tables
+    self.tables = [:]
     for (key, table) in tables where result[key.schema] != nil {
       result[key.schema]?.tables.append(Self.withConstraintDefinitions(table))
     }
+    let views = self.views
+    self.views = [:]
     for (key, view) in views where result[key.schema] != nil {
       result[key.schema]?.views.append(view)
     }
-    return result.values.map { schema in
-      var sorted = schema
-      sorted.sort()
-      return sorted
+    let names = result.keys.sorted()
+    return names.compactMap { name in
+      guard var schema = result.removeValue(forKey: name) else { return nil }
+      schema.sort()
+      return schema
     }
-    .sorted { $0.name < $1.name }
   }
 
   /// Gives indexes that back a constraint the constraint's definition (`UNIQUE (code)`), read
@@ -67,7 +76,7 @@ struct SnapshotBuilder {
         comment: row[9]
       )
     default:
-      tables[key] = Table(
+      var table = Table(
         name: key.name,
         kind: kind == "p" ? .partitioned : kind == "f" ? .foreign : .ordinary,
         unlogged: row[3] == "u",
@@ -78,6 +87,9 @@ struct SnapshotBuilder {
         partitionBound: row[8],
         comment: row[9]
       )
+      // Room for every column at once (dropped ones included), instead of regrowing the array.
+      table.columns.reserveCapacity(Int(row[11] ?? "") ?? 0)
+      tables[key] = table
     }
   }
 
@@ -123,68 +135,60 @@ struct SnapshotBuilder {
     )
   }
 
-  /// An index and the table (or materialized view) it belongs to, as read from the catalog.
-  struct IndexRecord: Sendable {
-    var schema: String
-    var table: String
-    var index: Index
-    /// The index whose definition this one shares (see ``CatalogQueries/indexes(serverVersion:)``);
-    /// `nil` for an index that backs a constraint.
-    var shape: String?
-  }
-
-  /// Reads the rows of ``CatalogQueries/indexes(serverVersion:)`` into records, each with its
-  /// definition; needs no builder, so another thread can do it.
+  /// Reads the rows of ``CatalogQueries/indexes(serverVersion:)`` into each table's indexes,
+  /// every one with its definition; needs no builder, so another thread can do it.
   ///
   /// Only one index of each shape comes with a definition; the others get the same one, and
   /// since the definition has the index's own name and table taken out, it is exactly what
   /// deparsing them would have given.
-  static func indexRecords(_ forEachRow: ((Row) -> Void) throws -> Void) rethrows -> [IndexRecord] {
-    var records: [IndexRecord] = []
+  static func indexesByTable(
+    _ forEachRow: ((Row) -> Void) throws -> Void
+  ) rethrows -> [TableKey: [Index]] {
+    var byTable: [TableKey: [Index]] = [:]
     var definitions: [String: String] = [:]
+    var pending: [(key: TableKey, position: Int, shape: String)] = []
     var interner = StringInterner()
     try forEachRow { row in
-      let shape = row[12]
+      let key = TableKey(schema: interner.intern(row[0] ?? ""), name: interner.intern(row[1] ?? ""))
       var definition = ""
-      if let shape, let full = row[3] {
-        definition = Normalize.indexDefinition(
-          full,
-          quotedName: row[4] ?? "",
-          qualifiedTable: row[5] ?? ""
-        )
-        definitions[shape] = definition
+      if let shape = row[12] {
+        if let full = row[3] {
+          definition = interner.intern(
+            Normalize.indexDefinition(full, quotedName: row[4] ?? "", qualifiedTable: row[5] ?? ""))
+          definitions[shape] = definition
+        } else if let known = definitions[shape] {
+          definition = known
+        } else {
+          pending.append((key, byTable[key]?.count ?? 0, shape))
+        }
       }
-      records.append(
-        IndexRecord(
-          schema: interner.intern(row[0] ?? ""),
-          table: interner.intern(row[1] ?? ""),
-          index: Index(
-            name: interner.intern(row[2] ?? ""),
-            definition: definition,
-            isUnique: row[6] == "t",
-            isPrimary: row[7] == "t",
-            predicate: row[8].map { interner.intern($0) },
-            isValid: row[9] == "t",
-            constraint: row[10].map { interner.intern($0) },
-            comment: row[11]
-          ),
-          shape: shape
+      byTable[key, default: []].append(
+        Index(
+          name: interner.intern(row[2] ?? ""),
+          definition: definition,
+          isUnique: row[6] == "t",
+          isPrimary: row[7] == "t",
+          predicate: interner.intern(row[8]),
+          isValid: row[9] == "t",
+          constraint: interner.intern(row[10]),
+          comment: row[11]
         )
       )
     }
-    for position in records.indices {
-      guard let shape = records[position].shape else { continue }
-      records[position].index.definition = interner.intern(definitions[shape] ?? "")
+    for (key, position, shape) in pending {
+      byTable[key]?[position].definition = definitions[shape] ?? ""
     }
-    return records
+    return byTable
   }
 
-  mutating func addIndex(_ record: IndexRecord) {
-    let key = TableKey(schema: record.schema, name: record.table)
-    if tables[key] != nil {
-      tables[key]?.indexes.append(record.index)
-    } else {
-      views[key]?.indexes.append(record.index)
+  /// Gives each table (or materialized view) its indexes, as read by ``indexesByTable(_:)``.
+  mutating func setIndexes(_ byTable: [TableKey: [Index]]) {
+    for (key, indexes) in byTable {
+      if tables[key] != nil {
+        tables[key]?.indexes = indexes
+      } else {
+        views[key]?.indexes = indexes
+      }
     }
   }
 

@@ -34,7 +34,7 @@ public struct SnapshotCollector: Sendable {
       let second = try Connection(connectionString, options: options)
       return try second.withReadOnlySnapshot(importing: snapshot) {
         try second.query(CatalogQueries.session)
-        return try SnapshotBuilder.indexRecords { body in
+        return try SnapshotBuilder.indexesByTable { body in
           try second.forEachRow(CatalogQueries.indexes(serverVersion: second.serverVersionNumber)) {
             body($0)
           }
@@ -96,15 +96,15 @@ public struct SnapshotCollector: Sendable {
       }
       let (migrationTables, unreadable) = try MigrationHistoryReader.read(connection)
       let registry = try Self.readTenantRegistry(connection)
-      if let records = parallel?.wait() {
-        for record in records { builder.addIndex(record) }
+      if let indexes = parallel?.wait() {
+        builder.setIndexes(indexes)
       } else {
-        let records = try SnapshotBuilder.indexRecords { body in
-          try connection.forEachRow(
-            CatalogQueries.indexes(serverVersion: connection.serverVersionNumber)
-          ) { body($0) }
-        }
-        for record in records { builder.addIndex(record) }
+        builder.setIndexes(
+          try SnapshotBuilder.indexesByTable { body in
+            try connection.forEachRow(
+              CatalogQueries.indexes(serverVersion: connection.serverVersionNumber)
+            ) { body($0) }
+          })
       }
       return Snapshot(
         environment: EnvironmentInfo(
@@ -117,7 +117,7 @@ public struct SnapshotCollector: Sendable {
           collectedAt: Timestamp.iso8601(now),
           envdriftVersion: EnvdriftVersion.current
         ),
-        schemas: builder.schemas(),
+        schemas: builder.takeSchemas(),
         extensions: extensions,
         migrationTables: migrationTables,
         tenantRegistry: registry,
@@ -154,7 +154,7 @@ public enum Timestamp {
 /// The second connection is opened and used only on that thread, as libpq requires. If it fails
 /// for any reason, ``Running/wait()`` returns `nil` and the caller reads the indexes itself.
 final class IndexReader: Sendable {
-  typealias Work = @Sendable (String) throws -> [SnapshotBuilder.IndexRecord]
+  typealias Work = @Sendable (String) throws -> [SnapshotBuilder.TableKey: [Index]]
   private let work: Work
 
   init(_ work: @escaping Work) {
@@ -177,9 +177,9 @@ final class IndexReader: Sendable {
   final class Running: @unchecked Sendable {
     private let condition = NSCondition()
     private var done = false
-    private var result: [SnapshotBuilder.IndexRecord]?
+    private var result: [SnapshotBuilder.TableKey: [Index]]?
 
-    fileprivate func finish(_ value: [SnapshotBuilder.IndexRecord]?) {
+    fileprivate func finish(_ value: [SnapshotBuilder.TableKey: [Index]]?) {
       condition.lock()
       result = value
       done = true
@@ -188,7 +188,7 @@ final class IndexReader: Sendable {
     }
 
     /// Waits for the read; `nil` when it failed.
-    func wait() -> [SnapshotBuilder.IndexRecord]? {
+    func wait() -> [SnapshotBuilder.TableKey: [Index]]? {
       condition.lock()
       while !done { condition.wait() }
       let value = result

@@ -122,6 +122,18 @@ struct SnapshotJSON {
 
   private mutating func string(_ text: String) {
     out.append(UInt8(ascii: "\""))
+    var text = text
+    let plain = text.withUTF8 { bytes in
+      guard !bytes.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else { return false }
+      out.append(contentsOf: bytes)
+      return true
+    }
+    if !plain { escape(text) }
+    out.append(UInt8(ascii: "\""))
+  }
+
+  /// Appends `text` with JSON's escapes, byte by byte.
+  private mutating func escape(_ text: String) {
     for byte in text.utf8 {
       switch byte {
       case UInt8(ascii: "\""): out.append(contentsOf: [0x5C, 0x22])
@@ -137,7 +149,6 @@ struct SnapshotJSON {
       default: out.append(byte)
       }
     }
-    out.append(UInt8(ascii: "\""))
   }
 
   private mutating func field(_ name: StaticString, _ value: String) {

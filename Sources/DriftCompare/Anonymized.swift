@@ -4,12 +4,17 @@ extension Schema {
   /// The schema with its own name taken out of every definition, so that two tenant schemas
   /// built by the same migrations compare equal with `==`.
   func anonymized() -> Schema {
-    let own = name
-    func strip(_ text: String) -> String { SchemaQualification.strip(own, from: text) }
+    let qualification = SchemaQualification(name)
+    func strip(_ text: String) -> String { qualification.strip(text) }
     func strip(_ text: String?) -> String? { text.map(strip) }
     /// Qualified names always hold a dot; arrays with none in their text are kept as they are.
-    func dotted(_ texts: String?...) -> Bool {
-      texts.contains { $0?.utf8.contains(UInt8(ascii: ".")) ?? false }
+    func dotted(_ text: String?) -> Bool {
+      guard var text else { return false }
+      return text.withUTF8 { $0.contains(UInt8(ascii: ".")) }
+    }
+    func dotted(_ first: String?, _ second: String?) -> Bool { dotted(first) || dotted(second) }
+    func dotted(_ first: String?, _ second: String?, _ third: String?, _ fourth: String?) -> Bool {
+      dotted(first) || dotted(second) || dotted(third) || dotted(fourth)
     }
     func map<Element>(
       _ array: [Element],

@@ -55,11 +55,18 @@ public struct Comparer: Sendable {
   ) -> Comparison {
     let readable = environments.compactMap(\.snapshot)
     let identical = Inventory.identicalTables(readable, includes: filter.includes)
+    let identicalMigrations = Inventory.identicalMigrationTables(
+      readable, includes: filter.includes)
     let filter = filter
     let sides = readable.concurrentMap {
       Differ.Side(
         name: $0.environment.name,
-        inventory: Inventory($0, includes: filter.includes, identical: identical)
+        inventory: Inventory(
+          $0,
+          includes: filter.includes,
+          identical: identical,
+          identicalMigrations: identicalMigrations
+        )
       )
     }
     var findings: [Finding] = []

@@ -71,12 +71,18 @@ struct Inventory: Sendable {
   /// Flattens the schemas of `snapshot` that `includes` accepts.
   ///
   /// Tables named in `identical` (as `schema.table`) are the same in every environment: only
-  /// their own entry is kept, not one per column, index and constraint.
+  /// their own entry is kept, not one per column, index and constraint. Migration tables named
+  /// in `identicalMigrations` hold the same rows everywhere: none of their rows is kept.
   init(
     _ snapshot: Snapshot,
     includes: (String) -> Bool = { _ in true },
-    identical: Set<String> = []
+    identical: Set<String> = [],
+    identicalMigrations: Set<String> = []
   ) {
+    let tables = snapshot.schemas.reduce(0) { $0 + $1.tables.count }
+    let rows = snapshot.migrationTables.reduce(0) { $0 + $1.rows.count }
+    entries.reserveCapacity(
+      3 * snapshot.schemas.count + 2 * tables + (identicalMigrations.isEmpty ? rows : 0) + 16)
     for item in snapshot.extensions where item.name != "plpgsql" {
       let value = "\(item.version) in schema \(item.schema)"
       entries[ObjectKey(object: .extension, schema: nil, table: nil, name: item.name)] =
@@ -85,7 +91,8 @@ struct Inventory: Sendable {
     for schema in snapshot.schemas where includes(schema.name) {
       add(schema, tenant: false, identical: identical)
     }
-    for table in snapshot.migrationTables where includes(table.schema) {
+    for table in snapshot.migrationTables
+    where includes(table.schema) && !identicalMigrations.contains("\(table.schema).\(table.name)") {
       addMigrations(table, tenant: false)
     }
   }
@@ -255,6 +262,12 @@ struct Inventory: Sendable {
   }
 
   static func describe(_ table: Table) -> String {
+    if table.kind == .ordinary, !table.unlogged, table.partitionKey == nil,
+      table.partitionOf == nil, table.inherits.isEmpty, !table.rowSecurity,
+      !table.forceRowSecurity
+    {
+      return "table"
+    }
     var parts: [String] = []
     switch table.kind {
     case .ordinary: parts.append("table")
@@ -286,23 +299,98 @@ struct Inventory: Sendable {
   }
 }
 
-/// Removes a schema's own qualification from definitions, for comparing tenant schemas.
-enum SchemaQualification {
-  static func strip(_ schema: String, from text: String) -> String {
-    // An already schema-free copy has no name to strip; most values hold no qualified name.
-    guard !schema.isEmpty, text.utf8.contains(UInt8(ascii: ".")) else { return text }
-    var result = text
-    let quoted = SQLIdentifier.quote(schema) + "."
-    if result.contains(quoted) { result = result.replacingOccurrences(of: quoted, with: "") }
-    let plain = schema + "."
-    if plain != quoted, result.contains(plain) {
-      result = result.replacingOccurrences(of: plain, with: "")
+/// Removes a schema's own qualification (`tenant_0001.`, `"Tenant One".`) from definitions, for
+/// comparing tenant schemas.
+///
+/// It works on bytes, with the patterns prepared once per schema: a 1,000-tenant comparison
+/// strips tens of thousands of definitions. A name counts only where it starts a qualified name,
+/// not inside a longer identifier (`acme.` is not taken out of `megaacme.`).
+struct SchemaQualification: Sendable {
+  private let patterns: [[UInt8]]
+
+  /// Prepares to strip `schema`; an empty name strips nothing.
+  init(_ schema: String) {
+    guard !schema.isEmpty else {
+      patterns = []
+      return
     }
-    return result
+    let quoted = Array((SQLIdentifier.quote(schema) + ".").utf8)
+    let plain = Array((schema + ".").utf8)
+    patterns = quoted == plain ? [quoted] : [quoted, plain]
+  }
+
+  /// `text` without the schema's qualification; the same string when it holds none.
+  func strip(_ text: String) -> String {
+    guard !patterns.isEmpty else { return text }
+    var text = text
+    let stripped: String? = text.withUTF8 { bytes in
+      // Qualified names always hold a dot; most definitions have none.
+      guard bytes.contains(UInt8(ascii: ".")) else { return nil }
+      var output: [UInt8] = []
+      var position = 0
+      var copied = 0
+      while position < bytes.count {
+        guard let match = patterns.first(where: { starts(bytes, at: position, with: $0) }) else {
+          position += 1
+          continue
+        }
+        if output.isEmpty { output.reserveCapacity(bytes.count) }
+        output.append(contentsOf: bytes[copied..<position])
+        position += match.count
+        copied = position
+      }
+      guard copied > 0 else { return nil }
+      output.append(contentsOf: bytes[copied...])
+      return String(decoding: output, as: UTF8.self)
+    }
+    return stripped ?? text
+  }
+
+  private func starts(_ bytes: UnsafeBufferPointer<UInt8>, at position: Int, with pattern: [UInt8])
+    -> Bool
+  {
+    guard position + pattern.count <= bytes.count, bytes[position] == pattern[0] else {
+      return false
+    }
+    if position > 0, Self.continuesIdentifier(bytes[position - 1]) { return false }
+    for offset in 1..<pattern.count where bytes[position + offset] != pattern[offset] {
+      return false
+    }
+    return true
+  }
+
+  /// Whether `byte` can sit inside an identifier, so that a name right after it is not a name.
+  private static func continuesIdentifier(_ byte: UInt8) -> Bool {
+    switch byte {
+    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+      UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "$"),
+      UInt8(ascii: "\""), 0x80...:
+      true
+    default:
+      false
+    }
   }
 }
 
 extension Inventory {
+  /// Migration tables (`schema.table`) that hold exactly the same rows in every snapshot.
+  static func identicalMigrationTables(_ snapshots: [Snapshot], includes: (String) -> Bool)
+    -> Set<String>
+  {
+    guard let first = snapshots.first, snapshots.count > 1 else { return [] }
+    let others = snapshots.dropFirst().map { snapshot in
+      Dictionary(
+        snapshot.migrationTables.map { ("\($0.schema).\($0.name)", $0) },
+        uniquingKeysWith: { left, _ in left })
+    }
+    var result = Set<String>()
+    for table in first.migrationTables where includes(table.schema) {
+      let key = "\(table.schema).\(table.name)"
+      if others.allSatisfy({ $0[key] == table }) { result.insert(key) }
+    }
+    return result
+  }
+
   /// Tables (`schema.table`) that are exactly alike in every snapshot: nothing under them can
   /// differ, so they need no per-column comparison.
   static func identicalTables(_ snapshots: [Snapshot], includes: (String) -> Bool) -> Set<String> {
@@ -310,22 +398,22 @@ extension Inventory {
     let others = snapshots.dropFirst().map { snapshot in
       Dictionary(snapshot.schemas.map { ($0.name, $0) }, uniquingKeysWith: { left, _ in left })
     }
-    var result = Set<String>()
-    for schema in first.schemas where includes(schema.name) {
+    let schemas = first.schemas.filter { includes($0.name) }
+    // Schemas are independent of each other: they are matched on every core.
+    let perSchema = schemas.concurrentMap { schema -> [String] in
       let matching = others.compactMap { $0[schema.name] }
-      guard matching.count == others.count else { continue }
+      guard matching.count == others.count else { return [] }
       let tables = matching.map { other in
         Dictionary(other.tables.map { ($0.name, $0) }, uniquingKeysWith: { left, _ in left })
       }
       // A column of a user type can need recreating when the type differs, however alike the
       // table is, so such tables are always compared column by column.
-      for table in schema.tables
-      where tables.allSatisfy({ $0[table.name] == table })
-        && table.columns.allSatisfy({ userType(of: $0.type) == nil })
-      {
-        result.insert("\(schema.name).\(table.name)")
+      return schema.tables.filter { table in
+        tables.allSatisfy({ $0[table.name] == table })
+          && table.columns.allSatisfy({ userType(of: $0.type) == nil })
       }
+      .map { "\(schema.name).\($0.name)" }
     }
-    return result
+    return Set(perSchema.joined())
   }
 }

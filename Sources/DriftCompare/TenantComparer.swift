@@ -57,9 +57,9 @@ struct TenantComparer: Sendable {
     var left = reference.schema
     var right = tenant.schema
     let schemasDiffer = left != right
-    Self.keepDifferences(&left, &right)
     let migrationsDiffer = tenant.comparableMigrations != reference.comparableMigrations
     if !schemasDiffer, !migrationsDiffer { return [] }
+    Self.keepDifferences(&left, &right)
     let sides = [
       Differ.Side(
         name: reference.name,
@@ -128,11 +128,11 @@ struct TenantComparer: Sendable {
   /// its set of rows, so choosing costs one hash per table, not one per column.
   static func typical(_ tenants: [Tenant]) -> String {
     guard tenants.count > 2 else { return tenants.first?.name ?? "" }
-    var tableVotes: [String: [Table: Int]] = [:]
+    var tableVotes: [String: [Ballot: Int]] = [:]
     var migrationVotes: [String: [[String]: Int]] = [:]
     for tenant in tenants {
       for table in tenant.schema.tables {
-        tableVotes[table.name, default: [:]][table, default: 0] += 1
+        tableVotes[table.name, default: [:]][Ballot(table), default: 0] += 1
       }
       for (name, rows) in tenant.comparableMigrations {
         migrationVotes[name, default: [:]][rows, default: 0] += 1
@@ -152,7 +152,7 @@ struct TenantComparer: Sendable {
     for tenant in tenants {
       var score = 0
       for table in tenant.schema.tables {
-        score += typicalTables[table.name] == table ? 1 : -1
+        score += typicalTables[table.name]?.table == table ? 1 : -1
       }
       score -=
         typicalTables.keys.filter { name in !tenant.schema.tables.contains { $0.name == name } }
@@ -166,5 +166,32 @@ struct TenantComparer: Sendable {
       }
     }
     return best
+  }
+
+  /// A table as a vote for the typical tenant: equal when the tables are equal, hashed cheaply.
+  ///
+  /// Hashing a whole table reads every byte of every column, index and constraint; a vote only
+  /// needs tables that differ to land in different buckets most of the time, so the hash takes
+  /// the name and the sizes, and equality settles the rest (fast, as equal tenants share their
+  /// strings' storage).
+  struct Ballot: Hashable {
+    var table: Table
+
+    init(_ table: Table) {
+      self.table = table
+    }
+
+    static func == (lhs: Ballot, rhs: Ballot) -> Bool {
+      lhs.table == rhs.table
+    }
+
+    func hash(into hasher: inout Hasher) {
+      hasher.combine(table.name)
+      hasher.combine(table.columns.count)
+      hasher.combine(table.indexes.count)
+      hasher.combine(table.constraints.count)
+      hasher.combine(table.triggers.count)
+      for column in table.columns { hasher.combine(column.name.utf8.count) }
+    }
   }
 }

@@ -260,6 +260,33 @@ struct ComparerTests {
     #expect(comparison.findings("migration.missing").count == 300)
   }
 
+  @Test func aTenantsOwnNameIsTakenOutOfDefinitionsButNotOutOfLongerSchemaNames() {
+    let tenants = ["acme", "beta", "gamma", "delta"]
+    func orders(_ tenant: String) -> Table {
+      let customers = tenant == "delta" ? "delta" : "megaacme"
+      return Fixture.table(
+        "orders",
+        constraints: [
+          Constraint(
+            name: "orders_customer_fk", kind: .foreignKey,
+            definition: "FOREIGN KEY (customer_id) REFERENCES \(customers).customer(id)"),
+          Constraint(
+            name: "orders_parent_fk", kind: .foreignKey,
+            definition: "FOREIGN KEY (parent_id) REFERENCES \(tenant).orders(id)"),
+        ]
+      )
+    }
+    let snapshot = Fixture.snapshot(
+      "prod",
+      schemas: tenants.map { Schema(name: $0, owner: "app", tables: [orders($0)]) },
+      registry: TenantRegistry(table: "public.tenants_client", schemas: tenants)
+    )
+    let findings = Fixture.compare([snapshot]).findings.filter { $0.scope == .tenants }
+    #expect(findings.map(\.kind.description) == ["constraint.changed"])
+    #expect(findings.first?.schema == "delta")
+    #expect(findings.first?.name == "orders_customer_fk")
+  }
+
   @Test func unreadableMigrationTablesAreNotComparedRowByRow() {
     let prod = Fixture.snapshot(
       "prod", schemas: [Self.base], migrations: [Fixture.djangoMigrations("public", Self.history)])
