@@ -24,6 +24,8 @@ let package = Package(
       pkgConfig: "libpq",
       providers: [.apt(["libpq-dev"]), .brew(["libpq"])]
     ),
+    // glibc's allocator options, for the command line's memory use.
+    .systemLibrary(name: "CMalloc"),
     // The only module that touches C pointers: a small, safe client over libpq.
     .target(
       name: "PostgresClient",
@@ -69,7 +71,7 @@ let package = Package(
     .executableTarget(
       name: "envdrift",
       dependencies: [
-        "DriftRunner", "DriftModel", "DriftCompare", "DriftReport",
+        "DriftRunner", "DriftModel", "DriftCompare", "DriftReport", "CMalloc",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swiftSettings

@@ -125,6 +125,7 @@ public struct SnapshotCollector: Sendable {
       )
     }
     snapshot.sort()
+    snapshot.shareEqualArrays()
     return snapshot
   }
 
@@ -187,11 +188,15 @@ final class IndexReader: Sendable {
       condition.unlock()
     }
 
-    /// Waits for the read; `nil` when it failed.
+    /// Waits for the read and takes its result; `nil` when it failed.
+    ///
+    /// The result is handed over, not shared, so that the caller holds the only reference to
+    /// each array and can change it in place.
     func wait() -> [SnapshotBuilder.TableKey: [Index]]? {
       condition.lock()
       while !done { condition.wait() }
       let value = result
+      result = nil
       condition.unlock()
       return value
     }

@@ -41,6 +41,7 @@ public enum SnapshotFile {
     do {
       var snapshot = try JSONDecoder().decode(Snapshot.self, from: data)
       snapshot.sort()
+      snapshot.shareEqualArrays()
       return snapshot
     } catch let error as DecodingError {
       throw .notASnapshot(path: path, reason: describe(error))

@@ -49,17 +49,17 @@ public struct Schema: Codable, Sendable, Hashable {
 
   /// Puts every collection in its canonical order.
   public mutating func sort() {
-    tables.sort { $0.name < $1.name }
+    tables.sortIfNeeded { $0.name < $1.name }
     for index in tables.indices { tables[index].sort() }
-    views.sort { $0.name < $1.name }
+    views.sortIfNeeded { $0.name < $1.name }
     for index in views.indices {
-      views[index].indexes.sort { $0.name < $1.name }
-      views[index].triggers.sort { $0.name < $1.name }
+      views[index].indexes.sortIfNeeded { $0.name < $1.name }
+      views[index].triggers.sortIfNeeded { $0.name < $1.name }
     }
-    sequences.sort { $0.name < $1.name }
-    types.sort { $0.name < $1.name }
-    functions.sort { ($0.name, $0.arguments) < ($1.name, $1.arguments) }
-    collations.sort { $0.name < $1.name }
+    sequences.sortIfNeeded { $0.name < $1.name }
+    types.sortIfNeeded { $0.name < $1.name }
+    functions.sortIfNeeded { ($0.name, $0.arguments) < ($1.name, $1.arguments) }
+    collations.sortIfNeeded { $0.name < $1.name }
   }
 }
 
@@ -151,12 +151,12 @@ public struct Table: Codable, Sendable, Hashable {
 
   /// Puts every collection in its canonical order.
   public mutating func sort() {
-    columns.sort { $0.name < $1.name }
-    indexes.sort { $0.name < $1.name }
-    constraints.sort { $0.name < $1.name }
-    triggers.sort { $0.name < $1.name }
-    policies.sort { $0.name < $1.name }
-    privileges.sort { $0.grantee < $1.grantee }
+    columns.sortIfNeeded { $0.name < $1.name }
+    indexes.sortIfNeeded { $0.name < $1.name }
+    constraints.sortIfNeeded { $0.name < $1.name }
+    triggers.sortIfNeeded { $0.name < $1.name }
+    policies.sortIfNeeded { $0.name < $1.name }
+    privileges.sortIfNeeded { $0.grantee < $1.grantee }
   }
 }
 

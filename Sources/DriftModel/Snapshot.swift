@@ -61,12 +61,12 @@ public struct Snapshot: Codable, Sendable, Hashable {
 
   /// Puts every collection in its canonical order.
   public mutating func sort() {
-    schemas.sort { $0.name < $1.name }
+    schemas.sortIfNeeded { $0.name < $1.name }
     for index in schemas.indices { schemas[index].sort() }
-    extensions.sort { $0.name < $1.name }
-    migrationTables.sort { ($0.schema, $0.name) < ($1.schema, $1.name) }
-    unreadable.sort { ($0.schema, $0.object) < ($1.schema, $1.object) }
-    tenantRegistry?.schemas.sort()
+    extensions.sortIfNeeded { $0.name < $1.name }
+    migrationTables.sortIfNeeded { ($0.schema, $0.name) < ($1.schema, $1.name) }
+    unreadable.sortIfNeeded { ($0.schema, $0.object) < ($1.schema, $1.object) }
+    tenantRegistry?.schemas.sortIfNeeded(by: <)
   }
 }
 

@@ -80,19 +80,48 @@ public final class Connection {
     return Self.copy(result)
   }
 
-  /// Runs one statement and hands each row to `body` without first copying the whole result.
+  /// Runs one statement and hands each row to `body` as it arrives, never holding the whole
+  /// result.
   ///
-  /// Wraps `PQexecParams`; the `PGresult` is cleared before this returns. The ``Row`` is valid
-  /// only inside `body`: copy what you need out of it.
+  /// Uses libpq's single-row mode (`PQsendQueryParams`, `PQsetSingleRowMode`): each row is its
+  /// own small `PGresult`, cleared once `body` returns, so a catalog read of 180,000 columns
+  /// needs memory for one row, not for all of them. The ``Row`` is valid only inside `body`:
+  /// copy what you need out of it. If `body` throws, the rest of the result is read and
+  /// dropped, so the connection stays usable.
   public func forEachRow(
     _ sql: String,
     _ parameters: [String?] = [],
     _ body: (Row) throws -> Void
   ) throws {
-    let result = try execute(sql, parameters)
-    defer { PQclear(result) }
-    for row in 0..<PQntuples(result) {
-      try body(Row(result: result, row: row))
+    let sent = Self.withOptionalCStringArray(parameters) { values in
+      PQsendQueryParams(handle, sql, Int32(parameters.count), nil, values, nil, nil, 0)
+    }
+    guard sent == 1 else {
+      throw PostgresError(
+        kind: .connectionLost, message: scrubber.scrub(Self.errorText(of: handle)))
+    }
+    PQsetSingleRowMode(handle)
+    var failure: (any Error)?
+    while let result = PQgetResult(handle) {
+      defer { PQclear(result) }
+      guard failure == nil else { continue }
+      switch PQresultStatus(result) {
+      case PGRES_SINGLE_TUPLE:
+        do {
+          try body(Row(result: result, row: 0))
+        } catch {
+          failure = error
+        }
+      case PGRES_TUPLES_OK, PGRES_COMMAND_OK:
+        break
+      default:
+        failure = error(from: result)
+      }
+    }
+    if let failure { throw failure }
+    if PQstatus(handle) != CONNECTION_OK {
+      throw PostgresError(
+        kind: .connectionLost, message: scrubber.scrub(Self.errorText(of: handle)))
     }
   }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CMalloc
 import DriftRunner
 import Foundation
 
@@ -7,6 +8,7 @@ import Foundation
 @main
 enum Main {
   static func main() async {
+    limitMallocArenas()
     do {
       var command = try Envdrift.parseAsRoot()
       if var asyncCommand = command as? any AsyncParsableCommand {
@@ -30,5 +32,14 @@ enum Main {
       Output.error(message.replacingOccurrences(of: "Error: ", with: "") + " (see envdrift --help)")
       Foundation.exit(RunOutcome.usage.rawValue)
     }
+  }
+
+  /// Keeps glibc's allocator to two arenas instead of one per thread (up to eight per core).
+  ///
+  /// Snapshots are read on several threads and compared on every core; with an arena per
+  /// thread, memory freed by one phase's threads cannot be reused by the next phase's, and a
+  /// 1,000-tenant comparison's peak RSS grew by about 60 MB of such stranded free memory.
+  private static func limitMallocArenas() {
+    _ = mallopt(M_ARENA_MAX, 2)
   }
 }

@@ -287,6 +287,21 @@ struct ComparerTests {
     #expect(findings.first?.name == "orders_customer_fk")
   }
 
+  @Test func sharingEqualArraysChangesNoValueAndSharesTenantTables() {
+    let tenants = (1...20).map { String(format: "t%02d", $0) }
+    var snapshot = Fixture.tenantsSnapshot("prod", tenants: tenants, brokenTenants: ["t07"])
+    let before = snapshot
+    snapshot.shareEqualArrays()
+    #expect(snapshot == before)
+    func indexBuffer(_ tenant: String) -> UnsafeRawPointer? {
+      snapshot.schema(named: tenant)?.table(named: "finance_invoice")?.indexes
+        .withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
+    }
+    #expect(indexBuffer("t01") != nil)
+    #expect(indexBuffer("t01") == indexBuffer("t20"))
+    #expect(Fixture.compare([snapshot]).findings == Fixture.compare([before]).findings)
+  }
+
   @Test func unreadableMigrationTablesAreNotComparedRowByRow() {
     let prod = Fixture.snapshot(
       "prod", schemas: [Self.base], migrations: [Fixture.djangoMigrations("public", Self.history)])

@@ -153,6 +153,49 @@ struct ConnectionTests {
     #expect(error.message == #"relation "no_such_table_anywhere" does not exist"#)
   }
 
+  @Test func rowsStreamInOrderWithNullsAndParameters() throws {
+    let connection = try Connection(ConnectionString(""))
+    var seen: [[String?]] = []
+    try connection.forEachRow(
+      "SELECT g::text AS number, CASE WHEN g % 2 = 0 THEN NULL ELSE $1 || g END"
+        + " FROM generate_series(1, 5000) g ORDER BY g",
+      ["n"]
+    ) { row in
+      seen.append([row[0], row[1]])
+    }
+    #expect(seen.count == 5000)
+    #expect(seen.first == ["1", "n1"])
+    #expect(seen[1] == ["2", nil])
+    #expect(seen.last == ["5000", nil])
+  }
+
+  @Test func aStreamThatFailsHalfWayThrowsAndLeavesTheConnectionUsable() throws {
+    let connection = try Connection(ConnectionString(""))
+    var rows = 0
+    let error = try #require(throws: PostgresError.self) {
+      try connection.forEachRow(
+        "SELECT 1 / (100 - g) FROM generate_series(1, 200) g"
+      ) { _ in rows += 1 }
+    }
+    #expect(error.sqlState == "22012")
+    #expect(rows < 100)
+    #expect(try connection.query("SELECT 2").rows == [["2"]])
+  }
+
+  @Test func aBodyThatThrowsStopsTheStreamAndLeavesTheConnectionUsable() throws {
+    struct Enough: Error {}
+    let connection = try Connection(ConnectionString(""))
+    var rows = 0
+    #expect(throws: Enough.self) {
+      try connection.forEachRow("SELECT g FROM generate_series(1, 10000) g") { _ in
+        rows += 1
+        if rows == 3 { throw Enough() }
+      }
+    }
+    #expect(rows == 3)
+    #expect(try connection.query("SELECT 3").rows == [["3"]])
+  }
+
   @Test func identifiersAreQuotedByLibpq() throws {
     let connection = try Connection(ConnectionString(""))
     #expect(try connection.quoteIdentifier("plain") == "\"plain\"")
