@@ -23,6 +23,36 @@ public enum SnapshotFile {
 
   /// Decodes a snapshot file's contents; `path` only names the file in errors.
   public static func decode(_ data: Data, path: String) throws(SnapshotFileError) -> Snapshot {
+    if let snapshot = fastDecode(data) { return snapshot }
+    return try decodeWithFoundation(data, path: path)
+  }
+
+  /// Decodes with the streaming reader alone; `nil` where it leaves the file to `JSONDecoder`.
+  ///
+  /// ``decode(_:path:)`` tries this first. Public so that tests can hold it to `JSONDecoder`'s
+  /// results (``decodeWithFoundation(_:path:)``) and see that it does the work on real files.
+  public static func fastDecode(_ data: Data) -> Snapshot? {
+    var reader = SnapshotJSONReader(bytes: Array(data))
+    return (try? reader.snapshot()).flatMap(finish)
+  }
+
+  /// A snapshot read by ``SnapshotJSONReader``, sorted and with equal arrays shared; `nil` when
+  /// its format version is not one this envdrift reads, for `JSONDecoder` to report.
+  private static func finish(_ snapshot: Snapshot) -> Snapshot? {
+    guard (1...Snapshot.currentFormatVersion).contains(snapshot.formatVersion) else {
+      return nil
+    }
+    var snapshot = snapshot
+    snapshot.sort()
+    snapshot.shareEqualArrays()
+    return snapshot
+  }
+
+  /// Decodes with `JSONDecoder` alone, whose errors say what is wrong with a file; the fast
+  /// reader falls back to it for anything it is not sure of.
+  public static func decodeWithFoundation(_ data: Data, path: String) throws(SnapshotFileError)
+    -> Snapshot
+  {
     struct Header: Decodable {
       var formatVersion: Int?
     }
@@ -51,14 +81,29 @@ public enum SnapshotFile {
   }
 
   /// Reads the snapshot file at `path`.
+  ///
+  /// A regular file is streamed through ``SnapshotJSONReader`` a mebibyte at a time; if that
+  /// reader gives up, or the path is not a regular file, the file is read whole and decoded by
+  /// `JSONDecoder`, which explains any problem.
   public static func read(path: String) throws(SnapshotFileError) -> Snapshot {
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    if descriptor >= 0 {
+      defer { close(descriptor) }
+      var status = stat()
+      if fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG {
+        var reader = SnapshotJSONReader(descriptor: descriptor)
+        if let snapshot = try? reader.snapshot(), let finished = finish(snapshot) {
+          return finished
+        }
+      }
+    }
     let data: Data
     do {
       data = try Data(contentsOf: URL(fileURLWithPath: path))
     } catch {
       throw .unreadable(path: path, reason: FileErrors.reason(error))
     }
-    return try decode(data, path: path)
+    return try decodeWithFoundation(data, path: path)
   }
 
   private static func describe(_ error: DecodingError) -> String {

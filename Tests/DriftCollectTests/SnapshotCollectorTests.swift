@@ -358,6 +358,46 @@ struct SnapshotCollectorTests {
     #expect(text.hasSuffix("}\n"))
   }
 
+  @Test(arguments: ["dev", "uat", "prod"])
+  func theStreamingReaderReadsRealFilesAsJSONDecoderDoes(environment: String) throws {
+    let file = TestFixtures.repositoryRoot.appendingPathComponent(
+      "Tests/DriftReportTests/Golden/\(environment).snapshot.json")
+    let data = try Data(contentsOf: file)
+    let fast = try #require(SnapshotFile.fastDecode(data))
+    #expect(fast == (try SnapshotFile.decodeWithFoundation(data, path: "x.json")))
+    #expect(try SnapshotFile.read(path: file.path) == fast)
+  }
+
+  @Test func theStreamingReaderReadsAnyLayoutEscapesAndUnknownKeysAsJSONDecoderDoes() throws {
+    let written = try SnapshotFile.encode(Self.richSnapshot())
+    var extra = try #require(try JSONSerialization.jsonObject(with: written) as? [String: Any])
+    extra["addedByAnotherTool"] = ["nested": [1, 2.5, -3e2, true, NSNull(), "x\u{1F418}/"]]
+    for options: JSONSerialization.WritingOptions in [
+      [], [.prettyPrinted], [.withoutEscapingSlashes],
+    ] {
+      let data = try JSONSerialization.data(withJSONObject: extra, options: options)
+      let fast = try #require(SnapshotFile.fastDecode(data))
+      #expect(fast == (try SnapshotFile.decodeWithFoundation(data, path: "x.json")))
+    }
+    let escaped = Data(
+      String(decoding: written, as: UTF8.self)
+        .replacingOccurrences(
+          of: #""name": "empty""#, with: #""name": "e\u006dp\/ty \ud83d\udc18""#
+        )
+        .utf8)
+    let fast = try #require(SnapshotFile.fastDecode(escaped))
+    #expect(fast.schemas.contains { $0.name == "emp/ty 🐘" })
+    #expect(fast == (try SnapshotFile.decodeWithFoundation(escaped, path: "x.json")))
+  }
+
+  @Test(arguments: [
+    #"{"formatVersion": 1, "formatVersion": 1}"#, #"{"formatVersion": 1.0}"#,
+    #"{"formatVersion": 01}"#, "\u{FEFF}{}", #"{"formatVersion": 1} x"#,
+  ])
+  func theStreamingReaderLeavesDoubtfulInputToJSONDecoder(text: String) {
+    #expect(SnapshotFile.fastDecode(Data(text.utf8)) == nil)
+  }
+
   @Test func aFileOfAFutureFormatIsRefusedWithAnUpgradeHint() {
     let data = Data(#"{"formatVersion": 99, "environment": {}}"#.utf8)
     #expect(throws: SnapshotFileError.unsupportedVersion(path: "f.json", version: 99)) {
