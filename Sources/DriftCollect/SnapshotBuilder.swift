@@ -19,6 +19,12 @@ struct SnapshotBuilder {
   /// The columns of the table whose rows are arriving, given to it when another table's begin.
   private var pendingColumns: (key: TableKey, columns: [Column])?
   private var columnPool = ArrayPool<Column>()
+  /// The table of the last constraint row, which the next row most likely shares.
+  private var lastConstraintTable: TableKey?
+  /// The table of the last privilege row.
+  private var lastPrivilegeTable: TableKey?
+  /// Each distinct privilege list (`INSERT,SELECT`) split once: tenants repeat the same few.
+  private var privilegeLists: [String: [String]] = [:]
 
   /// Hands over the assembled schemas, each with its tables and views, emptying the builder.
   ///
@@ -114,8 +120,16 @@ struct SnapshotBuilder {
     }
   }
 
+  /// The table named by the row's first two columns, reusing `previous` when it is the same.
+  private static func tableKey(_ row: Row, reusing previous: TableKey?) -> TableKey {
+    if let previous, row.holds(1, previous.name), row.holds(0, previous.schema) {
+      return previous
+    }
+    return TableKey(schema: row[0] ?? "", name: row[1] ?? "")
+  }
+
   mutating func addColumn(_ row: Row) {
-    let key = TableKey(schema: row[0] ?? "", name: row[1] ?? "")
+    let key = Self.tableKey(row, reusing: pendingColumns?.key)
     let identity: String? =
       switch row[7] {
       case "a": "always"
@@ -170,8 +184,10 @@ struct SnapshotBuilder {
     var definitions: [String: String] = [:]
     var pending: [(key: TableKey, position: Int, shape: String)] = []
     var interner = StringInterner()
+    var previous: TableKey?
     try forEachRow { row in
-      let key = TableKey(schema: interner.intern(row[0] ?? ""), name: interner.intern(row[1] ?? ""))
+      let key = Self.tableKey(row, reusing: previous)
+      previous = key
       var definition = ""
       if let shape = row[12] {
         if let full = row[3] {
@@ -220,7 +236,8 @@ struct SnapshotBuilder {
   }
 
   mutating func addConstraint(_ row: Row) {
-    let key = TableKey(schema: row[0] ?? "", name: row[1] ?? "")
+    let key = Self.tableKey(row, reusing: lastConstraintTable)
+    lastConstraintTable = key
     let kind: Constraint.Kind =
       switch row[3] {
       case "p": .primaryKey
@@ -280,14 +297,18 @@ struct SnapshotBuilder {
   }
 
   mutating func addPrivilege(_ row: Row) {
-    let key = TableKey(schema: row[0] ?? "", name: row[1] ?? "")
-    let privilege = Privilege(
-      grantee: row[2] ?? "",
-      privileges: (row[3] ?? "").split(separator: ",").map(String.init)
-    )
-    if tables[key] != nil {
-      tables[key]?.privileges.append(privilege)
+    let key = Self.tableKey(row, reusing: lastPrivilegeTable)
+    lastPrivilegeTable = key
+    let list = row[3] ?? ""
+    let privileges: [String]
+    if let known = privilegeLists[list] {
+      privileges = known
+    } else {
+      privileges = list.split(separator: ",").map(String.init)
+      privilegeLists[list] = privileges
     }
+    tables[key]?.privileges.append(
+      Privilege(grantee: interner.intern(row[2] ?? ""), privileges: privileges))
   }
 
   mutating func addSequence(_ row: Row) {

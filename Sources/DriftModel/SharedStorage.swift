@@ -6,6 +6,8 @@
 /// modified gets its own copy, as arrays always do.
 public struct ArrayPool<Element: Hashable> {
   private var arrays: Set<[Element]> = []
+  /// The buffers of the pool's arrays: an array already sharing one needs no hashing.
+  private var buffers: Set<UnsafeRawPointer> = []
 
   /// Creates an empty pool.
   public init() {}
@@ -13,7 +15,13 @@ public struct ArrayPool<Element: Hashable> {
   /// The pool's array equal to `array`, which becomes the pool's if it is new.
   public mutating func share(_ array: [Element]) -> [Element] {
     guard !array.isEmpty else { return array }
-    return arrays.insert(array).memberAfterInsert
+    let buffer = array.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
+    if let buffer, buffers.contains(buffer) { return array }
+    let shared = arrays.insert(array).memberAfterInsert
+    if let start = shared.withUnsafeBufferPointer({ UnsafeRawPointer($0.baseAddress) }) {
+      buffers.insert(start)
+    }
+    return shared
   }
 }
 

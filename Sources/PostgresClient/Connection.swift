@@ -294,6 +294,25 @@ public struct Row {
   fileprivate let result: OpaquePointer
   fileprivate let row: Int32
 
+  /// Whether column `column` (0-based) holds exactly `text`, compared in place, without
+  /// making a `String`; `false` for SQL NULL.
+  ///
+  /// Catalog rows come grouped by table, so most rows name the same table as the one before:
+  /// checking that costs no allocation.
+  public func holds(_ column: Int, _ text: String) -> Bool {
+    let field = Int32(column)
+    guard PQgetisnull(result, row, field) == 0, let value = PQgetvalue(result, row, field) else {
+      return false
+    }
+    let length = Int(PQgetlength(result, row, field))
+    var text = text
+    return text.withUTF8 { bytes in
+      guard bytes.count == length else { return false }
+      guard let start = bytes.baseAddress, length > 0 else { return true }
+      return memcmp(value, start, length) == 0
+    }
+  }
+
   /// The value of column `column` (0-based) as text, or `nil` for SQL NULL.
   public subscript(_ column: Int) -> String? {
     let field = Int32(column)
