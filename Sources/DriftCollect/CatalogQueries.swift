@@ -136,7 +136,8 @@ enum CatalogQueries {
          FROM pg_catalog.pg_collation co
          JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
          WHERE co.oid = a.attcollation) END,
-      d.description
+      d.description,
+      NULLIF(pg_catalog.quote_ident(a.attname), a.attname::pg_catalog.text)
     FROM pg_catalog.pg_attribute a
     JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -215,7 +216,13 @@ enum CatalogQueries {
       """
   }
 
-  /// Reads every table constraint, deparsing each distinct check constraint once.
+  /// Reads every table constraint, deparsing each distinct check constraint once and no
+  /// primary key or unique constraint at all.
+  ///
+  /// A primary key or unique constraint comes back as its key columns' numbers (and its index's
+  /// included columns), and ``SnapshotBuilder`` writes `PRIMARY KEY (id)` from the column names
+  /// it has already read, exactly as `pg_get_constraintdef` would; one of a temporal key
+  /// (`WITHOUT OVERLAPS`) is deparsed by the server.
   ///
   /// A check constraint's definition depends only on its stored expression tree, the names of
   /// the columns it uses and its flags, not on the table's name, so under django-tenants the
@@ -223,10 +230,14 @@ enum CatalogQueries {
   /// whole row names the table and is deparsed on its own, as are all other kinds.
   static func constraints(serverVersion: Int) -> String {
     let enforced = serverVersion >= 180_000 ? "con.conenforced" : "true"
+    let nullsNotDistinct = serverVersion >= 150_000 ? "i.indnullsnotdistinct" : "false"
+    let period = serverVersion >= 170_000 ? "NOT con.conperiod" : "true"
     return """
       WITH found AS MATERIALIZED (
         SELECT n.nspname, c.relname, con.oid, con.conname, con.contype, con.condeferrable,
           con.condeferred, con.convalidated,
+          con.contype IN ('p', 'u') AND i.indexrelid IS NOT NULL AND \(period) AS from_keys,
+          con.conkey, i.indkey, i.indnkeyatts, \(nullsNotDistinct) AS nulls_not_distinct,
           CASE WHEN con.contype = 'c' AND NOT 0 = ANY (con.conkey) THEN
             pg_catalog.concat_ws('|', con.conbin, con.connoinherit, con.convalidated,
               con.condeferrable, con.condeferred, \(enforced),
@@ -238,6 +249,8 @@ enum CatalogQueries {
         FROM pg_catalog.pg_constraint con
         JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        LEFT JOIN pg_catalog.pg_index i
+          ON i.indexrelid = con.conindid AND con.contype IN ('p', 'u')
         WHERE c.relkind IN ('r', 'p', 'f') AND \(userSchema)
           AND \(notFromExtension("pg_catalog.pg_class", "c.oid"))
       ), definitions AS MATERIALIZED (
@@ -245,8 +258,12 @@ enum CatalogQueries {
         FROM found WHERE shape IS NOT NULL GROUP BY shape
       )
       SELECT f.nspname, f.relname, f.conname, f.contype::text,
-        COALESCE(d.definition, pg_catalog.pg_get_constraintdef(f.oid)), f.condeferrable,
-        f.condeferred, f.convalidated
+        CASE WHEN NOT f.from_keys THEN
+          COALESCE(d.definition, pg_catalog.pg_get_constraintdef(f.oid)) END,
+        f.condeferrable, f.condeferred, f.convalidated,
+        CASE WHEN f.from_keys THEN f.conkey::pg_catalog.text END,
+        CASE WHEN f.from_keys THEN f.indkey::pg_catalog.text END,
+        f.indnkeyatts, f.nulls_not_distinct
       FROM found f LEFT JOIN definitions d ON d.shape = f.shape
       """
   }

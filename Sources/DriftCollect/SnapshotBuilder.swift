@@ -21,6 +21,9 @@ struct SnapshotBuilder {
   private var columnPool = ArrayPool<Column>()
   /// The table of the last constraint row, which the next row most likely shares.
   private var lastConstraintTable: TableKey?
+  /// Column names that `quote_ident` quotes (`"Order"`), by table and column number; the rest
+  /// are written as they are.
+  private var quotedColumnNames: [TableKey: [Int: String]] = [:]
   /// The table of the last privilege row.
   private var lastPrivilegeTable: TableKey?
   /// Each distinct privilege list (`INSERT,SELECT`) split once: tenants repeat the same few.
@@ -140,6 +143,9 @@ struct SnapshotBuilder {
       finishColumns()
       pendingColumns = (key, [])
     }
+    if let quoted = row[11], let position = Int(row[3] ?? "") {
+      quotedColumnNames[key, default: [:]][position] = quoted
+    }
     pendingColumns?.columns.append(
       Column(
         name: interner.intern(row[2] ?? ""),
@@ -248,16 +254,62 @@ struct SnapshotBuilder {
       case "n": .notNull
       default: .check
       }
-    tables[key]?.constraints.append(
-      Constraint(
-        name: interner.intern(row[2] ?? ""),
-        kind: kind,
-        definition: interner.intern(Normalize.whitespace(row[4] ?? "")),
-        deferrable: row[5] == "t",
-        deferred: row[6] == "t",
-        validated: row[7] == "t"
-      )
+    var constraint = Constraint(
+      name: interner.intern(row[2] ?? ""),
+      kind: kind,
+      definition: "",
+      deferrable: row[5] == "t",
+      deferred: row[6] == "t",
+      validated: row[7] == "t"
     )
+    if let server = row[4] {
+      constraint.definition = interner.intern(Normalize.whitespace(server))
+    } else if let keys = row[8] {
+      if pendingColumns != nil { finishColumns() }
+      constraint.definition = interner.intern(
+        keyDefinition(
+          constraint,
+          table: key,
+          keys: Self.numbers(keys),
+          indexColumns: Self.numbers(row[9] ?? ""),
+          keyCount: Int(row[10] ?? "") ?? 0,
+          nullsNotDistinct: row[11] == "t"
+        ))
+    }
+    tables[key]?.constraints.append(constraint)
+  }
+
+  /// A primary key's or unique constraint's definition as `pg_get_constraintdef` writes it:
+  /// `UNIQUE [NULLS NOT DISTINCT ](a, b)[ INCLUDE (c)]`, then `DEFERRABLE`,
+  /// `INITIALLY DEFERRED` and `NOT VALID` as they apply.
+  private func keyDefinition(
+    _ constraint: Constraint,
+    table: TableKey,
+    keys: [Int],
+    indexColumns: [Int],
+    keyCount: Int,
+    nullsNotDistinct: Bool
+  ) -> String {
+    let columns = tables[table]?.columns ?? []
+    let quoted = quotedColumnNames[table] ?? [:]
+    func name(_ position: Int) -> String {
+      quoted[position] ?? columns.first { $0.position == position }?.name ?? ""
+    }
+    var text = constraint.kind == .primaryKey ? "PRIMARY KEY " : "UNIQUE "
+    if nullsNotDistinct, constraint.kind == .unique { text += "NULLS NOT DISTINCT " }
+    text += "(" + keys.map(name).joined(separator: ", ") + ")"
+    if indexColumns.count > keyCount {
+      text += " INCLUDE (" + indexColumns[keyCount...].map(name).joined(separator: ", ") + ")"
+    }
+    if constraint.deferrable { text += " DEFERRABLE" }
+    if constraint.deferred { text += " INITIALLY DEFERRED" }
+    if !constraint.validated { text += " NOT VALID" }
+    return text
+  }
+
+  /// The numbers in an array's or vector's text: `{1,2}` or `1 2`.
+  private static func numbers(_ text: String) -> [Int] {
+    text.split { $0 == "{" || $0 == "}" || $0 == "," || $0 == " " }.compactMap { Int($0) }
   }
 
   mutating func addTrigger(_ row: Row) {
