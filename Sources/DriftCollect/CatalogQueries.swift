@@ -217,12 +217,15 @@ enum CatalogQueries {
   }
 
   /// Reads every table constraint, deparsing each distinct check constraint once and no
-  /// primary key or unique constraint at all.
+  /// primary key, unique constraint or foreign key at all.
   ///
-  /// A primary key or unique constraint comes back as its key columns' numbers (and its index's
-  /// included columns), and ``SnapshotBuilder`` writes `PRIMARY KEY (id)` from the column names
-  /// it has already read, exactly as `pg_get_constraintdef` would; one of a temporal key
-  /// (`WITHOUT OVERLAPS`) is deparsed by the server.
+  /// Those come back as column numbers (with the key's index's included columns, or the
+  /// referenced table and its action codes), and ``SnapshotBuilder`` writes `PRIMARY KEY (id)`
+  /// or `FOREIGN KEY (owner_id) REFERENCES app.owner(id)` from the column names it has already
+  /// read, exactly as `pg_get_constraintdef` would. The server still deparses what the builder
+  /// cannot know or that newer versions print differently: a key on a table outside the
+  /// snapshot (in an extension), temporal keys (`WITHOUT OVERLAPS`, `PERIOD`), `ON DELETE SET
+  /// NULL (column)`, and constraints `NOT ENFORCED`.
   ///
   /// A check constraint's definition depends only on its stored expression tree, the names of
   /// the columns it uses and its flags, not on the table's name, so under django-tenants the
@@ -232,12 +235,19 @@ enum CatalogQueries {
     let enforced = serverVersion >= 180_000 ? "con.conenforced" : "true"
     let nullsNotDistinct = serverVersion >= 150_000 ? "i.indnullsnotdistinct" : "false"
     let period = serverVersion >= 170_000 ? "NOT con.conperiod" : "true"
+    let setColumns = serverVersion >= 150_000 ? "con.confdelsetcols IS NULL" : "true"
     return """
       WITH found AS MATERIALIZED (
         SELECT n.nspname, c.relname, con.oid, con.conname, con.contype, con.condeferrable,
           con.condeferred, con.convalidated,
-          con.contype IN ('p', 'u') AND i.indexrelid IS NOT NULL AND \(period) AS from_keys,
+          \(period) AND \(enforced) AND (
+            con.contype IN ('p', 'u') AND i.indexrelid IS NOT NULL
+            OR con.contype = 'f' AND \(setColumns) AND \(userSchema("rn"))
+              AND rc.relkind IN ('r', 'p')
+              AND \(notFromExtension("pg_catalog.pg_class", "rc.oid"))) AS from_keys,
           con.conkey, i.indkey, i.indnkeyatts, \(nullsNotDistinct) AS nulls_not_distinct,
+          rn.nspname AS referenced_schema, rc.relname AS referenced_table, con.confkey,
+          con.confmatchtype, con.confupdtype, con.confdeltype,
           CASE WHEN con.contype = 'c' AND NOT 0 = ANY (con.conkey) THEN
             pg_catalog.concat_ws('|', con.conbin, con.connoinherit, con.convalidated,
               con.condeferrable, con.condeferred, \(enforced),
@@ -251,6 +261,8 @@ enum CatalogQueries {
         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
         LEFT JOIN pg_catalog.pg_index i
           ON i.indexrelid = con.conindid AND con.contype IN ('p', 'u')
+        LEFT JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid AND con.contype = 'f'
+        LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
         WHERE c.relkind IN ('r', 'p', 'f') AND \(userSchema)
           AND \(notFromExtension("pg_catalog.pg_class", "c.oid"))
       ), definitions AS MATERIALIZED (
@@ -263,7 +275,15 @@ enum CatalogQueries {
         f.condeferrable, f.condeferred, f.convalidated,
         CASE WHEN f.from_keys THEN f.conkey::pg_catalog.text END,
         CASE WHEN f.from_keys THEN f.indkey::pg_catalog.text END,
-        f.indnkeyatts, f.nulls_not_distinct
+        f.indnkeyatts, f.nulls_not_distinct,
+        CASE WHEN f.from_keys THEN f.referenced_schema END,
+        CASE WHEN f.from_keys THEN f.referenced_table END,
+        CASE WHEN f.from_keys THEN f.confkey::pg_catalog.text END,
+        f.confmatchtype::pg_catalog.text, f.confupdtype::pg_catalog.text,
+        f.confdeltype::pg_catalog.text,
+        CASE WHEN f.from_keys THEN
+          pg_catalog.quote_ident(f.referenced_schema) || '.'
+            || pg_catalog.quote_ident(f.referenced_table) END
       FROM found f LEFT JOIN definitions d ON d.shape = f.shape
       """
   }

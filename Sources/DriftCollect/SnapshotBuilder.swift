@@ -266,22 +266,35 @@ struct SnapshotBuilder {
       constraint.definition = interner.intern(Normalize.whitespace(server))
     } else if let keys = row[8] {
       if pendingColumns != nil { finishColumns() }
-      constraint.definition = interner.intern(
-        keyDefinition(
-          constraint,
-          table: key,
-          keys: Self.numbers(keys),
-          indexColumns: Self.numbers(row[9] ?? ""),
-          keyCount: Int(row[10] ?? "") ?? 0,
-          nullsNotDistinct: row[11] == "t"
-        ))
+      let text =
+        if kind == .foreignKey {
+          foreignKeyDefinition(
+            table: key,
+            keys: Self.numbers(keys),
+            referenced: TableKey(schema: row[12] ?? "", name: row[13] ?? ""),
+            quotedReference: row[18] ?? "",
+            referencedKeys: Self.numbers(row[14] ?? ""),
+            match: row[15] ?? "s",
+            onUpdate: row[16] ?? "a",
+            onDelete: row[17] ?? "a"
+          )
+        } else {
+          keyDefinition(
+            constraint,
+            table: key,
+            keys: Self.numbers(keys),
+            indexColumns: Self.numbers(row[9] ?? ""),
+            keyCount: Int(row[10] ?? "") ?? 0,
+            nullsNotDistinct: row[11] == "t"
+          )
+        }
+      constraint.definition = interner.intern(text + Self.flags(constraint))
     }
     tables[key]?.constraints.append(constraint)
   }
 
-  /// A primary key's or unique constraint's definition as `pg_get_constraintdef` writes it:
-  /// `UNIQUE [NULLS NOT DISTINCT ](a, b)[ INCLUDE (c)]`, then `DEFERRABLE`,
-  /// `INITIALLY DEFERRED` and `NOT VALID` as they apply.
+  /// A primary key's or unique constraint's definition as `pg_get_constraintdef` writes it,
+  /// without the trailing flags: `UNIQUE [NULLS NOT DISTINCT ](a, b)[ INCLUDE (c)]`.
   private func keyDefinition(
     _ constraint: Constraint,
     table: TableKey,
@@ -290,21 +303,65 @@ struct SnapshotBuilder {
     keyCount: Int,
     nullsNotDistinct: Bool
   ) -> String {
-    let columns = tables[table]?.columns ?? []
-    let quoted = quotedColumnNames[table] ?? [:]
-    func name(_ position: Int) -> String {
-      quoted[position] ?? columns.first { $0.position == position }?.name ?? ""
-    }
     var text = constraint.kind == .primaryKey ? "PRIMARY KEY " : "UNIQUE "
     if nullsNotDistinct, constraint.kind == .unique { text += "NULLS NOT DISTINCT " }
-    text += "(" + keys.map(name).joined(separator: ", ") + ")"
+    text += "(" + columnList(table, keys) + ")"
     if indexColumns.count > keyCount {
-      text += " INCLUDE (" + indexColumns[keyCount...].map(name).joined(separator: ", ") + ")"
+      text += " INCLUDE (" + columnList(table, Array(indexColumns[keyCount...])) + ")"
     }
+    return text
+  }
+
+  /// A foreign key's definition as `pg_get_constraintdef` writes it, without the trailing
+  /// flags: `FOREIGN KEY (a) REFERENCES s.t(b)[ MATCH FULL][ ON UPDATE …][ ON DELETE …]`.
+  private func foreignKeyDefinition(
+    table: TableKey,
+    keys: [Int],
+    referenced: TableKey,
+    quotedReference: String,
+    referencedKeys: [Int],
+    match: String,
+    onUpdate: String,
+    onDelete: String
+  ) -> String {
+    var text = "FOREIGN KEY (" + columnList(table, keys) + ") REFERENCES "
+    text += quotedReference + "(" + columnList(referenced, referencedKeys) + ")"
+    switch match {
+    case "f": text += " MATCH FULL"
+    case "p": text += " MATCH PARTIAL"
+    default: break
+    }
+    func action(_ code: String) -> String? {
+      switch code {
+      case "r": "RESTRICT"
+      case "c": "CASCADE"
+      case "n": "SET NULL"
+      case "d": "SET DEFAULT"
+      default: nil
+      }
+    }
+    if let update = action(onUpdate) { text += " ON UPDATE " + update }
+    if let delete = action(onDelete) { text += " ON DELETE " + delete }
+    return text
+  }
+
+  /// `DEFERRABLE`, `INITIALLY DEFERRED` and `NOT VALID`, as `pg_get_constraintdef` ends with.
+  private static func flags(_ constraint: Constraint) -> String {
+    var text = ""
     if constraint.deferrable { text += " DEFERRABLE" }
     if constraint.deferred { text += " INITIALLY DEFERRED" }
     if !constraint.validated { text += " NOT VALID" }
     return text
+  }
+
+  /// The named columns of `table`, by number, quoted as `quote_ident` quotes them.
+  private func columnList(_ table: TableKey, _ positions: [Int]) -> String {
+    let columns = tables[table]?.columns ?? []
+    let quoted = quotedColumnNames[table] ?? [:]
+    return positions.map { position in
+      quoted[position] ?? columns.first { $0.position == position }?.name ?? ""
+    }
+    .joined(separator: ", ")
   }
 
   /// The numbers in an array's or vector's text: `{1,2}` or `1 2`.
