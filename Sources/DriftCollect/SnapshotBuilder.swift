@@ -19,6 +19,9 @@ struct SnapshotBuilder {
   /// The columns of the table whose rows are arriving, given to it when another table's begin.
   private var pendingColumns: (key: TableKey, columns: [Column])?
   private var columnPool = ArrayPool<Column>()
+  /// Each distinct run of column rows (in the server's order) with its sorted, shared array, so
+  /// that the thousandth tenant's table is neither sorted nor hashed twice.
+  private var sortedColumns: [[Column]: [Column]] = [:]
   /// The table of the last constraint row, which the next row most likely shares.
   private var lastConstraintTable: TableKey?
   /// Column names that `quote_ident` quotes (`"Order"`), by table and column number; the rest
@@ -170,11 +173,16 @@ struct SnapshotBuilder {
   private mutating func finishColumns() {
     guard let (key, columns) = pendingColumns else { return }
     pendingColumns = nil
-    guard tables[key] != nil else { return }
-    var all = tables[key]?.columns ?? []
-    all += columns
+    guard let existing = tables[key]?.columns else { return }
+    if existing.isEmpty, let known = sortedColumns[columns] {
+      tables[key]?.columns = known
+      return
+    }
+    var all = existing + columns
     all.sortIfNeeded { $0.name < $1.name }
-    tables[key]?.columns = columnPool.share(all)
+    let shared = columnPool.share(all)
+    if existing.isEmpty { sortedColumns[columns] = shared }
+    tables[key]?.columns = shared
   }
 
   /// Reads the rows of ``CatalogQueries/indexes(serverVersion:)`` into each table's indexes,
