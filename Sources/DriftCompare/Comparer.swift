@@ -54,7 +54,7 @@ public struct Comparer: Sendable {
     code: NamedCode? = nil
   ) -> Comparison {
     let readable = environments.compactMap(\.snapshot)
-    let identical = Inventory.identicalTables(readable, includes: filter.includes)
+    let alike = Inventory.alike(readable, includes: filter.includes)
     let identicalMigrations = Inventory.identicalMigrationTables(
       readable, includes: filter.includes)
     let filter = filter
@@ -64,7 +64,8 @@ public struct Comparer: Sendable {
         inventory: Inventory(
           $0,
           includes: filter.includes,
-          identical: identical,
+          identical: alike.tables,
+          identicalSchemas: alike.schemas,
           identicalMigrations: identicalMigrations
         )
       )

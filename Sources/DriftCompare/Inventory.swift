@@ -71,12 +71,16 @@ struct Inventory: Sendable {
   /// Flattens the schemas of `snapshot` that `includes` accepts.
   ///
   /// Tables named in `identical` (as `schema.table`) are the same in every environment: only
-  /// their own entry is kept, not one per column, index and constraint. Migration tables named
-  /// in `identicalMigrations` hold the same rows everywhere: none of their rows is kept.
+  /// their own entry is kept, not one per column, index and constraint. In schemas named in
+  /// `identicalSchemas`, alike everywhere as a whole, not even that is kept, nor their
+  /// sequences: only the schema itself, the tables that hold migration rows (their parent) and
+  /// what can depend on another schema (views, user-typed columns). Migration tables named in
+  /// `identicalMigrations` hold the same rows everywhere: none of their rows is kept.
   init(
     _ snapshot: Snapshot,
     includes: (String) -> Bool = { _ in true },
     identical: Set<String> = [],
+    identicalSchemas: Set<String> = [],
     identicalMigrations: Set<String> = []
   ) {
     let tables = snapshot.schemas.reduce(0) { $0 + $1.tables.count }
@@ -88,8 +92,13 @@ struct Inventory: Sendable {
       entries[ObjectKey(object: .extension, schema: nil, table: nil, name: item.name)] =
         ObjectValue(value: value, display: value)
     }
+    let migrationTables = Set(snapshot.migrationTables.map { "\($0.schema).\($0.name)" })
     for schema in snapshot.schemas where includes(schema.name) {
-      add(schema, tenant: false, identical: identical)
+      if identicalSchemas.contains(schema.name) {
+        addUnchanged(schema, identical: identical, migrationTables: migrationTables)
+      } else {
+        add(schema, tenant: false, identical: identical)
+      }
     }
     for table in snapshot.migrationTables
     where includes(table.schema) && !identicalMigrations.contains("\(table.schema).\(table.name)") {
@@ -137,6 +146,20 @@ struct Inventory: Sendable {
 
   private mutating func putOptional(_ key: ObjectKey, _ value: String?) {
     if let value { put(key, value) }
+  }
+
+  /// Flattens a schema that is alike in every environment: its own entries, the tables other
+  /// entries hang off or may depend on, and its views, types, functions and collations.
+  private mutating func addUnchanged(
+    _ schema: Schema, identical: Set<String>, migrationTables: Set<String>
+  ) {
+    var kept = schema
+    kept.tables = schema.tables.filter { table in
+      let qualified = "\(schema.name).\(table.name)"
+      return !identical.contains(qualified) || migrationTables.contains(qualified)
+    }
+    kept.sequences = []
+    add(kept, tenant: false, identical: identical)
   }
 
   private mutating func add(_ schema: Schema, tenant: Bool, identical: Set<String> = []) {
@@ -391,29 +414,42 @@ extension Inventory {
     return result
   }
 
-  /// Tables (`schema.table`) that are exactly alike in every snapshot: nothing under them can
-  /// differ, so they need no per-column comparison.
-  static func identicalTables(_ snapshots: [Snapshot], includes: (String) -> Bool) -> Set<String> {
-    guard let first = snapshots.first, snapshots.count > 1 else { return [] }
+  /// What is exactly alike in every snapshot, so that nothing under it can differ.
+  struct Alike {
+    /// Tables (`schema.table`) that need no per-column comparison.
+    var tables: Set<String> = []
+    /// Schemas alike as a whole: tables, views, sequences, types, functions and all.
+    var schemas: Set<String> = []
+  }
+
+  /// Finds the tables and whole schemas that are exactly alike in every snapshot.
+  static func alike(_ snapshots: [Snapshot], includes: (String) -> Bool) -> Alike {
+    guard let first = snapshots.first, snapshots.count > 1 else { return Alike() }
     let others = snapshots.dropFirst().map { snapshot in
       Dictionary(snapshot.schemas.map { ($0.name, $0) }, uniquingKeysWith: { left, _ in left })
     }
     let schemas = first.schemas.filter { includes($0.name) }
     // Schemas are independent of each other: they are matched on every core.
-    let perSchema = schemas.concurrentMap { schema -> [String] in
+    let perSchema = schemas.concurrentMap { schema -> (whole: Bool, tables: [String]) in
       let matching = others.compactMap { $0[schema.name] }
-      guard matching.count == others.count else { return [] }
+      guard matching.count == others.count else { return (false, []) }
+      let whole = matching.allSatisfy { $0 == schema }
       let tables = matching.map { other in
         Dictionary(other.tables.map { ($0.name, $0) }, uniquingKeysWith: { left, _ in left })
       }
       // A column of a user type can need recreating when the type differs, however alike the
       // table is, so such tables are always compared column by column.
-      return schema.tables.filter { table in
-        tables.allSatisfy({ $0[table.name] == table })
+      let alikeTables = schema.tables.filter { table in
+        (whole || tables.allSatisfy({ $0[table.name] == table }))
           && table.columns.allSatisfy({ userType(of: $0.type) == nil })
       }
-      .map { "\(schema.name).\($0.name)" }
+      return (whole, alikeTables.map { "\(schema.name).\($0.name)" })
     }
-    return Set(perSchema.joined())
+    var result = Alike()
+    for (schema, found) in zip(schemas, perSchema) {
+      if found.whole { result.schemas.insert(schema.name) }
+      result.tables.formUnion(found.tables)
+    }
+    return result
   }
 }

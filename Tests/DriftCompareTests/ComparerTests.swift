@@ -302,6 +302,38 @@ struct ComparerTests {
     #expect(Fixture.compare([snapshot]).findings == Fixture.compare([before]).findings)
   }
 
+  @Test func aSchemaAlikeEverywhereStillReportsItsMigrationRowsAndViewsOverChangedTables() {
+    let view = View(name: "order_totals", definition: "SELECT 1", dependsOn: ["app.orders"])
+    func snapshot(_ name: String, status: String, applied: Bool) -> Snapshot {
+      let app = Schema(
+        name: "app", owner: "app",
+        tables: [
+          Fixture.table(
+            "orders",
+            columns: [
+              Column(name: "id", position: 1, type: "bigint", notNull: true),
+              Column(name: "status", position: 2, type: status),
+            ])
+        ])
+      let reporting = Schema(
+        name: "reporting", owner: "app", tables: [Fixture.migrationTableShape], views: [view])
+      let rows =
+        [("reports", "0001_initial", "2025-01-01T00:00:00Z")]
+        + (applied ? [("reports", "0002_totals", "2025-02-01T00:00:00Z")] : [])
+      return Fixture.snapshot(
+        name, schemas: [app, reporting],
+        migrations: [Fixture.djangoMigrations("reporting", rows)])
+    }
+    let comparison = Fixture.compare([
+      snapshot("dev", status: "text", applied: false),
+      snapshot("prod", status: "character varying(20)", applied: true),
+    ])
+    let kinds = Set(comparison.findings.map { "\($0.kind) \($0.schema ?? "") \($0.name)" })
+    #expect(kinds.contains("column.changed app status"))
+    #expect(kinds.contains("migration.missing reporting reports.0002_totals"))
+    #expect(comparison.findings.contains { $0.schema == "reporting" && $0.name == "order_totals" })
+  }
+
   @Test func unreadableMigrationTablesAreNotComparedRowByRow() {
     let prod = Fixture.snapshot(
       "prod", schemas: [Self.base], migrations: [Fixture.djangoMigrations("public", Self.history)])
