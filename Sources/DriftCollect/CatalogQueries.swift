@@ -234,17 +234,17 @@ enum CatalogQueries {
   static func constraints(serverVersion: Int) -> String {
     let enforced = serverVersion >= 180_000 ? "con.conenforced" : "true"
     let nullsNotDistinct = serverVersion >= 150_000 ? "i.indnullsnotdistinct" : "false"
-    let period = serverVersion >= 170_000 ? "NOT con.conperiod" : "true"
+    let period = serverVersion >= 180_000 ? "NOT con.conperiod" : "true"
     let setColumns = serverVersion >= 150_000 ? "con.confdelsetcols IS NULL" : "true"
     return """
       WITH found AS MATERIALIZED (
         SELECT n.nspname, c.relname, con.oid, con.conname, con.contype, con.condeferrable,
           con.condeferred, con.convalidated,
-          \(period) AND \(enforced) AND (
+          COALESCE(\(period) AND \(enforced) AND (
             con.contype IN ('p', 'u') AND i.indexrelid IS NOT NULL
             OR con.contype = 'f' AND \(setColumns) AND \(userSchema("rn"))
               AND rc.relkind IN ('r', 'p')
-              AND \(notFromExtension("pg_catalog.pg_class", "rc.oid"))) AS from_keys,
+              AND \(notFromExtension("pg_catalog.pg_class", "rc.oid"))), false) AS from_keys,
           con.conkey, i.indkey, i.indnkeyatts, \(nullsNotDistinct) AS nulls_not_distinct,
           rn.nspname AS referenced_schema, rc.relname AS referenced_table, con.confkey,
           con.confmatchtype, con.confupdtype, con.confdeltype,
