@@ -158,6 +158,9 @@ public enum SnapshotFileError: Error, CustomStringConvertible, Sendable, Equatab
 public enum FileErrors {
   /// A short, lower-case reason for a failed read or write: `no such file or directory`.
   public static func reason(_ error: any Error) -> String {
+    if let posix = error as? POSIXError {
+      return String(cString: strerror(posix.code.rawValue)).lowercased()
+    }
     let nsError = error as NSError
     if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError,
       underlying.domain == NSPOSIXErrorDomain,

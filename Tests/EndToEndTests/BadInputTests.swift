@@ -186,5 +186,12 @@ struct BadInputTests {
       ["compare"] + sources + ["--output", blocked.appendingPathComponent("r.md").path])
     #expect(notADirectory.status == 2)
     #expect(Envdrift.files(in: workdir).sorted() == ["file", "locked"])
+    // A directory where no file can be created, even by root: the snapshot is streamed to a
+    // temporary file there, and the failure is one line with the system's reason.
+    let unwritable = try Envdrift.run(
+      ["snapshot", sources[0], "--output", "/proc/envdrift-\(UUID()).json"])
+    #expect(unwritable.status == 2)
+    #expect(unwritable.error.split(separator: "\n").count == 1)
+    #expect(unwritable.error.hasSuffix("no such file or directory\n"), "\(unwritable.error)")
   }
 }
