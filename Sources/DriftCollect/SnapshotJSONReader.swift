@@ -15,11 +15,13 @@ struct SnapshotJSONReader {
   struct Unusual: Error {}
 
   private static let chunkSize = 1 << 20
-  /// Deeper nesting than any snapshot has; bounds the recursion of ``skipValue(depth:)``.
+  /// Deeper nesting than any snapshot has; bounds the recursion of ``skipValue()``.
   private static let maximumDepth = 64
 
   private var buffer: [UInt8]
   private var position = 0
+  /// How many objects and arrays the reader is inside.
+  private var depth = 0
   private var descriptor: Int32?
   private var scratch: [UInt8] = []
   private var interner = StringInterner()
@@ -38,36 +40,34 @@ struct SnapshotJSONReader {
 
   /// Reads the whole input as one snapshot; throws ``Unusual`` for anything else.
   mutating func snapshot() throws -> Snapshot {
-    var snapshot = Snapshot(formatVersion: 0, environment: EnvironmentInfo(name: "", source: ""))
-    var seen = Seen()
-    try object { reader, key in
+    let empty = Snapshot(formatVersion: 0, environment: EnvironmentInfo(name: "", source: ""))
+    let snapshot = try record(empty, required: 0b101_1111) { reader, key, value in
       switch key {
       case "formatVersion":
-        try seen.mark(0)
-        snapshot.formatVersion = try reader.integer()
+        value.formatVersion = try reader.integer()
+        return 0
       case "environment":
-        try seen.mark(1)
-        snapshot.environment = try reader.environment()
+        value.environment = try reader.environment()
+        return 1
       case "schemas":
-        try seen.mark(2)
-        snapshot.schemas = try reader.array { try $0.schema() }
+        value.schemas = try reader.array { try $0.schema() }
+        return 2
       case "extensions":
-        try seen.mark(3)
-        snapshot.extensions = try reader.array { try $0.extensionEntry() }
+        value.extensions = try reader.array { try $0.extensionEntry() }
+        return 3
       case "migrationTables":
-        try seen.mark(4)
-        snapshot.migrationTables = try reader.array { try $0.migrationTable() }
+        value.migrationTables = try reader.array { try $0.migrationTable() }
+        return 4
       case "tenantRegistry":
-        try seen.mark(5)
-        snapshot.tenantRegistry = try reader.nullable { try $0.tenantRegistry() }
+        value.tenantRegistry = try reader.nullable { try $0.tenantRegistry() }
+        return 5
       case "unreadable":
-        try seen.mark(6)
-        snapshot.unreadable = try reader.array { try $0.unreadableObject() }
+        value.unreadable = try reader.array { try $0.unreadableObject() }
+        return 6
       default:
-        try reader.skipValue(depth: 1)
+        return nil
       }
     }
-    try seen.require(0b101_1111)
     skipWhitespace()
     guard try peek() == nil else { throw Unusual() }
     return snapshot
@@ -76,615 +76,579 @@ struct SnapshotJSONReader {
   // MARK: - The model
 
   private mutating func environment() throws -> EnvironmentInfo {
-    var value = EnvironmentInfo(name: "", source: "")
-    var seen = Seen()
-    try object { reader, key in
+    return try record(EnvironmentInfo(name: "", source: ""), required: 0b1111_1111) {
+      reader, key, value in
       switch key {
       case "name":
-        try seen.mark(0)
         value.name = try reader.string()
+        return 0
       case "source":
-        try seen.mark(1)
         value.source = try reader.string()
+        return 1
       case "serverVersion":
-        try seen.mark(2)
         value.serverVersion = try reader.string()
+        return 2
       case "serverVersionNumber":
-        try seen.mark(3)
         value.serverVersionNumber = try reader.integer()
+        return 3
       case "database":
-        try seen.mark(4)
         value.database = try reader.string()
+        return 4
       case "user":
-        try seen.mark(5)
         value.user = try reader.string()
+        return 5
       case "collectedAt":
-        try seen.mark(6)
         value.collectedAt = try reader.string()
+        return 6
       case "envdriftVersion":
-        try seen.mark(7)
         value.envdriftVersion = try reader.string()
-      default: try reader.skipValue(depth: 2)
+        return 7
+      default:
+        return nil
       }
     }
-    try seen.require(0b1111_1111)
-    return value
   }
 
   private mutating func extensionEntry() throws -> Extension {
-    var value = Extension(name: "", version: "", schema: "")
-    var seen = Seen()
-    try object { reader, key in
+    return try record(Extension(name: "", version: "", schema: ""), required: 0b111) {
+      reader, key, value in
       switch key {
       case "name":
-        try seen.mark(0)
         value.name = try reader.string()
+        return 0
       case "version":
-        try seen.mark(1)
         value.version = try reader.string()
+        return 1
       case "schema":
-        try seen.mark(2)
         value.schema = try reader.string()
-      default: try reader.skipValue(depth: 3)
+        return 2
+      default:
+        return nil
       }
     }
-    try seen.require(0b111)
-    return value
   }
 
   private mutating func unreadableObject() throws -> UnreadableObject {
-    var value = UnreadableObject(schema: "", object: "", reason: "")
-    var seen = Seen()
-    try object { reader, key in
+    return try record(UnreadableObject(schema: "", object: "", reason: ""), required: 0b111) {
+      reader, key, value in
       switch key {
       case "schema":
-        try seen.mark(0)
         value.schema = try reader.string()
+        return 0
       case "object":
-        try seen.mark(1)
         value.object = try reader.string()
+        return 1
       case "reason":
-        try seen.mark(2)
         value.reason = try reader.string()
-      default: try reader.skipValue(depth: 3)
+        return 2
+      default:
+        return nil
       }
     }
-    try seen.require(0b111)
-    return value
   }
 
   private mutating func tenantRegistry() throws -> TenantRegistry {
-    var value = TenantRegistry(table: "", schemas: [])
-    var seen = Seen()
-    try object { reader, key in
+    return try record(TenantRegistry(table: "", schemas: []), required: 0b11) {
+      reader, key, value in
       switch key {
       case "table":
-        try seen.mark(0)
         value.table = try reader.string()
+        return 0
       case "schemas":
-        try seen.mark(1)
         value.schemas = try reader.strings()
-      default: try reader.skipValue(depth: 2)
+        return 1
+      default:
+        return nil
       }
     }
-    try seen.require(0b11)
-    return value
   }
 
   private mutating func migrationTable() throws -> MigrationTable {
-    var value = MigrationTable(schema: "", name: "", framework: .django)
-    var seen = Seen()
-    try object { reader, key in
+    return try record(MigrationTable(schema: "", name: "", framework: .django), required: 0b1111) {
+      reader, key, value in
       switch key {
       case "schema":
-        try seen.mark(0)
         value.schema = try reader.string()
+        return 0
       case "name":
-        try seen.mark(1)
         value.name = try reader.string()
+        return 1
       case "framework":
-        try seen.mark(2)
         value.framework = try reader.enumeration()
+        return 2
       case "rows":
-        try seen.mark(3)
         value.rows = try reader.array { try $0.migrationRow() }
+        return 3
       case "unreadableReason":
-        try seen.mark(4)
         value.unreadableReason = try reader.optionalString()
-      default: try reader.skipValue(depth: 3)
+        return 4
+      default:
+        return nil
       }
     }
-    try seen.require(0b1111)
-    return value
   }
 
   private mutating func migrationRow() throws -> MigrationRow {
-    var value = MigrationRow(app: "", name: "")
-    var seen = Seen()
-    try object { reader, key in
+    return try record(MigrationRow(app: "", name: ""), required: 0b111) { reader, key, value in
       switch key {
       case "app":
-        try seen.mark(0)
         value.app = try reader.string()
+        return 0
       case "name":
-        try seen.mark(1)
         value.name = try reader.string()
+        return 1
       case "success":
-        try seen.mark(2)
         value.success = try reader.boolean()
+        return 2
       case "appliedAt":
-        try seen.mark(3)
         value.appliedAt = try reader.optionalString()
+        return 3
       case "description":
-        try seen.mark(4)
         value.description = try reader.optionalString()
+        return 4
       case "checksum":
-        try seen.mark(5)
         value.checksum = try reader.optionalString()
-      default: try reader.skipValue(depth: 4)
+        return 5
+      default:
+        return nil
       }
     }
-    try seen.require(0b111)
-    return value
   }
 
   private mutating func schema() throws -> Schema {
-    var value = Schema(name: "")
-    var seen = Seen()
-    try object { reader, key in
+    return try record(Schema(name: ""), required: 0b1111_1111) { reader, key, value in
       switch key {
       case "name":
-        try seen.mark(0)
         value.name = try reader.string()
+        return 0
       case "owner":
-        try seen.mark(1)
         value.owner = try reader.string()
+        return 1
       case "tables":
-        try seen.mark(2)
         value.tables = try reader.array { try $0.table() }
+        return 2
       case "views":
-        try seen.mark(3)
         value.views = try reader.array { try $0.view() }
+        return 3
       case "sequences":
-        try seen.mark(4)
         value.sequences = try reader.array { try $0.sequenceEntry() }
+        return 4
       case "types":
-        try seen.mark(5)
         value.types = try reader.array { try $0.typeDefinition() }
+        return 5
       case "functions":
-        try seen.mark(6)
         value.functions = try reader.array { try $0.functionEntry() }
+        return 6
       case "collations":
-        try seen.mark(7)
         value.collations = try reader.array { try $0.collation() }
+        return 7
       case "comment":
-        try seen.mark(8)
         value.comment = try reader.optionalString()
-      default: try reader.skipValue(depth: 3)
+        return 8
+      default:
+        return nil
       }
     }
-    try seen.require(0b1111_1111)
-    return value
   }
 
   private mutating func table() throws -> Table {
-    var value = Table(name: "")
-    var seen = Seen()
-    try object { reader, key in
+    return try record(Table(name: ""), required: 0b1_1111_1111_1111) { reader, key, value in
       switch key {
       case "name":
-        try seen.mark(0)
         value.name = try reader.string()
+        return 0
       case "kind":
-        try seen.mark(1)
         value.kind = try reader.enumeration()
+        return 1
       case "unlogged":
-        try seen.mark(2)
         value.unlogged = try reader.boolean()
+        return 2
       case "owner":
-        try seen.mark(3)
         value.owner = try reader.string()
+        return 3
       case "rowSecurity":
-        try seen.mark(4)
         value.rowSecurity = try reader.boolean()
+        return 4
       case "forceRowSecurity":
-        try seen.mark(5)
         value.forceRowSecurity = try reader.boolean()
+        return 5
       case "inherits":
-        try seen.mark(6)
         value.inherits = try reader.strings()
+        return 6
       case "columns":
-        try seen.mark(7)
         value.columns = try reader.array { try $0.column() }
+        return 7
       case "indexes":
-        try seen.mark(8)
         value.indexes = try reader.array { try $0.index() }
+        return 8
       case "constraints":
-        try seen.mark(9)
         value.constraints = try reader.array { try $0.constraint() }
+        return 9
       case "triggers":
-        try seen.mark(10)
         value.triggers = try reader.array { try $0.trigger() }
+        return 10
       case "policies":
-        try seen.mark(11)
         value.policies = try reader.array { try $0.policy() }
+        return 11
       case "privileges":
-        try seen.mark(12)
         value.privileges = try reader.array { try $0.privilege() }
+        return 12
       case "partitionKey":
-        try seen.mark(13)
         value.partitionKey = try reader.optionalString()
+        return 13
       case "partitionOf":
-        try seen.mark(14)
         value.partitionOf = try reader.optionalString()
+        return 14
       case "partitionBound":
-        try seen.mark(15)
         value.partitionBound = try reader.optionalString()
+        return 15
       case "comment":
-        try seen.mark(16)
         value.comment = try reader.optionalString()
-      default: try reader.skipValue(depth: 5)
+        return 16
+      default:
+        return nil
       }
     }
-    try seen.require(0b1_1111_1111_1111)
-    return value
   }
 
   private mutating func column() throws -> Column {
-    var value = Column(name: "", type: "")
-    var seen = Seen()
-    try object { reader, key in
+    return try record(Column(name: "", type: ""), required: 0b1111) { reader, key, value in
       switch key {
       case "name":
-        try seen.mark(0)
         value.name = try reader.string()
+        return 0
       case "position":
-        try seen.mark(1)
         value.position = try reader.integer()
+        return 1
       case "type":
-        try seen.mark(2)
         value.type = try reader.string()
+        return 2
       case "notNull":
-        try seen.mark(3)
         value.notNull = try reader.boolean()
+        return 3
       case "defaultValue":
-        try seen.mark(4)
         value.defaultValue = try reader.optionalString()
+        return 4
       case "identity":
-        try seen.mark(5)
         value.identity = try reader.optionalString()
+        return 5
       case "generated":
-        try seen.mark(6)
         value.generated = try reader.optionalString()
+        return 6
       case "collation":
-        try seen.mark(7)
         value.collation = try reader.optionalString()
+        return 7
       case "comment":
-        try seen.mark(8)
         value.comment = try reader.optionalString()
-      default: try reader.skipValue(depth: 7)
+        return 8
+      default:
+        return nil
       }
     }
-    try seen.require(0b1111)
-    return value
   }
 
   private mutating func index() throws -> Index {
-    var value = Index(name: "", definition: "")
-    var seen = Seen()
-    try object { reader, key in
+    return try record(Index(name: "", definition: ""), required: 0b1_1111) { reader, key, value in
       switch key {
       case "name":
-        try seen.mark(0)
         value.name = try reader.string()
+        return 0
       case "definition":
-        try seen.mark(1)
         value.definition = try reader.string()
+        return 1
       case "isUnique":
-        try seen.mark(2)
         value.isUnique = try reader.boolean()
+        return 2
       case "isPrimary":
-        try seen.mark(3)
         value.isPrimary = try reader.boolean()
+        return 3
       case "isValid":
-        try seen.mark(4)
         value.isValid = try reader.boolean()
+        return 4
       case "predicate":
-        try seen.mark(5)
         value.predicate = try reader.optionalString()
+        return 5
       case "constraint":
-        try seen.mark(6)
         value.constraint = try reader.optionalString()
+        return 6
       case "comment":
-        try seen.mark(7)
         value.comment = try reader.optionalString()
-      default: try reader.skipValue(depth: 7)
+        return 7
+      default:
+        return nil
       }
     }
-    try seen.require(0b1_1111)
-    return value
   }
 
   private mutating func constraint() throws -> Constraint {
-    var value = Constraint(name: "", kind: .check, definition: "")
-    var seen = Seen()
-    try object { reader, key in
+    return try record(Constraint(name: "", kind: .check, definition: ""), required: 0b11_1111) {
+      reader, key, value in
       switch key {
       case "name":
-        try seen.mark(0)
         value.name = try reader.string()
+        return 0
       case "kind":
-        try seen.mark(1)
         value.kind = try reader.enumeration()
+        return 1
       case "definition":
-        try seen.mark(2)
         value.definition = try reader.string()
+        return 2
       case "deferrable":
-        try seen.mark(3)
         value.deferrable = try reader.boolean()
+        return 3
       case "deferred":
-        try seen.mark(4)
         value.deferred = try reader.boolean()
+        return 4
       case "validated":
-        try seen.mark(5)
         value.validated = try reader.boolean()
-      default: try reader.skipValue(depth: 7)
+        return 5
+      default:
+        return nil
       }
     }
-    try seen.require(0b11_1111)
-    return value
   }
 
   private mutating func trigger() throws -> Trigger {
-    var value = Trigger(name: "", definition: "")
-    var seen = Seen()
-    try object { reader, key in
+    return try record(Trigger(name: "", definition: ""), required: 0b111) { reader, key, value in
       switch key {
       case "name":
-        try seen.mark(0)
         value.name = try reader.string()
+        return 0
       case "definition":
-        try seen.mark(1)
         value.definition = try reader.string()
+        return 1
       case "enabled":
-        try seen.mark(2)
         value.enabled = try reader.string()
-      default: try reader.skipValue(depth: 7)
+        return 2
+      default:
+        return nil
       }
     }
-    try seen.require(0b111)
-    return value
   }
 
   private mutating func policy() throws -> Policy {
-    var value = Policy(name: "", command: "")
-    var seen = Seen()
-    try object { reader, key in
+    return try record(Policy(name: "", command: ""), required: 0b1111) { reader, key, value in
       switch key {
       case "name":
-        try seen.mark(0)
         value.name = try reader.string()
+        return 0
       case "command":
-        try seen.mark(1)
         value.command = try reader.string()
+        return 1
       case "permissive":
-        try seen.mark(2)
         value.permissive = try reader.boolean()
+        return 2
       case "roles":
-        try seen.mark(3)
         value.roles = try reader.strings()
+        return 3
       case "using":
-        try seen.mark(4)
         value.using = try reader.optionalString()
+        return 4
       case "withCheck":
-        try seen.mark(5)
         value.withCheck = try reader.optionalString()
-      default: try reader.skipValue(depth: 7)
+        return 5
+      default:
+        return nil
       }
     }
-    try seen.require(0b1111)
-    return value
   }
 
   private mutating func privilege() throws -> Privilege {
-    var value = Privilege(grantee: "", privileges: [])
-    var seen = Seen()
-    try object { reader, key in
+    return try record(Privilege(grantee: "", privileges: []), required: 0b11) {
+      reader, key, value in
       switch key {
       case "grantee":
-        try seen.mark(0)
         value.grantee = try reader.string()
+        return 0
       case "privileges":
-        try seen.mark(1)
         value.privileges = try reader.strings()
-      default: try reader.skipValue(depth: 7)
+        return 1
+      default:
+        return nil
       }
     }
-    try seen.require(0b11)
-    return value
   }
 
   private mutating func view() throws -> View {
-    var value = View(name: "", definition: "")
-    var seen = Seen()
-    try object { reader, key in
+    return try record(View(name: "", definition: ""), required: 0b111_1111) { reader, key, value in
       switch key {
       case "name":
-        try seen.mark(0)
         value.name = try reader.string()
+        return 0
       case "materialized":
-        try seen.mark(1)
         value.materialized = try reader.boolean()
+        return 1
       case "definition":
-        try seen.mark(2)
         value.definition = try reader.string()
+        return 2
       case "owner":
-        try seen.mark(3)
         value.owner = try reader.string()
+        return 3
       case "indexes":
-        try seen.mark(4)
         value.indexes = try reader.array { try $0.index() }
+        return 4
       case "triggers":
-        try seen.mark(5)
         value.triggers = try reader.array { try $0.trigger() }
+        return 5
       case "dependsOn":
-        try seen.mark(6)
         value.dependsOn = try reader.strings()
+        return 6
       case "comment":
-        try seen.mark(7)
         value.comment = try reader.optionalString()
-      default: try reader.skipValue(depth: 5)
+        return 7
+      default:
+        return nil
       }
     }
-    try seen.require(0b111_1111)
-    return value
   }
 
   private mutating func sequenceEntry() throws -> DriftModel.Sequence {
-    var value = DriftModel.Sequence(name: "")
-    var seen = Seen()
-    try object { reader, key in
+    return try record(DriftModel.Sequence(name: ""), required: 0b1_1111_1111) {
+      reader, key, value in
       switch key {
       case "name":
-        try seen.mark(0)
         value.name = try reader.string()
+        return 0
       case "dataType":
-        try seen.mark(1)
         value.dataType = try reader.string()
+        return 1
       case "start":
-        try seen.mark(2)
         value.start = try reader.string()
+        return 2
       case "increment":
-        try seen.mark(3)
         value.increment = try reader.string()
+        return 3
       case "minimum":
-        try seen.mark(4)
         value.minimum = try reader.string()
+        return 4
       case "maximum":
-        try seen.mark(5)
         value.maximum = try reader.string()
+        return 5
       case "cache":
-        try seen.mark(6)
         value.cache = try reader.string()
+        return 6
       case "cycle":
-        try seen.mark(7)
         value.cycle = try reader.boolean()
+        return 7
       case "owner":
-        try seen.mark(8)
         value.owner = try reader.string()
+        return 8
       case "ownedBy":
-        try seen.mark(9)
         value.ownedBy = try reader.optionalString()
-      default: try reader.skipValue(depth: 5)
+        return 9
+      default:
+        return nil
       }
     }
-    try seen.require(0b1_1111_1111)
-    return value
   }
 
   private mutating func typeDefinition() throws -> TypeDefinition {
-    var value = TypeDefinition(name: "", kind: .enum, definition: "")
-    var seen = Seen()
-    try object { reader, key in
+    return try record(TypeDefinition(name: "", kind: .enum, definition: ""), required: 0b1111) {
+      reader, key, value in
       switch key {
       case "name":
-        try seen.mark(0)
         value.name = try reader.string()
+        return 0
       case "kind":
-        try seen.mark(1)
         value.kind = try reader.enumeration()
+        return 1
       case "definition":
-        try seen.mark(2)
         value.definition = try reader.string()
+        return 2
       case "owner":
-        try seen.mark(3)
         value.owner = try reader.string()
+        return 3
       case "comment":
-        try seen.mark(4)
         value.comment = try reader.optionalString()
-      default: try reader.skipValue(depth: 5)
+        return 4
+      default:
+        return nil
       }
     }
-    try seen.require(0b1111)
-    return value
   }
 
   private mutating func functionEntry() throws -> Function {
-    var value = Function(name: "")
-    var seen = Seen()
-    try object { reader, key in
+    return try record(Function(name: ""), required: 0b111_1111) { reader, key, value in
       switch key {
       case "name":
-        try seen.mark(0)
         value.name = try reader.string()
+        return 0
       case "arguments":
-        try seen.mark(1)
         value.arguments = try reader.string()
+        return 1
       case "kind":
-        try seen.mark(2)
         value.kind = try reader.string()
+        return 2
       case "result":
-        try seen.mark(3)
         value.result = try reader.string()
+        return 3
       case "language":
-        try seen.mark(4)
         value.language = try reader.string()
+        return 4
       case "definitionHash":
-        try seen.mark(5)
         value.definitionHash = try reader.string()
+        return 5
       case "owner":
-        try seen.mark(6)
         value.owner = try reader.string()
+        return 6
       case "comment":
-        try seen.mark(7)
         value.comment = try reader.optionalString()
-      default: try reader.skipValue(depth: 5)
+        return 7
+      default:
+        return nil
       }
     }
-    try seen.require(0b111_1111)
-    return value
   }
 
   private mutating func collation() throws -> Collation {
-    var value = Collation(name: "", provider: "", collate: "", ctype: "", deterministic: true)
-    var seen = Seen()
-    try object { reader, key in
+    return try record(
+      Collation(name: "", provider: "", collate: "", ctype: "", deterministic: true),
+      required: 0b1_1111
+    ) { reader, key, value in
       switch key {
       case "name":
-        try seen.mark(0)
         value.name = try reader.string()
+        return 0
       case "provider":
-        try seen.mark(1)
         value.provider = try reader.string()
+        return 1
       case "collate":
-        try seen.mark(2)
         value.collate = try reader.string()
+        return 2
       case "ctype":
-        try seen.mark(3)
         value.ctype = try reader.string()
+        return 3
       case "deterministic":
-        try seen.mark(4)
         value.deterministic = try reader.boolean()
-      default: try reader.skipValue(depth: 5)
+        return 4
+      default:
+        return nil
       }
     }
-    try seen.require(0b1_1111)
-    return value
   }
 
-  /// Which keys of an object were read, to insist on the required ones and refuse repeats.
-  private struct Seen {
-    private var bits: UInt32 = 0
-
-    mutating func mark(_ bit: UInt32) throws {
+  /// Reads one object into `initial`'s fields; `field` reads the value of a key it knows and
+  /// returns that key's bit, or returns `nil` for a key to skip.
+  ///
+  /// A key read twice, or a required bit never returned, makes the input ``Unusual``.
+  private mutating func record<Value>(
+    _ initial: Value,
+    required: UInt32,
+    _ field: (inout SnapshotJSONReader, String, inout Value) throws -> UInt32?
+  ) throws -> Value {
+    var value = initial
+    var seen: UInt32 = 0
+    try object { reader, key in
+      guard let bit = try field(&reader, key, &value) else {
+        try reader.skipValue()
+        return
+      }
       let mask: UInt32 = 1 << bit
-      guard bits & mask == 0 else { throw Unusual() }
-      bits |= mask
+      guard seen & mask == 0 else { throw Unusual() }
+      seen |= mask
     }
-
-    func require(_ mask: UInt32) throws {
-      guard bits & mask == mask else { throw Unusual() }
-    }
+    guard seen & required == required else { throw Unusual() }
+    return value
   }
 
   // MARK: - JSON structure
@@ -692,6 +656,8 @@ struct SnapshotJSONReader {
   /// Reads `{ "key": value, … }`, handing each key to `member`, which must read the value.
   private mutating func object(_ member: (inout SnapshotJSONReader, String) throws -> Void) throws {
     try expect(UInt8(ascii: "{"))
+    try enter()
+    defer { depth -= 1 }
     skipWhitespace()
     if try peek() == UInt8(ascii: "}") {
       position += 1
@@ -718,6 +684,8 @@ struct SnapshotJSONReader {
     throws -> [Element]
   {
     try expect(UInt8(ascii: "["))
+    try enter()
+    defer { depth -= 1 }
     skipWhitespace()
     var result: [Element] = []
     if try peek() == UInt8(ascii: "]") {
@@ -886,14 +854,19 @@ struct SnapshotJSONReader {
     return value
   }
 
+  /// Counts one more level of nesting, refusing more than ``maximumDepth``.
+  private mutating func enter() throws {
+    depth += 1
+    guard depth <= Self.maximumDepth else { throw Unusual() }
+  }
+
   /// Skips any JSON value, checking its syntax.
-  private mutating func skipValue(depth: Int) throws {
-    guard depth < Self.maximumDepth else { throw Unusual() }
+  private mutating func skipValue() throws {
     switch try peek() {
     case UInt8(ascii: "{"):
-      try object { reader, _ in try reader.skipValue(depth: depth + 1) }
+      try object { reader, _ in try reader.skipValue() }
     case UInt8(ascii: "["):
-      _ = try array { reader in try reader.skipValue(depth: depth + 1) }
+      _ = try array { reader in try reader.skipValue() }
     case UInt8(ascii: "\""):
       _ = try rawString()
     case UInt8(ascii: "t"), UInt8(ascii: "f"):
