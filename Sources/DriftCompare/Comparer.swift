@@ -55,19 +55,11 @@ public struct Comparer: Sendable {
   ) -> Comparison {
     let readable = environments.compactMap(\.snapshot)
     let alike = Inventory.alike(readable, includes: filter.includes)
-    let identicalMigrations = Inventory.identicalMigrationTables(
-      readable, includes: filter.includes)
     let filter = filter
     let sides = readable.concurrentMap {
       Differ.Side(
         name: $0.environment.name,
-        inventory: Inventory(
-          $0,
-          includes: filter.includes,
-          identical: alike.tables,
-          identicalSchemas: alike.schemas,
-          identicalMigrations: identicalMigrations
-        )
+        inventory: Inventory($0, includes: filter.includes, alike: alike)
       )
     }
     var findings: [Finding] = []

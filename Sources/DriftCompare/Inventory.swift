@@ -70,23 +70,20 @@ struct Inventory: Sendable {
 
   /// Flattens the schemas of `snapshot` that `includes` accepts.
   ///
-  /// Tables named in `identical` (as `schema.table`) are the same in every environment: only
-  /// their own entry is kept, not one per column, index and constraint. In schemas named in
-  /// `identicalSchemas`, alike everywhere as a whole, not even that is kept, nor their
-  /// sequences: only the schema itself, the tables that hold migration rows (their parent) and
-  /// what can depend on another schema (views, user-typed columns). Migration tables named in
-  /// `identicalMigrations` hold the same rows everywhere: none of their rows is kept.
+  /// What `alike` finds in every environment is flattened less (see ``Alike``): an alike table
+  /// keeps only its own entry, not one per column, index and constraint; an alike schema keeps
+  /// only itself, the tables that hold migration rows (their parent) and what can depend on
+  /// another schema (views, user-typed columns); an alike migration table keeps none of its
+  /// rows.
   init(
     _ snapshot: Snapshot,
     includes: (String) -> Bool = { _ in true },
-    identical: Set<String> = [],
-    identicalSchemas: Set<String> = [],
-    identicalMigrations: Set<String> = []
+    alike: Alike = Alike()
   ) {
     let tables = snapshot.schemas.reduce(0) { $0 + $1.tables.count }
     let rows = snapshot.migrationTables.reduce(0) { $0 + $1.rows.count }
     entries.reserveCapacity(
-      3 * snapshot.schemas.count + 2 * tables + (identicalMigrations.isEmpty ? rows : 0) + 16)
+      3 * snapshot.schemas.count + 2 * tables + (alike.migrationTables.isEmpty ? rows : 0) + 16)
     for item in snapshot.extensions where item.name != "plpgsql" {
       let value = "\(item.version) in schema \(item.schema)"
       entries[ObjectKey(object: .extension, schema: nil, table: nil, name: item.name)] =
@@ -94,14 +91,15 @@ struct Inventory: Sendable {
     }
     let migrationTables = Set(snapshot.migrationTables.map { "\($0.schema).\($0.name)" })
     for schema in snapshot.schemas where includes(schema.name) {
-      if identicalSchemas.contains(schema.name) {
-        addUnchanged(schema, identical: identical, migrationTables: migrationTables)
+      if alike.schemas.contains(schema.name) {
+        addUnchanged(schema, identical: alike.tables, migrationTables: migrationTables)
       } else {
-        add(schema, tenant: false, identical: identical)
+        add(schema, tenant: false, identical: alike.tables)
       }
     }
     for table in snapshot.migrationTables
-    where includes(table.schema) && !identicalMigrations.contains("\(table.schema).\(table.name)") {
+    where includes(table.schema) && !alike.migrationTables.contains("\(table.schema).\(table.name)")
+    {
       addMigrations(table, tenant: false)
     }
   }
@@ -396,33 +394,18 @@ struct SchemaQualification: Sendable {
 }
 
 extension Inventory {
-  /// Migration tables (`schema.table`) that hold exactly the same rows in every snapshot.
-  static func identicalMigrationTables(_ snapshots: [Snapshot], includes: (String) -> Bool)
-    -> Set<String>
-  {
-    guard let first = snapshots.first, snapshots.count > 1 else { return [] }
-    let others = snapshots.dropFirst().map { snapshot in
-      Dictionary(
-        snapshot.migrationTables.map { ("\($0.schema).\($0.name)", $0) },
-        uniquingKeysWith: { left, _ in left })
-    }
-    var result = Set<String>()
-    for table in first.migrationTables where includes(table.schema) {
-      let key = "\(table.schema).\(table.name)"
-      if others.allSatisfy({ $0[key] == table }) { result.insert(key) }
-    }
-    return result
-  }
-
   /// What is exactly alike in every snapshot, so that nothing under it can differ.
   struct Alike {
     /// Tables (`schema.table`) that need no per-column comparison.
     var tables: Set<String> = []
     /// Schemas alike as a whole: tables, views, sequences, types, functions and all.
     var schemas: Set<String> = []
+    /// Migration tables (`schema.table`) that hold exactly the same rows.
+    var migrationTables: Set<String> = []
   }
 
-  /// Finds the tables and whole schemas that are exactly alike in every snapshot.
+  /// Finds the tables, whole schemas and migration tables that are exactly alike in every
+  /// snapshot.
   static func alike(_ snapshots: [Snapshot], includes: (String) -> Bool) -> Alike {
     guard let first = snapshots.first, snapshots.count > 1 else { return Alike() }
     let others = snapshots.dropFirst().map { snapshot in
@@ -434,9 +417,12 @@ extension Inventory {
       let matching = others.compactMap { $0[schema.name] }
       guard matching.count == others.count else { return (false, []) }
       let whole = matching.allSatisfy { $0 == schema }
-      let tables = matching.map { other in
-        Dictionary(other.tables.map { ($0.name, $0) }, uniquingKeysWith: { left, _ in left })
-      }
+      let tables =
+        whole
+        ? []
+        : matching.map { other in
+          Dictionary(other.tables.map { ($0.name, $0) }, uniquingKeysWith: { left, _ in left })
+        }
       // A column of a user type can need recreating when the type differs, however alike the
       // table is, so such tables are always compared column by column.
       let alikeTables = schema.tables.filter { table in
@@ -449,6 +435,17 @@ extension Inventory {
     for (schema, found) in zip(schemas, perSchema) {
       if found.whole { result.schemas.insert(schema.name) }
       result.tables.formUnion(found.tables)
+    }
+    let otherMigrationTables = snapshots.dropFirst().map { snapshot in
+      Dictionary(
+        snapshot.migrationTables.map { ("\($0.schema).\($0.name)", $0) },
+        uniquingKeysWith: { left, _ in left })
+    }
+    for table in first.migrationTables where includes(table.schema) {
+      let key = "\(table.schema).\(table.name)"
+      if otherMigrationTables.allSatisfy({ $0[key] == table }) {
+        result.migrationTables.insert(key)
+      }
     }
     return result
   }
