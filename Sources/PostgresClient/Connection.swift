@@ -97,8 +97,7 @@ public final class Connection {
       PQsendQueryParams(handle, sql, Int32(parameters.count), nil, values, nil, nil, 0)
     }
     guard sent == 1 else {
-      throw PostgresError(
-        kind: .connectionLost, message: scrubber.scrub(Self.errorText(of: handle)))
+      throw connectionLost()
     }
     PQsetSingleRowMode(handle)
     var failure: (any Error)?
@@ -120,9 +119,13 @@ public final class Connection {
     }
     if let failure { throw failure }
     if PQstatus(handle) != CONNECTION_OK {
-      throw PostgresError(
-        kind: .connectionLost, message: scrubber.scrub(Self.errorText(of: handle)))
+      throw connectionLost()
     }
+  }
+
+  /// The error for a connection that libpq reports broken, with its message scrubbed.
+  private func connectionLost() -> PostgresError {
+    PostgresError(kind: .connectionLost, message: scrubber.scrub(Self.errorText(of: handle)))
   }
 
   /// Runs one statement through `PQexecParams` and returns its successful result, which the
@@ -134,8 +137,7 @@ public final class Connection {
       PQexecParams(handle, sql, Int32(parameters.count), nil, values, nil, nil, 0)
     }
     guard let result else {
-      throw PostgresError(
-        kind: .connectionLost, message: scrubber.scrub(Self.errorText(of: handle)))
+      throw connectionLost()
     }
     switch PQresultStatus(result) {
     case PGRES_TUPLES_OK, PGRES_COMMAND_OK:
