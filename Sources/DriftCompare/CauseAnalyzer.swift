@@ -77,8 +77,9 @@ struct CauseAnalyzer {
           Cause(
             severity: .warning,
             message:
-              "\(snapshot.environment.name): cannot read \(item.schema).\(item.object)"
-              + " (\(item.reason)); its migrations were not compared"
+              "\(snapshot.environment.name): cannot read"
+              + " \(Wording.code("\(item.schema).\(item.object)")) (\(Wording.code(item.reason)));"
+              + " its migrations were not compared"
           )
         )
       }
@@ -116,7 +117,9 @@ struct CauseAnalyzer {
         recorded[name]?.values.contains { $0.contains(row.qualifiedName) } ?? false
       }
       let dates = appliers.compactMap { name in
-        appliedAt[name]?[row.qualifiedName].map { "\(name) on \(TimeText.readable($0))" }
+        appliedAt[name]?[row.qualifiedName].map {
+          "\(name) on \(Markdown.text(TimeText.readable($0)))"
+        }
       }
       let when = dates.isEmpty ? Wording.list(appliers) : Wording.list(dates)
       var text =
@@ -157,10 +160,12 @@ struct CauseAnalyzer {
     for group in order {
       let schemas = schemasByGroup[group]?.count ?? 0
       let dates = group.present.compactMap { name in
-        appliedAt[name]?[group.migration].map { "\(name) on \(TimeText.readable($0))" }
+        appliedAt[name]?[group.migration].map {
+          "\(name) on \(Markdown.text(TimeText.readable($0)))"
+        }
       }
       let only = schemasByGroup[group]?.first ?? ""
-      let location = schemas > 1 ? " in \(schemas) schemas" : " in schema \(only)"
+      let location = schemas > 1 ? " in \(schemas) schemas" : " in schema \(Wording.code(only))"
       let applied = dates.isEmpty ? Wording.list(group.present) : Wording.list(dates)
       causes.append(
         Cause(
@@ -281,7 +286,7 @@ struct CauseAnalyzer {
     for key in tenantsByKey.keys.sorted(by: { ($0.environment, $0.app) < ($1.environment, $1.app) })
     {
       let tenants = (tenantsByKey[key] ?? []).sorted()
-      let shown = tenants.prefix(5).joined(separator: ", ")
+      let shown = tenants.prefix(5).map(Wording.code).joined(separator: ", ")
       let more = tenants.count > 5 ? " and \(tenants.count - 5) more" : ""
       causes.append(
         Cause(
@@ -289,7 +294,8 @@ struct CauseAnalyzer {
           message:
             "tenant schema\(tenants.count > 1 ? "s" : "") \(shown)\(more) in \(key.environment)"
             + " never got the \(Wording.code(key.app)) app's \(countByKey[key] ?? 0) migrations"
-            + " that \(key.reference) has: the tenant was created before \(key.app) joined"
+            + " that \(Wording.code(key.reference)) has: the tenant was created before"
+            + " \(Wording.code(key.app)) joined"
             + " TENANT_APPS, or migrate_schemas never ran for it"
         )
       )

@@ -19,8 +19,8 @@ enum FixSuggester {
       for target in targets {
         guard let current = finding.values[target] ?? nil else { continue }
         statements.append(
-          "ALTER INDEX IF EXISTS \(SQLIdentifier.qualified(schema, current))"
-            + " RENAME TO \(SQLIdentifier.quote(finding.name));"
+          "ALTER INDEX IF EXISTS \(SQL.qualified(schema, current))"
+            + " RENAME TO \(SQL.identifier(finding.name));"
         )
       }
     case (.index, .missing):
@@ -37,10 +37,11 @@ enum FixSuggester {
         let unique = definition.hasPrefix("UNIQUE ")
         let rest = unique ? String(definition.dropFirst("UNIQUE ".count)) : definition
         let only = rest.hasPrefix("ONLY ")
-        let method = only ? String(rest.dropFirst("ONLY ".count)) : rest
+        let using = only ? String(rest.dropFirst("ONLY ".count)) : rest
+        guard using.hasPrefix("USING "), let method = SQL.fragment(using) else { continue }
         statements.append(
-          "CREATE \(unique ? "UNIQUE " : "")INDEX IF NOT EXISTS \(SQLIdentifier.quote(finding.name))"
-            + " ON \(only ? "ONLY " : "")\(SQLIdentifier.qualified(schema, table)) \(method);"
+          "CREATE \(unique ? "UNIQUE " : "")INDEX IF NOT EXISTS \(SQL.identifier(finding.name))"
+            + " ON \(only ? "ONLY " : "")\(SQL.qualified(schema, table)) \(method);"
         )
       }
     case (.extension, .missing):
@@ -49,31 +50,37 @@ enum FixSuggester {
         let item = snapshot.extensions.first(where: { $0.name == finding.name })
       else { break }
       statements.append(
-        "CREATE EXTENSION IF NOT EXISTS \(SQLIdentifier.quote(item.name))"
-          + " WITH SCHEMA \(SQLIdentifier.quote(item.schema)) VERSION '\(item.version)';"
+        "CREATE EXTENSION IF NOT EXISTS \(SQL.identifier(item.name))"
+          + " WITH SCHEMA \(SQL.identifier(item.schema)) VERSION \(SQL.literal(item.version));"
       )
     case (.schema, .missing):
       guard finding.values[reference] ?? nil != nil else { break }
-      statements.append("CREATE SCHEMA IF NOT EXISTS \(SQLIdentifier.quote(finding.name));")
+      statements.append("CREATE SCHEMA IF NOT EXISTS \(SQL.identifier(finding.name));")
     case (.column, .missing):
       guard let table = finding.table, let schema = finding.schema,
         let column = column(finding, snapshots: snapshots, reference: reference)
       else { break }
       guard !column.notNull || column.defaultValue != nil, column.identity == nil,
-        column.generated == nil
+        column.generated == nil, let type = SQL.fragment(column.type)
       else { break }
       var text =
-        "ALTER TABLE \(SQLIdentifier.qualified(schema, table)) ADD COLUMN IF NOT EXISTS"
-        + " \(SQLIdentifier.quote(column.name)) \(column.type)"
-      if let value = column.defaultValue { text += " DEFAULT \(value)" }
+        "ALTER TABLE \(SQL.qualified(schema, table)) ADD COLUMN IF NOT EXISTS"
+        + " \(SQL.identifier(column.name)) \(type)"
+      if let value = column.defaultValue {
+        guard let expression = SQL.fragment(value) else { break }
+        text += " DEFAULT \(expression)"
+      }
       if column.notNull { text += " NOT NULL" }
       statements.append(text + ";")
     default:
       break
     }
     if !statements.isEmpty {
-      let target = finding.scope == .tenants ? (finding.schema ?? "") : Wording.list(targets)
-      result.fix = "-- make \(target) match \(reference)\n" + statements.joined(separator: "\n")
+      let target =
+        finding.scope == .tenants ? SQL.identifier(finding.schema ?? "") : Wording.list(targets)
+      let source = finding.scope == .tenants ? SQL.identifier(reference) : reference
+      result.fix =
+        SQL.comment("make \(target) match \(source)") + "\n" + statements.joined(separator: "\n")
     }
     return result
   }

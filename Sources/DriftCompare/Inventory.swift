@@ -311,7 +311,7 @@ struct Inventory: Sendable {
   /// Takes a trigger's own name out of its definition, so a renamed trigger is seen as renamed.
   static func withoutName(_ definition: String, _ name: String) -> String {
     for prefix in ["CREATE TRIGGER ", "CREATE CONSTRAINT TRIGGER "] {
-      for quoted in [name, SQLIdentifier.quote(name)]
+      for quoted in [name, SQL.quoteIdent(name)]
       where definition.hasPrefix(prefix + quoted + " ") {
         return prefix + definition.dropFirst(prefix.count + quoted.count + 1)
       }
@@ -335,7 +335,7 @@ struct SchemaQualification: Sendable {
       patterns = []
       return
     }
-    let quoted = Array((SQLIdentifier.quote(schema) + ".").utf8)
+    let quoted = Array((SQL.quoteIdent(schema) + ".").utf8)
     let plain = Array((schema + ".").utf8)
     patterns = quoted == plain ? [quoted] : [quoted, plain]
   }

@@ -54,12 +54,13 @@ enum Wording {
       var text = "\(lead) is missing in \(list(absent.map(role)))"
       text += "; present in \(list(present.map(role)))"
       if key.object == .migration, let schema = key.schema, !schema.isEmpty {
-        text += " (schema \(schema))"
+        text += " (schema \(code(schema)))"
       }
       return text
     }
     let parts = order.map { name in
-      "\(name)\(name == baseline ? " (\(baselineWord))" : "") has \(values[name].flatMap { $0 } ?? "nothing")"
+      "\(name)\(name == baseline ? " (\(baselineWord))" : "") has"
+        + " \(values[name].flatMap { $0 }.map(code) ?? "nothing")"
     }
     return "\(subject) differs: " + parts.joined(separator: "; ")
   }

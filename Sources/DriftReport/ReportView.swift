@@ -548,8 +548,7 @@ struct ReportView {
     for finding in comparison.findings where finding.kind.change == .hazard {
       guard let fix = finding.fix, seen.insert(fix).inserted else { continue }
       blocks.append(
-        "# \(Markdown.visible(finding.name)): \(Markdown.visible(finding.detail ?? ""))\n"
-          + Markdown.visible(fix))
+        Python.comment("\(finding.name): \(finding.detail ?? "")") + "\n" + Markdown.block(fix))
     }
     let shown = blocks.prefix(rowLimit)
     var text = shown.joined(separator: "\n\n")
@@ -595,11 +594,9 @@ struct ReportView {
     var seen = Set<String>()
     for finding in comparison.findings where finding.kind.change != .hazard {
       guard let fix = finding.fix, seen.insert(fix).inserted else { continue }
-      let label =
-        "-- \(finding.kind): \(Markdown.visible(finding.qualifiedTable.isEmpty ? finding.name : finding.qualifiedTable + "." + finding.name))"
-      blocks.append(
-        label + "\n"
-          + fix.split(separator: "\n").map { Markdown.visible(String($0)) }.joined(separator: "\n"))
+      let object =
+        finding.qualifiedTable.isEmpty ? finding.name : finding.qualifiedTable + "." + finding.name
+      blocks.append(SQL.comment("\(finding.kind): \(object)") + "\n" + Markdown.block(fix))
     }
     let shown = blocks.prefix(rowLimit)
     var text = shown.joined(separator: "\n\n")
@@ -658,9 +655,9 @@ struct ReportView {
     }
   }
 
-  /// A time as reports show it; what cannot be shown as a time is escaped as text.
+  /// A time as reports show it, escaped as text (a snapshot file may hold anything there).
   private func readableTime(_ timestamp: String) -> String {
-    timestamp.count >= 16 ? TimeText.readable(timestamp) : Markdown.text(timestamp)
+    Markdown.cell(Markdown.text(TimeText.readable(timestamp)))
   }
 
   private func schemaOrder(_ lhs: String, _ rhs: String) -> Bool {

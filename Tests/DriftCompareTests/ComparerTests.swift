@@ -346,7 +346,7 @@ struct ComparerTests {
     let comparison = Fixture.compare([dev, prod])
     #expect(comparison.findings.isEmpty)
     #expect(
-      comparison.causes.contains { $0.message.contains("cannot read public.django_migrations") })
+      comparison.causes.contains { $0.message.contains("cannot read `public.django_migrations`") })
   }
 
   @Test func schemaFiltersLimitTheComparison() {
@@ -497,7 +497,7 @@ struct TenantComparisonTests {
     ("select", "\"select\""), ("quo\"te", "\"quo\"\"te\""), ("1abc", "\"1abc\""),
   ])
   func identifiersAreQuotedOnlyWhenNeeded(name: String, quoted: String) {
-    #expect(SQLIdentifier.quote(name) == quoted)
+    #expect(SQL.quoteIdent(name) == quoted)
   }
 
   @Test func severityFollowsRuntimeImpact() {

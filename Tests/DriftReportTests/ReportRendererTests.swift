@@ -74,7 +74,7 @@ struct ReportRendererTests {
       text.contains(
         "table `public.tenants_domain` exists in uat but no migration that creates it is recorded there"
       ))
-    #expect(text.contains("tenant schema demo in prod never got the `finance` app"))
+    #expect(text.contains("tenant schema `demo` in prod never got the `finance` app"))
     #expect(
       text.contains(
         "ALTER INDEX IF EXISTS public.tenants_ten_domain_f3abe6_idx RENAME TO tenants_ten_domain_6df599_idx;"

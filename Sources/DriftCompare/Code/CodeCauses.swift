@@ -71,7 +71,7 @@ enum CodeCauses {
         + (migrations.count > nameLimit ? " and \(migrations.count - nameLimit) more" : "")
     }
     var summaries: [Cause] = []
-    let codeName = code.map { "the code (\($0.source))" } ?? "the code"
+    let codeName = code.map { "the code (\(Wording.code($0.source)))" } ?? "the code"
     for environment in environments {
       if let pending = tallies[environment]?[.pending] {
         let migrations = pending.migrations.sorted()
@@ -98,13 +98,15 @@ enum CodeCauses {
     }
     var problems: [Cause] = []
     if let code, !code.problems.isEmpty {
-      let files = code.problems.prefix(nameLimit).map { "\(Wording.code($0.file)) (\($0.reason))" }
+      let files = code.problems.prefix(nameLimit).map {
+        "\(Wording.code($0.file)) (\(Wording.code($0.reason)))"
+      }
       problems.append(
         Cause(
           severity: .warning,
           message:
             "\(code.problems.count) migration file\(code.problems.count == 1 ? "" : "s") in"
-            + " \(code.source) could not be read and \(code.problems.count == 1 ? "was" : "were")"
+            + " \(Wording.code(code.source)) could not be read and \(code.problems.count == 1 ? "was" : "were")"
             + " skipped: \(files.joined(separator: "; "))"
             + (code.problems.count > nameLimit ? "; …" : "")
         ))

@@ -75,7 +75,7 @@ public struct CodeComparer: Sendable {
             severity: .warning,
             message:
               "migration \(Wording.code(key.description)) is in the code but not applied in"
-              + " \(environment) (schema \(schema))",
+              + " \(environment) (schema \(Wording.code(schema)))",
             environment: environment,
             migration: key.description,
             aspect: "pending"
@@ -102,7 +102,7 @@ public struct CodeComparer: Sendable {
             severity: .warning,
             message:
               "migration \(Wording.code(key.description)) is applied in \(environment)"
-              + " (schema \(schema)) but has no file in the code: it was applied from another"
+              + " (schema \(Wording.code(schema))) but has no file in the code: it was applied from another"
               + " branch, or its file was deleted",
             environment: environment,
             migration: key.description,
@@ -160,8 +160,8 @@ public struct CodeComparer: Sendable {
       values: [codeName: action.operation, environment: problem.message],
       severity: .error,
       message:
-        "\(Wording.code(key)) will fail in \(environment) (schema \(schema)):"
-        + " \(Wording.code(action.operation)) → \(problem.error): \(problem.message)",
+        "\(Wording.code(key)) will fail in \(environment) (schema \(Wording.code(schema))):"
+        + " \(Wording.code(action.operation)) → \(problem.error): \(Wording.code(problem.message))",
       environment: environment,
       migration: key,
       aspect: problem.error,

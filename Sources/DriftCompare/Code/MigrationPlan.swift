@@ -269,7 +269,7 @@ private struct ProjectState {
   static func describe(_ operation: MigrationOperation) -> String {
     var arguments: [String] = []
     func add(_ label: String, _ value: String?) {
-      if let value { arguments.append("\(label)=\"\(value)\"") }
+      if let value { arguments.append("\(label)=\(Python.string(value))") }
     }
     switch operation.kind {
     case .createModel, .deleteModel, .alterModelTable:

@@ -211,8 +211,6 @@ enum SafePattern {
     if action.operation.hasPrefix("RunSQL") || action.operation.hasPrefix("state only") {
       return "make the statement idempotent: \(sql)"
     }
-    let python = sql.replacingOccurrences(of: "\\", with: "\\\\")
-      .replacingOccurrences(of: "\"", with: "\\\"")
     var original = action.operation
     let abbreviated = ["CreateModel", "AddField", "AlterField", "AddIndex", "AddConstraint"]
     if abbreviated.contains(where: original.hasPrefix), original.hasSuffix(")") {
@@ -221,7 +219,7 @@ enum SafePattern {
     return """
       migrations.SeparateDatabaseAndState(
           database_operations=[
-              migrations.RunSQL("\(python)", reverse_sql=migrations.RunSQL.noop),
+              migrations.RunSQL(\(Python.string(sql)), reverse_sql=migrations.RunSQL.noop),
           ],
           state_operations=[
               migrations.\(original),
@@ -230,21 +228,24 @@ enum SafePattern {
       """
   }
 
-  private static func literal(_ text: String) -> String {
-    "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
+  /// `to_regclass` of a name as the server would parse it, quoted where it needs to be.
+  private static func regclass(_ name: String) -> String {
+    "to_regclass(\(SQL.literal(SQL.quoteIdent(name))))"
   }
 
   private static func guardedSQL(_ change: DatabaseAction.Change) -> String? {
-    let quote = SQLIdentifier.quote
+    let quote = SQL.identifier
+    let literal = SQL.literal
     switch change {
     case .createTable(let table, _):
       return "CREATE TABLE IF NOT EXISTS \(quote(table)) (…)"
     case .dropTable(let table):
       return "DROP TABLE IF EXISTS \(quote(table))"
     case .renameTable(let from, let to):
-      return
-        "DO $$ BEGIN IF to_regclass(\(literal(from))) IS NOT NULL AND to_regclass(\(literal(to))) IS NULL"
-        + " THEN ALTER TABLE \(quote(from)) RENAME TO \(quote(to)); END IF; END $$"
+      return "DO "
+        + SQL.dollarQuoted(
+          " BEGIN IF \(regclass(from)) IS NOT NULL AND \(regclass(to)) IS NULL"
+            + " THEN ALTER TABLE \(quote(from)) RENAME TO \(quote(to)); END IF; END ")
     case .addColumn(let table, let column):
       return "ALTER TABLE \(quote(table)) ADD COLUMN IF NOT EXISTS \(quote(column)) …"
     case .dropColumn(let table, let column):
@@ -256,14 +257,16 @@ enum SafePattern {
     case .dropIndex(let name):
       return "DROP INDEX IF EXISTS \(quote(name))"
     case .renameIndex(_, let from, let to):
-      return
-        "DO $$ BEGIN IF to_regclass(\(literal(from))) IS NOT NULL AND to_regclass(\(literal(to))) IS NULL"
-        + " THEN ALTER INDEX \(quote(from)) RENAME TO \(quote(to)); END IF; END $$"
+      return "DO "
+        + SQL.dollarQuoted(
+          " BEGIN IF \(regclass(from)) IS NOT NULL AND \(regclass(to)) IS NULL"
+            + " THEN ALTER INDEX \(quote(from)) RENAME TO \(quote(to)); END IF; END ")
     case .addConstraint(let table, let name, _):
-      return
-        "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = \(literal(name))"
-        + " AND conrelid = to_regclass(\(literal(table)))) THEN ALTER TABLE \(quote(table))"
-        + " ADD CONSTRAINT \(quote(name)) …; END IF; END $$"
+      return "DO "
+        + SQL.dollarQuoted(
+          " BEGIN IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = \(literal(name))"
+            + " AND conrelid = \(regclass(table))) THEN ALTER TABLE \(quote(table))"
+            + " ADD CONSTRAINT \(quote(name)) …; END IF; END ")
     case .dropConstraint(let table, let name):
       return "ALTER TABLE \(quote(table)) DROP CONSTRAINT IF EXISTS \(quote(name))"
     }
