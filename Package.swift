@@ -71,7 +71,7 @@ let package = Package(
     .executableTarget(
       name: "envdrift",
       dependencies: [
-        "DriftRunner", "DriftModel", "DriftCompare", "DriftReport", "CMalloc",
+        "DriftRunner", "DriftModel", "DriftCompare", "DriftReport", "PostgresClient", "CMalloc",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swiftSettings

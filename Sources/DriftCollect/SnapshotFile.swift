@@ -65,7 +65,7 @@ public enum SnapshotFile {
     guard let version = header.formatVersion else {
       throw .notASnapshot(path: path, reason: "it has no formatVersion")
     }
-    guard version <= Snapshot.currentFormatVersion else {
+    guard (1...Snapshot.currentFormatVersion).contains(version) else {
       throw .unsupportedVersion(path: path, version: version)
     }
     do {
@@ -80,28 +80,35 @@ public enum SnapshotFile {
     }
   }
 
-  /// Reads the snapshot file at `path`.
+  /// The largest snapshot file read: a 1,000-tenant database's is about 200 MB.
+  public static let maximumSize = 8 << 30
+
+  /// Reads the snapshot file at `path`, which must be a regular file.
   ///
-  /// A regular file is streamed through ``SnapshotJSONReader`` a mebibyte at a time; if that
-  /// reader gives up, or the path is not a regular file, the file is read whole and decoded by
-  /// `JSONDecoder`, which explains any problem.
+  /// The file is streamed through ``SnapshotJSONReader`` a mebibyte at a time; if that reader
+  /// gives up, the file is read whole and decoded by `JSONDecoder`, which explains any problem.
   public static func read(path: String) throws(SnapshotFileError) -> Snapshot {
-    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-    if descriptor >= 0 {
-      defer { close(descriptor) }
-      var status = stat()
-      if fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG {
-        var reader = SnapshotJSONReader(descriptor: descriptor)
-        if let snapshot = try? reader.snapshot(), let finished = finish(snapshot) {
-          return finished
-        }
-      }
+    let descriptor: Int32
+    do {
+      descriptor = try InputFile.open(path, what: "snapshot file", limit: maximumSize)
+    } catch {
+      throw .unreadable(path: path, reason: error.reason)
+    }
+    defer { close(descriptor) }
+    var reader = SnapshotJSONReader(descriptor: descriptor)
+    if let snapshot = try? reader.snapshot(), let finished = finish(snapshot) {
+      return finished
     }
     let data: Data
-    do {
-      data = try Data(contentsOf: URL(fileURLWithPath: path))
+    do throws(InputFileError) {
+      guard lseek(descriptor, 0, SEEK_SET) == 0 else {
+        throw InputFileError(
+          what: "snapshot file", path: path, reason: InputFile.reason(errno))
+      }
+      data = try InputFile.read(
+        descriptor: descriptor, path: path, what: "snapshot file", limit: maximumSize)
     } catch {
-      throw .unreadable(path: path, reason: FileErrors.reason(error))
+      throw .unreadable(path: path, reason: error.reason)
     }
     return try decodeWithFoundation(data, path: path)
   }
@@ -147,9 +154,12 @@ public enum SnapshotFileError: Error, CustomStringConvertible, Sendable, Equatab
       "snapshot file \(path) is not valid JSON (is it truncated?)"
     case .notASnapshot(let path, let reason):
       "\(path) is not an envdrift snapshot: \(reason)"
-    case .unsupportedVersion(let path, let version):
+    case .unsupportedVersion(let path, let version) where version > Snapshot.currentFormatVersion:
       "snapshot file \(path) has format version \(version), but this envdrift reads up to "
         + "version \(Snapshot.currentFormatVersion); upgrade envdrift to read it"
+    case .unsupportedVersion(let path, let version):
+      "snapshot file \(path) has format version \(version), which no envdrift writes: this"
+        + " envdrift reads versions 1 to \(Snapshot.currentFormatVersion)"
     }
   }
 }

@@ -10,8 +10,16 @@ public struct ReportRenderer: Sendable {
   private let library: MustacheLibrary
   private let customTemplate: MustacheTemplate?
 
-  /// Creates a renderer with the built-in templates, or with the template at `templatePath`.
-  public init(templatePath: String? = nil) throws(ReportError) {
+  /// The largest template accepted, in bytes.
+  public static let maximumTemplateSize = 1 << 20
+
+  /// How deeply a template's sections may nest; the built-in templates nest three deep, and a
+  /// deeper template would exhaust the stack of the recursive renderer.
+  public static let maximumSectionDepth = 64
+
+  /// Creates a renderer with the built-in templates, or with `template`, the text of the file at
+  /// `path` (which names it in errors).
+  public init(template: String? = nil, path: String = "") throws(ReportError) {
     var library = MustacheLibrary()
     for (name, text) in EmbeddedTemplates.all {
       do {
@@ -21,21 +29,68 @@ public struct ReportRenderer: Sendable {
       }
     }
     self.library = library
-    guard let templatePath else {
+    guard let text = template else {
       customTemplate = nil
       return
     }
-    let text: String
-    do {
-      text = try String(contentsOfFile: templatePath, encoding: .utf8)
-    } catch {
-      throw .unreadableTemplate(path: templatePath)
+    if let line = Self.lineNestedTooDeep(text) {
+      throw .invalidTemplate(
+        path: path,
+        reason: "line \(line): sections nest more than \(Self.maximumSectionDepth) levels deep")
     }
     do {
       customTemplate = try MustacheTemplate(string: text)
+    } catch let error as MustacheTemplate.ParserError {
+      throw .invalidTemplate(path: path, reason: Self.describe(error))
     } catch {
-      throw .invalidTemplate(path: templatePath, reason: "\(error)")
+      throw .invalidTemplate(path: path, reason: "it could not be parsed")
     }
+  }
+
+  /// The line where `{{#…}}` and `{{^…}}` sections first nest deeper than allowed, if they do.
+  ///
+  /// Counted without parsing (a changed delimiter is not followed), which over-counts only
+  /// templates that are broken anyway.
+  static func lineNestedTooDeep(_ text: String) -> Int? {
+    var depth = 0
+    var line = 1
+    let bytes = Array(text.utf8)
+    var index = 0
+    while index < bytes.count {
+      if bytes[index] == UInt8(ascii: "\n") { line += 1 }
+      if bytes[index] == UInt8(ascii: "{"), index + 2 < bytes.count,
+        bytes[index + 1] == UInt8(ascii: "{")
+      {
+        switch bytes[index + 2] {
+        case UInt8(ascii: "#"), UInt8(ascii: "^"), UInt8(ascii: "$"), UInt8(ascii: "<"):
+          depth += 1
+          if depth > maximumSectionDepth { return line }
+        case UInt8(ascii: "/"):
+          depth = max(0, depth - 1)
+        default:
+          break
+        }
+        index += 2
+        continue
+      }
+      index += 1
+    }
+    return nil
+  }
+
+  /// A parse error as a sentence: where, and what was expected.
+  static func describe(_ error: MustacheTemplate.ParserError) -> String {
+    let what: String
+    switch error.error as? MustacheTemplate.Error {
+    case .sectionCloseNameIncorrect?: what = "a section is closed with another section's name"
+    case .unfinishedName?: what = "a tag is not closed with }}"
+    case .expectedSectionEnd?: what = "a section is never closed with {{/name}}"
+    case .invalidSetDelimiter?: what = "a {{=…=}} delimiter change is malformed"
+    case .invalidConfigVariableSyntax?, .unrecognisedConfigVariable?:
+      what = "a {{% …}} setting is not understood"
+    default: what = "the template could not be parsed"
+    }
+    return "line \(error.context.lineNumber), column \(error.context.columnNumber): \(what)"
   }
 
   /// Renders `input` in `format`.
@@ -114,7 +169,7 @@ public struct ReportRenderer: Sendable {
 /// Why a report could not be rendered.
 public enum ReportError: Error, CustomStringConvertible, Sendable, Equatable {
   /// The template file could not be read.
-  case unreadableTemplate(path: String)
+  case unreadableTemplate(path: String, reason: String)
   /// The template is not valid Mustache.
   case invalidTemplate(path: String, reason: String)
   /// Encoding the JSON document failed.
@@ -125,8 +180,8 @@ public enum ReportError: Error, CustomStringConvertible, Sendable, Equatable {
   /// A sentence the user can act on.
   public var description: String {
     switch self {
-    case .unreadableTemplate(let path):
-      "cannot read template \(path): check the path given to --template"
+    case .unreadableTemplate(let path, let reason):
+      "cannot read template \(path): \(reason)"
     case .invalidTemplate(let path, let reason):
       "template \(path) is not valid Mustache: \(reason)"
     case .encodingFailed(let reason):

@@ -198,8 +198,15 @@ public struct CompareRun: Sendable {
   }
 
   private func makeRenderer() throws(RunnerError) -> ReportRenderer {
-    do {
-      return try ReportRenderer(templatePath: output.templatePath)
+    do throws(ReportError) {
+      guard let path = output.templatePath else { return try ReportRenderer() }
+      let text: String
+      do throws(InputFileError) {
+        text = try InputFile.text(path, what: "template", limit: ReportRenderer.maximumTemplateSize)
+      } catch {
+        throw ReportError.unreadableTemplate(path: path, reason: error.reason)
+      }
+      return try ReportRenderer(template: text, path: path)
     } catch {
       throw .render(error.description)
     }

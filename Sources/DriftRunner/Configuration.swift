@@ -49,10 +49,11 @@ public struct Configuration: Sendable {
   ) throws(ConfigurationError) -> Configuration {
     let text: String
     do {
-      text = try String(contentsOfFile: path, encoding: .utf8)
+      text = try InputFile.text(path, what: "configuration file", limit: 1 << 20)
     } catch {
-      throw ConfigurationError(path: path, line: nil, column: nil, message: "cannot read the file")
+      throw ConfigurationError(path: path, line: nil, column: nil, message: error.reason)
     }
+    SecretRegistry.shared.register(text)
     return try parse(text, path: path, environment: environment)
   }
 
@@ -221,6 +222,16 @@ private struct Reader {
     return value
   }
 
+  /// A statement or lock timeout in milliseconds; see ``ConnectionOptions/milliseconds(fromSeconds:)``.
+  func milliseconds(_ node: Node, _ what: String) throws(ConfigurationError) -> Int {
+    guard case .scalar = node, let value = node.float,
+      let milliseconds = ConnectionOptions.milliseconds(fromSeconds: value)
+    else {
+      throw fail(node, "\(what) must be \(ConnectionOptions.acceptedSeconds)")
+    }
+    return milliseconds
+  }
+
   mutating func read(_ root: Node) throws(ConfigurationError) -> Configuration {
     var configuration = Configuration()
     var baselineNode: Node?
@@ -314,6 +325,7 @@ private struct Reader {
             guard let url = environment[text], !url.isEmpty else {
               throw fail(item, "environment variable \(text) (url_env of \(name)) is not set")
             }
+            SecretRegistry.shared.register(url)
             source = .database(url)
           }
         case "connect_timeout":
@@ -322,10 +334,10 @@ private struct Reader {
           hasOptions = true
         case "statement_timeout":
           options.statementTimeoutMilliseconds = Int(
-            try seconds(item, "\(name).statement_timeout") * 1000)
+            try milliseconds(item, "\(name).statement_timeout"))
           hasOptions = true
         default:
-          options.lockTimeoutMilliseconds = Int(try seconds(item, "\(name).lock_timeout") * 1000)
+          options.lockTimeoutMilliseconds = try milliseconds(item, "\(name).lock_timeout")
           hasOptions = true
         }
       }

@@ -39,8 +39,9 @@ public struct EnvironmentCollector: Sendable {
     self.init(
       options: ConnectionOptions(
         defaultConnectTimeout: connectTimeout,
-        statementTimeoutMilliseconds: Int(statementTimeout * 1000),
-        lockTimeoutMilliseconds: Int(lockTimeout * 1000)
+        statementTimeoutMilliseconds: ConnectionOptions.milliseconds(fromSeconds: statementTimeout)
+          ?? 60_000,
+        lockTimeoutMilliseconds: ConnectionOptions.milliseconds(fromSeconds: lockTimeout) ?? 5_000
       ),
       concurrency: concurrency,
       now: now

@@ -29,8 +29,10 @@ public struct EnvironmentSpec: Sendable, Hashable {
     self.options = options
   }
 
-  /// Parses `NAME=SOURCE`: a SOURCE ending in `.json`, or naming an existing file, is a snapshot;
-  /// an existing directory or `git:REF:path` is code; anything else is a connection string.
+  /// Parses `NAME=SOURCE`: `git:REF:path` is code; a SOURCE ending in `.json` is a snapshot
+  /// (even a directory of that name, which then fails as one); an existing directory is code;
+  /// anything else that exists on disk (a file, a FIFO, a device, a dangling or looping symbolic
+  /// link) is a snapshot, to fail as one if it is not; anything else is a connection string.
   public init(parsing argument: String) throws(RunnerError) {
     guard let equals = argument.firstIndex(of: "=") else {
       throw .malformedEnvironment(argument)
@@ -43,6 +45,10 @@ public struct EnvironmentSpec: Sendable, Hashable {
       self.init(name: name, source: .code(location))
       return
     }
+    if source.hasSuffix(".json") {
+      self.init(name: name, source: .snapshotFile(source))
+      return
+    }
     if !source.contains("="),
       FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory),
       isDirectory.boolValue
@@ -50,9 +56,11 @@ public struct EnvironmentSpec: Sendable, Hashable {
       self.init(name: name, source: .code(.directory(source)))
       return
     }
-    if source.hasSuffix(".json")
-      || (FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory)
-        && !isDirectory.boolValue && !source.contains("="))
+    var link = stat()
+    let isPath = !source.contains("=") && lstat(source, &link) == 0
+    if isPath
+      && !(FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory)
+        && isDirectory.boolValue)
     {
       self.init(name: name, source: .snapshotFile(source))
     } else {

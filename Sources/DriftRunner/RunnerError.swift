@@ -1,3 +1,5 @@
+import DriftModel
+
 /// A usage, configuration or output problem: the run stops with exit code 2.
 public enum RunnerError: Error, CustomStringConvertible, Sendable, Equatable {
   /// An environment argument is not `NAME=SOURCE`.
@@ -31,10 +33,10 @@ public enum RunnerError: Error, CustomStringConvertible, Sendable, Equatable {
   public var description: String {
     switch self {
     case .malformedEnvironment(let argument):
-      "\"\(Self.printable(argument))\" is not NAME=SOURCE (for example prod=postgresql://host/db)"
+      "\(Self.shown(argument, else: "an argument")) is not NAME=SOURCE (for example prod=postgresql://host/db)"
     case .invalidName(let name):
-      "environment name \"\(Self.printable(name))\" is not valid: use letters, digits, '.', '_' or"
-        + " '-', starting with a letter or digit"
+      "environment name \(Self.shown(name, else: "before the first '='")) is not valid: use letters, digits, '.', '_' or"
+        + " '-', starting with a letter or digit, then '=' and the source"
     case .duplicateName(let name):
       "environment \"\(name)\" is listed twice: give each environment its own name"
     case .tooFewEnvironments(let needed):
@@ -62,16 +64,21 @@ public enum RunnerError: Error, CustomStringConvertible, Sendable, Equatable {
     }
   }
 
-  /// Control characters shown as escapes, so an error stays on one line.
+  /// Hidden characters shown as escapes, so an error stays on one line and reads as it is.
   static func printable(_ text: String) -> String {
-    var result = ""
-    for scalar in text.unicodeScalars {
-      if scalar.value < 0x20 || scalar.value == 0x7F {
-        result += "\\u{\(String(scalar.value, radix: 16))}"
-      } else {
-        result.unicodeScalars.append(scalar)
-      }
+    TerminalText.value(text)
+  }
+
+  /// An argument quoted in an error, unless it could be (part of) a connection string: a name
+  /// that failed to parse may be a URI whose user information holds a password, so anything with
+  /// `:`, `@`, `?`, `&`, quotes, a backslash or the word "password" is described instead.
+  static func shown(_ argument: String, else description: String) -> String {
+    let risky =
+      argument.unicodeScalars.contains { ":@?&'\"\\".unicodeScalars.contains($0) }
+      || argument.lowercased().contains("password")
+    if risky || argument.count > 63 {
+      return "\(description) (not shown: it may hold a connection string)"
     }
-    return result
+    return "\"\(printable(argument))\""
   }
 }

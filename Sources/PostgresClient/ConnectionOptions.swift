@@ -12,6 +12,20 @@ public struct ConnectionOptions: Sendable, Hashable {
   /// The longest timeout PostgreSQL accepts, in seconds (`INT_MAX` milliseconds, about 24 days).
   public static let maximumSeconds: Double = 2_147_483
 
+  /// A statement or lock timeout given in seconds, as the milliseconds PostgreSQL takes (at
+  /// least 1); `nil` for a negative, zero, non-finite or too large value, or one under 1 ms,
+  /// since PostgreSQL takes 0 to mean "no limit" and a cron job must never wait for ever.
+  public static func milliseconds(fromSeconds seconds: Double) -> Int? {
+    guard seconds.isFinite, seconds > 0, seconds <= maximumSeconds else { return nil }
+    let milliseconds = (seconds * 1000).rounded()
+    guard milliseconds >= 1 else { return nil }
+    return Int(milliseconds)
+  }
+
+  /// What ``milliseconds(fromSeconds:)`` accepts, for error messages.
+  public static let acceptedSeconds =
+    "a number of seconds from 0.001 to \(Int(maximumSeconds)) (there is no \"no limit\")"
+
   /// Creates options; the defaults are 10 s to connect, 60 s per statement and 5 s per lock.
   public init(
     defaultConnectTimeout: Int = 10,

@@ -18,6 +18,7 @@ public struct ConnectionString: Sendable, Hashable {
     throws(PostgresError)
   {
     let scrubber = SecretScrubber(conninfo: text, environment: environment)
+    SecretRegistry.shared.register(scrubber)
     self.raw = text
     self.scrubber = scrubber
     if text.contains("\0") {
@@ -39,7 +40,8 @@ public struct ConnectionString: Sendable, Hashable {
       throw PostgresError(
         kind: .invalidConnectionString,
         message: "invalid connection string: "
-          + scrubber.scrub(message.trimmingCharacters(in: .whitespacesAndNewlines))
+          + Self.maskingQuotedWords(
+            scrubber.scrub(message.trimmingCharacters(in: .whitespacesAndNewlines)))
       )
     }
     defer { PQconninfoFree(options) }
@@ -54,6 +56,40 @@ public struct ConnectionString: Sendable, Hashable {
     parameters = found
   }
 
+  /// libpq's parse errors quote a piece of the string (`missing "=" after "s3cret"`,
+  /// `invalid URI query parameter: "…"`). A password with a space, or a half-typed one, can be
+  /// that piece without being recognisable as a password, so every quoted piece but a known
+  /// connection keyword is masked.
+  static func maskingQuotedWords(_ message: String) -> String {
+    let parts = message.split(separator: "\"", omittingEmptySubsequences: false)
+    guard parts.count >= 3 else { return message }
+    var result = String(parts[0])
+    for (offset, part) in parts.dropFirst().enumerated() {
+      let quoted = offset % 2 == 0
+      if quoted, offset + 1 < parts.count - 1, !Self.keywords.contains(String(part)),
+        part != "="
+      {
+        result += "\"" + SecretScrubber.mask
+      } else {
+        result += "\"" + part
+      }
+    }
+    return result
+  }
+
+  /// The keywords this libpq knows, from `PQconndefaults`.
+  static let keywords: Set<String> = {
+    guard let options = PQconndefaults() else { return [] }
+    defer { PQconninfoFree(options) }
+    var found = Set<String>()
+    var cursor = options
+    while let keyword = cursor.pointee.keyword {
+      found.insert(String(cString: keyword))
+      cursor += 1
+    }
+    return found
+  }()
+
   /// Whether the string sets `keyword` itself (not through the environment).
   public func sets(_ keyword: String) -> Bool {
     parameters[keyword] != nil
@@ -63,6 +99,10 @@ public struct ConnectionString: Sendable, Hashable {
   ///
   /// Parts the string leaves to the environment are left out rather than guessed.
   public var redacted: String {
+    scrubber.scrub(unscrubbedRedacted)
+  }
+
+  private var unscrubbedRedacted: String {
     if let service = parameters["service"], parameters["host"] == nil {
       return "service=\(service)"
     }

@@ -1,8 +1,10 @@
 import ArgumentParser
 import DriftCompare
+import DriftModel
 import DriftReport
 import DriftRunner
 import Foundation
+import PostgresClient
 
 /// `envdrift compare`: compare two or more environments against a baseline.
 struct Compare: AsyncParsableCommand {
@@ -82,7 +84,7 @@ struct Compare: AsyncParsableCommand {
     )
     let result = try await run.compare(specs, baseline: baseline)
     Output.emit(result.standardOutput, quiet: report.quiet && report.output != "-")
-    if report.timings { FileHandle.standardError.write(Data(result.timingLines.utf8)) }
+    if report.timings { Output.timings(result.timingLines) }
     throw ExitCode(result.outcome.rawValue)
   }
 }
@@ -142,7 +144,7 @@ struct Tenants: AsyncParsableCommand {
     )
     let result = try await run.tenants(specs[0], reference: reference)
     Output.emit(result.standardOutput, quiet: report.quiet && report.output != "-")
-    if report.timings { FileHandle.standardError.write(Data(result.timingLines.utf8)) }
+    if report.timings { Output.timings(result.timingLines) }
     throw ExitCode(result.outcome.rawValue)
   }
 }
@@ -211,19 +213,31 @@ extension FailOnArgument {
 }
 
 /// Writes to the standard streams, with colour only on a terminal and never with `NO_COLOR`.
+///
+/// Every line passes through the process's ``SecretRegistry`` and ``TerminalText`` here, the
+/// one place text reaches a terminal: no password, escape sequence or bidirectional override
+/// that a name or a message carries is written raw.
 enum Output {
   static func emit(_ text: String, quiet: Bool) {
     guard !quiet, !text.isEmpty else { return }
-    let colored = Terminal.wantsColor(FileHandle.standardOutput) ? Terminal.colorize(text) : text
+    let safe = TerminalText.lines(SecretRegistry.shared.scrubber.scrub(text))
+    let colored = Terminal.wantsColor(FileHandle.standardOutput) ? Terminal.colorize(safe) : safe
     FileHandle.standardOutput.write(Data(colored.utf8))
   }
 
   static func progress(_ line: String) {
-    FileHandle.standardError.write(Data("envdrift: \(line)\n".utf8))
+    error(line)
+  }
+
+  /// `--timings` lines, on standard error.
+  static func timings(_ lines: String) {
+    let safe = TerminalText.lines(SecretRegistry.shared.scrubber.scrub(lines))
+    FileHandle.standardError.write(Data(safe.utf8))
   }
 
   static func error(_ text: String) {
-    FileHandle.standardError.write(Data("envdrift: \(text)\n".utf8))
+    let safe = TerminalText.value(SecretRegistry.shared.scrubber.scrub(text))
+    FileHandle.standardError.write(Data("envdrift: \(safe)\n".utf8))
   }
 }
 

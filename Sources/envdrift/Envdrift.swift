@@ -2,6 +2,7 @@ import ArgumentParser
 import DriftModel
 import DriftRunner
 import Foundation
+import PostgresClient
 
 /// The `envdrift` command: finds where PostgreSQL environments have drifted apart.
 struct Envdrift: AsyncParsableCommand {
@@ -28,13 +29,19 @@ struct Envdrift: AsyncParsableCommand {
 
 /// Options shared by every command that reads a database.
 struct ConnectionFlags: ParsableArguments {
-  @Option(name: .customLong("connect-timeout"), help: "Seconds to wait for each connection.")
+  @Option(
+    name: .customLong("connect-timeout"), parsing: .unconditional,
+    help: "Seconds to wait for each connection (1 or more).")
   var connectTimeout: Int = 10
 
-  @Option(name: .customLong("statement-timeout"), help: "Seconds any one catalog query may run.")
+  @Option(
+    name: .customLong("statement-timeout"), parsing: .unconditional,
+    help: "Seconds any one catalog query may run (0.001 or more).")
   var statementTimeout: Double = 60
 
-  @Option(name: .customLong("lock-timeout"), help: "Seconds a query may wait for a lock.")
+  @Option(
+    name: .customLong("lock-timeout"), parsing: .unconditional,
+    help: "Seconds a query may wait for a lock (0.001 or more).")
   var lockTimeout: Double = 5
 
   @Option(name: .customLong("jobs"), help: "How many environments to read at once.")
@@ -47,14 +54,14 @@ struct ConnectionFlags: ParsableArguments {
   var now: String?
 
   func validate() throws {
-    guard connectTimeout > 0, statementTimeout > 0, lockTimeout > 0 else {
-      throw ValidationError("timeouts must be greater than zero")
-    }
     let limit = EnvironmentCollector.maximumTimeoutSeconds
-    guard Double(connectTimeout) <= limit, statementTimeout.isFinite, statementTimeout <= limit,
-      lockTimeout.isFinite, lockTimeout <= limit
-    else {
-      throw ValidationError("timeouts must be at most \(Int(limit)) seconds")
+    guard connectTimeout > 0, Double(connectTimeout) <= limit else {
+      throw ValidationError(
+        "--connect-timeout must be a whole number of seconds from 1 to \(Int(limit))")
+    }
+    for (option, value) in [("statement", statementTimeout), ("lock", lockTimeout)]
+    where ConnectionOptions.milliseconds(fromSeconds: value) == nil {
+      throw ValidationError("--\(option)-timeout must be \(ConnectionOptions.acceptedSeconds)")
     }
     guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be between 1 and 64") }
     if let now, ISO8601DateFormatter().date(from: now) == nil {

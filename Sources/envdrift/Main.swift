@@ -2,6 +2,7 @@ import ArgumentParser
 import CMalloc
 import DriftRunner
 import Foundation
+import PostgresClient
 
 /// Runs the command, turning every failure into one line on standard error and the contract's
 /// exit code: 2 for usage, configuration and output errors.
@@ -9,6 +10,7 @@ import Foundation
 enum Main {
   static func main() async {
     limitMallocArenas()
+    for argument in CommandLine.arguments.dropFirst() { SecretRegistry.shared.register(argument) }
     do {
       var command = try Envdrift.parseAsRoot()
       if var asyncCommand = command as? any AsyncParsableCommand {

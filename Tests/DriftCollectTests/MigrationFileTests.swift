@@ -139,6 +139,34 @@ struct MigrationFileTests {
       ])
   }
 
+  @Test func bracketsNestedTensOfThousandsDeepAreReportedNotACrash() throws {
+    let deep = 50_000
+    let shallow = 98  // just under the limit of 100, counting the list around it
+    let root = try Self.write([
+      "shop/migrations/0001_initial.py": Self.migration(
+        "    dependencies = []\n    operations = ["
+          + String(repeating: "[", count: shallow) + String(repeating: "]", count: shallow)
+          + "]\n"),
+      "shop/migrations/0002_deep.py": Self.migration(
+        "    dependencies = [('shop', '0001_initial')]\n\n    operations = "
+          + String(repeating: "(", count: deep) + String(repeating: ")", count: deep) + "\n"),
+      "shop/migrations/0003_fifo.py": "",
+    ])
+    defer { try? FileManager.default.removeItem(at: root) }
+    let fifo = root.appendingPathComponent("shop/migrations/0003_fifo.py").path
+    try FileManager.default.removeItem(atPath: fifo)
+    #expect(mkfifo(fifo, 0o600) == 0)
+    let code = try MigrationCodeReader.read(.directory(root.path))
+    #expect(code.migrations.map(\.key.description) == ["shop.0001_initial"])
+    #expect(
+      code.problems == [
+        CodeProblem(
+          file: "shop/migrations/0002_deep.py",
+          reason: "line 7: brackets are nested more than 100 levels deep"),
+        CodeProblem(file: "shop/migrations/0003_fifo.py", reason: "the file could not be read"),
+      ])
+  }
+
   @Test func aDirectoryWithoutMigrationsIsAClearError() throws {
     let root = try Self.write(["app/models.py": "x = 1\n"])
     defer { try? FileManager.default.removeItem(at: root) }

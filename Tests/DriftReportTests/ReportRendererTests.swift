@@ -108,29 +108,38 @@ struct ReportRendererTests {
   }
 
   @Test func aCustomTemplateIsRenderedWithTheSameValues() throws {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "custom-\(UUID()).mustache")
-    try "{{% CONTENT_TYPE: TEXT }}\nDrift: {{title}} — {{#causes}}[{{text}}]{{/causes}}\n".write(
-      to: path, atomically: true, encoding: .utf8)
-    defer { try? FileManager.default.removeItem(at: path) }
-    let text = try ReportRenderer(templatePath: path.path).render(
+    let template =
+      "{{% CONTENT_TYPE: TEXT }}\nDrift: {{title}} — {{#causes}}[{{text}}]{{/causes}}\n"
+    let text = try ReportRenderer(template: template, path: "custom.mustache").render(
       Self.seedInput(), format: .markdown)
     #expect(
       text.hasPrefix("Drift: dev · uat → prod — [table `public.tenants_domain` exists in uat"))
   }
 
-  @Test func aMissingOrBrokenTemplateIsAClearError() throws {
-    #expect(throws: ReportError.unreadableTemplate(path: "/no/such.mustache")) {
-      try ReportRenderer(templatePath: "/no/such.mustache")
-    }
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "broken-\(UUID()).mustache")
-    try "{{#open}} never closed".write(to: path, atomically: true, encoding: .utf8)
-    defer { try? FileManager.default.removeItem(at: path) }
+  @Test func aBrokenTemplateIsASentenceThatSaysWhere() throws {
     let error = try #require(throws: ReportError.self) {
-      try ReportRenderer(templatePath: path.path)
+      try ReportRenderer(template: "line one\n{{#open}} never closed", path: "broken.mustache")
     }
-    #expect(error.description.contains("is not valid Mustache"))
+    #expect(
+      error.description
+        == "template broken.mustache is not valid Mustache: line 2, column 23: a section is"
+        + " never closed with {{/name}}")
+  }
+
+  @Test func aTemplateNestedThousandsDeepIsRefusedBeforeItCanExhaustTheStack() throws {
+    let depth = 20_000
+    let template =
+      String(repeating: "{{#a}}", count: depth) + String(repeating: "{{/a}}", count: depth)
+    let error = try #require(throws: ReportError.self) {
+      try ReportRenderer(template: template, path: "deep.mustache")
+    }
+    #expect(
+      error.description
+        == "template deep.mustache is not valid Mustache: line 1: sections nest more than 64"
+        + " levels deep")
+    let allowed =
+      String(repeating: "{{#a}}", count: 64) + "x" + String(repeating: "{{/a}}", count: 64)
+    #expect(throws: Never.self) { try ReportRenderer(template: allowed, path: "ok.mustache") }
   }
 
   @Test func aThousandDriftedTenantsStillFitInOneGithubComment() throws {

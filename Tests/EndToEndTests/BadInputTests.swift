@@ -21,6 +21,9 @@ struct BadInputTests {
       "notjson.json": "this is not json",
       "truncated.json": "{\"formatVersion\": 1, \"environment\": {\"name\": \"x\"",
       "future.json": "{\"formatVersion\": 42}",
+      "zero.json": "{\"formatVersion\": 0}",
+      "negative.json": "{\"formatVersion\": -3}",
+      "broken.mustache": "{{#causes}}\n{{text}}\n",
       "wrongshape.json": "{\"formatVersion\": 1, \"schemas\": 3}",
       "empty.json": "",
       "array.json": "[]",
@@ -28,6 +31,17 @@ struct BadInputTests {
     for (name, text) in files {
       try? text.write(to: url.appendingPathComponent(name), atomically: true, encoding: .utf8)
     }
+    // Special files that must be refused at once, never read: a FIFO with no writer (reading
+    // it would block for ever), a symbolic-link loop, and a directory that claims to be JSON.
+    mkfifo(url.appendingPathComponent("fifo.json").path, 0o600)
+    mkfifo(url.appendingPathComponent("fifo").path, 0o600)
+    symlink(url.appendingPathComponent("loop-b").path, url.appendingPathComponent("loop-a").path)
+    symlink(url.appendingPathComponent("loop-a").path, url.appendingPathComponent("loop-b").path)
+    try? FileManager.default.createDirectory(
+      at: url.appendingPathComponent("directory.json"), withIntermediateDirectories: true)
+    let depth = 20_000
+    try? (String(repeating: "{{#a}}", count: depth) + String(repeating: "{{/a}}", count: depth))
+      .write(to: url.appendingPathComponent("deep.mustache"), atomically: true, encoding: .utf8)
     return url
   }()
 
@@ -37,6 +51,12 @@ struct BadInputTests {
     Case(arguments: ["compare"], message: "compare needs at least 2 environments"),
     Case(arguments: ["compare", "prod=x.json"], message: "compare needs at least 2 environments"),
     Case(arguments: ["compare", "dev", "prod=dbname=x"], message: "\"dev\" is not NAME=SOURCE"),
+    Case(
+      arguments: ["compare", "postgresql://u:Pw-9xq@db/app", "prod=dbname=x"],
+      message: "an argument (not shown: it may hold a connection string) is not NAME=SOURCE"),
+    Case(
+      arguments: ["compare", "postgresql://u:Pw-9xq@db/app?sslmode=disable", "prod=dbname=x"],
+      message: "environment name before the first '=' (not shown: it may hold a connection"),
     Case(
       arguments: ["compare", "=dbname=x", "prod=dbname=y"],
       message: "environment name \"\" is not valid"),
@@ -49,7 +69,7 @@ struct BadInputTests {
     Case(arguments: ["compare", "-x=dbname=x", "prod=dbname=y"], message: "Unknown option"),
     Case(
       arguments: ["compare", "a\u{1}b=dbname=x", "prod=dbname=y"],
-      message: "environment name \"a\\u{1}b\" is not valid"),
+      message: "environment name \"a\\u0001b\" is not valid"),
     Case(
       arguments: ["compare", "dev=dbname=x", "dev=dbname=y"],
       message: "environment \"dev\" is listed twice"),
@@ -69,7 +89,60 @@ struct BadInputTests {
       arguments: ["compare", "dev=dbname=x", "prod=dbname=y", "--jobs", "many"], message: "--jobs"),
     Case(
       arguments: ["compare", "dev=dbname=x", "prod=dbname=y", "--statement-timeout", "0"],
-      message: "timeouts must be greater than zero"),
+      message: "--statement-timeout must be a number of seconds from 0.001 to 2147483"),
+    Case(
+      arguments: ["compare", "dev=dbname=x", "prod=dbname=y", "--statement-timeout", "0.0001"],
+      message: "--statement-timeout must be a number of seconds from 0.001"),
+    Case(
+      arguments: ["compare", "dev=dbname=x", "prod=dbname=y", "--statement-timeout", "-1"],
+      message: "--statement-timeout must be a number of seconds from 0.001"),
+    Case(
+      arguments: ["compare", "dev=dbname=x", "prod=dbname=y", "--lock-timeout", "0.0001"],
+      message: "--lock-timeout must be a number of seconds from 0.001"),
+    Case(
+      arguments: ["compare", "dev=\(file("fifo.json"))", "prod=\(file("future.json"))"],
+      message: "cannot read snapshot file \(file("fifo.json")): it is a named pipe (FIFO), not a"
+        + " regular file"),
+    Case(
+      arguments: ["compare", "dev=\(file("fifo"))", "prod=\(file("future.json"))"],
+      message: "it is a named pipe (FIFO), not a regular file"),
+    Case(
+      arguments: ["compare", "dev=/dev/zero", "prod=\(file("future.json"))"],
+      message: "cannot read snapshot file /dev/zero: it is a device, not a regular file"),
+    Case(
+      arguments: ["compare", "dev=\(file("loop-a"))", "prod=\(file("future.json"))"],
+      message: "too many levels of symbolic links"),
+    Case(
+      arguments: ["compare", "dev=\(file("directory.json"))", "prod=\(file("future.json"))"],
+      message: "directory.json: it is a directory, not a regular file"),
+    Case(
+      arguments: ["compare", "dev=\(file("zero.json"))", "prod=\(file("future.json"))"],
+      message: "has format version 0, which no envdrift writes: this envdrift reads versions 1"),
+    Case(
+      arguments: ["compare", "dev=\(file("negative.json"))", "prod=\(file("future.json"))"],
+      message: "has format version -3, which no envdrift writes"),
+    Case(
+      arguments: [
+        "compare", "dev=\(file("notjson.json"))", "prod=\(file("notjson.json"))", "--template",
+        file("fifo"),
+      ], message: "cannot read template \(file("fifo")): it is a named pipe (FIFO)"),
+    Case(
+      arguments: [
+        "compare", "dev=\(file("notjson.json"))", "prod=\(file("notjson.json"))", "--template",
+        file("deep.mustache"),
+      ], message: "line 1: sections nest more than 64 levels deep"),
+    Case(
+      arguments: [
+        "compare", "dev=\(file("notjson.json"))", "prod=\(file("notjson.json"))", "--template",
+        file("broken.mustache"),
+      ],
+      message: "is not valid Mustache: line 3, column 1: a section is never closed with {{/name}}"),
+    Case(
+      arguments: ["compare", "--config", file("fifo")],
+      message: "fifo: it is a named pipe (FIFO), not a regular file"),
+    Case(
+      arguments: ["compare", "--config", "/dev/zero"],
+      message: "/dev/zero: it is a device, not a regular file"),
     Case(
       arguments: ["compare", "dev=dbname=x", "prod=dbname=y", "--now", "yesterday"],
       message: "--now must be an ISO 8601 time"),
@@ -113,7 +186,7 @@ struct BadInputTests {
     Case(arguments: ["snapshot", "x=\(file("future.json"))"], message: "has format version 42"),
     Case(
       arguments: ["snapshot", "x=dbname=x", "--connect-timeout", "-3"],
-      message: "Missing value for '--connect-timeout"),
+      message: "--connect-timeout must be a whole number of seconds from 1 to 2147483"),
     Case(arguments: ["snapshot", "x=dbname=x", "extra"], message: "Unexpected argument 'extra'"),
     Case(
       arguments: ["compare", "--baseline"], message: "Missing value for '--baseline <baseline>'"),
@@ -129,14 +202,14 @@ struct BadInputTests {
       message: "--connect-timeout"),
     Case(
       arguments: ["compare", "dev=dbname=x", "prod=dbname=y", "--lock-timeout", "0.0"],
-      message: "timeouts must be greater than zero"),
+      message: "--lock-timeout must be a number of seconds from 0.001"),
     Case(
       arguments: ["compare", "dev=dbname=x", "prod=dbname=y", "--statement-timeout", "1e999"],
-      message: "timeouts must be at most 2147483 seconds"
+      message: "--statement-timeout must be a number of seconds from 0.001 to 2147483"
     ),
     Case(
       arguments: ["compare", "dev=dbname=x", "prod=dbname=y", "--lock-timeout", "nan"],
-      message: "timeouts must be"
+      message: "--lock-timeout must be"
     ),
   ]
 

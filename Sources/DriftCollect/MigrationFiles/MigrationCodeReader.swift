@@ -88,6 +88,9 @@ public enum MigrationCodeReader {
     return try read(files, source: location.description)
   }
 
+  /// The largest migration file read, in bytes; Django's largest are a few hundred kilobytes.
+  static let maximumFileSize = 16 << 20
+
   static func read(_ files: any SourceFiles, source: String) throws(CodeReadError) -> MigrationCode
   {
     let migrationFiles = files.paths.filter(isMigrationFile).sorted()
@@ -158,10 +161,11 @@ struct DirectoryFiles: SourceFiles {
   let paths: [String]
 
   init(root: String, shownAs: String) throws(CodeReadError) {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory),
-      isDirectory.boolValue
-    else { throw .notADirectory(shownAs) }
+    do throws(InputFileError) {
+      try InputFile.requireDirectory(root, what: "code directory")
+    } catch {
+      throw .notADirectory(shownAs)
+    }
     self.root = root
     var found: [String] = []
     let base = URL(fileURLWithPath: root)
@@ -190,7 +194,9 @@ struct DirectoryFiles: SourceFiles {
   func contents(of paths: [String]) throws(CodeReadError) -> [String: String] {
     var result: [String: String] = [:]
     for path in paths {
-      if let data = FileManager.default.contents(atPath: root + "/" + path) {
+      if let data = try? InputFile.read(
+        root + "/" + path, what: "migration file", limit: MigrationCodeReader.maximumFileSize)
+      {
         result[path] = String(decoding: data, as: UTF8.self)
       }
     }

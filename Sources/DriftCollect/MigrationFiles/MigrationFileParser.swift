@@ -10,7 +10,7 @@ enum MigrationFileParser {
     name: String,
     file: String
   ) throws(PythonSyntaxError) -> CodeMigration {
-    let tokens = try PythonLexer.tokens(of: source)
+    let (tokens, statementLines) = try PythonLexer.lexed(source)
     var constants: [String: PythonExpression] = [:]
     var assignments: [String: PythonExpression] = [:]
     var hasMigrationClass = false
@@ -26,6 +26,12 @@ enum MigrationFileParser {
       {
         var parser = PythonParser(tokens: tokens, position: lineStart + 2)
         let value = parser.expression()
+        if parser.tooDeep {
+          let statement = tokens[..<lineStart].count { $0 == .newline }
+          throw PythonSyntaxError(
+            line: statement < statementLines.count ? statementLines[statement] : 1,
+            message: "brackets are nested more than \(PythonParser.maximumDepth) levels deep")
+        }
         if ["dependencies", "operations", "replaces"].contains(target) {
           assignments[target] = value
         } else if value.string != nil || value.elements != nil {

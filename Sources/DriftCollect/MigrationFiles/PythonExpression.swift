@@ -39,8 +39,14 @@ indirect enum PythonExpression: Equatable {
 
 /// Parses expressions from a token stream; see ``PythonExpression``.
 struct PythonParser {
+  /// How deeply brackets may nest. CPython itself stops at 200; Django writes a handful.
+  static let maximumDepth = 100
+
   private let tokens: [PythonToken]
   private(set) var position: Int
+  /// Whether an expression nested deeper than ``maximumDepth`` was skipped.
+  private(set) var tooDeep = false
+  private var depth = 0
 
   init(tokens: [PythonToken], position: Int = 0) {
     self.tokens = tokens
@@ -52,7 +58,17 @@ struct PythonParser {
   private func isSymbol(_ symbol: String) -> Bool { current == .symbol(symbol) }
 
   /// Parses one expression (a bare tuple `a, b` is not one: callers stop at commas).
+  ///
+  /// An expression nested deeper than ``maximumDepth`` is skipped (without recursion) as
+  /// ``PythonExpression/unknown`` and ``tooDeep`` is set, so that no file can exhaust the stack.
   mutating func expression() -> PythonExpression {
+    depth += 1
+    defer { depth -= 1 }
+    if depth > Self.maximumDepth {
+      tooDeep = true
+      skipRestOfExpression()
+      return .unknown
+    }
     var value = primary()
     while true {
       if isSymbol("+") {

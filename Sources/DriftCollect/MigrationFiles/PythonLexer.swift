@@ -30,6 +30,9 @@ struct PythonLexer {
   private var index = 0
   private var line = 1
   private var depth = 0
+  private var tokens: [PythonToken] = []
+  /// The source line on which each logical line (statement) starts, in order.
+  private var statementLines: [Int] = []
 
   init(_ source: String) {
     bytes = Array(source.utf8)
@@ -37,12 +40,27 @@ struct PythonLexer {
 
   /// Every token of the source.
   static func tokens(of source: String) throws(PythonSyntaxError) -> [PythonToken] {
-    var lexer = PythonLexer(source)
-    return try lexer.run()
+    try lexed(source).tokens
   }
 
-  private mutating func run() throws(PythonSyntaxError) -> [PythonToken] {
-    var tokens: [PythonToken] = []
+  /// Every token of the source, and the source line where each logical line starts (the line
+  /// of the statement after the n-th ``PythonToken/newline``), for messages.
+  static func lexed(_ source: String) throws(PythonSyntaxError) -> (
+    tokens: [PythonToken], statementLines: [Int]
+  ) {
+    var lexer = PythonLexer(source)
+    try lexer.run()
+    return (lexer.tokens, lexer.statementLines)
+  }
+
+  private mutating func emit(_ token: PythonToken) {
+    if token != .newline, tokens.last == nil || tokens.last == .newline {
+      statementLines.append(line)
+    }
+    tokens.append(token)
+  }
+
+  private mutating func run() throws(PythonSyntaxError) {
     while index < bytes.count {
       let byte = bytes[index]
       switch byte {
@@ -62,9 +80,11 @@ struct PythonLexer {
       case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"), 0x0C:
         index += 1
       case UInt8(ascii: "\""), UInt8(ascii: "'"):
-        tokens.append(.string(try string(raw: false)))
+        let value = try string(raw: false)
+        emit(.string(value))
       case UInt8(ascii: "0")...UInt8(ascii: "9"):
-        tokens.append(.number(number()))
+        let value = number()
+        emit(.number(value))
       default:
         if Self.isNameStart(byte) {
           let word = name()
@@ -72,17 +92,18 @@ struct PythonLexer {
             bytes[index] == UInt8(ascii: "\"") || bytes[index] == UInt8(ascii: "'"),
             Self.isStringPrefix(word)
           {
-            tokens.append(.string(try string(raw: word.lowercased().contains("r"))))
+            let value = try string(raw: word.lowercased().contains("r"))
+            emit(.string(value))
           } else {
-            tokens.append(.name(word))
+            emit(.name(word))
           }
         } else {
-          tokens.append(.symbol(symbol()))
+          let value = symbol()
+          emit(.symbol(value))
         }
       }
     }
     if tokens.last != .newline { tokens.append(.newline) }
-    return tokens
   }
 
   private static func isNameStart(_ byte: UInt8) -> Bool {
