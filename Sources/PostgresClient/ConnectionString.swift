@@ -56,6 +56,8 @@ public struct ConnectionString: Sendable, Hashable {
     parameters = found
   }
 
+  /// A libpq parse error with every quoted piece but a connection keyword masked.
+  ///
   /// libpq's parse errors quote a piece of the string (`missing "=" after "s3cret"`,
   /// `invalid URI query parameter: "…"`). A password with a space, or a half-typed one, can be
   /// that piece without being recognisable as a password, so every quoted piece but a known

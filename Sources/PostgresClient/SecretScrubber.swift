@@ -58,7 +58,9 @@ public struct SecretScrubber: Sendable, Hashable {
       if let decoded = raw.removingPercentEncoding { candidates.append(decoded) }
     }
     let scalars = Array(text.unicodeScalars)
-    let lowered = scalars.map { ("A"..."Z").contains($0) ? Unicode.Scalar($0.value + 32)! : $0 }
+    let lowered = scalars.map { scalar in
+      ("A"..."Z").contains(scalar) ? Unicode.Scalar(UInt8(scalar.value) | 0x20) : scalar
+    }
     var index = 0
     while let start = uriStart(in: lowered, from: index) {
       var end = start
@@ -184,8 +186,10 @@ public struct SecretScrubber: Sendable, Hashable {
   }
 }
 
-/// Every secret this process has been handed: its arguments, its configuration file, its
-/// connection strings and `PGPASSWORD`. Standard error is scrubbed with it last of all, so that
+/// Every secret this process has been handed.
+///
+/// It learns the secrets of the arguments, the configuration file, each connection string and
+/// `PGPASSWORD`. Standard error is scrubbed with it last of all, so that
 /// not even a message envdrift did not foresee (an argument parser echoing a misplaced URI, a
 /// YAML error quoting a line) can show a password.
 public final class SecretRegistry: @unchecked Sendable {

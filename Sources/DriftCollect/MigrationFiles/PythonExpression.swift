@@ -39,7 +39,9 @@ indirect enum PythonExpression: Equatable {
 
 /// Parses expressions from a token stream; see ``PythonExpression``.
 struct PythonParser {
-  /// How deeply brackets may nest. CPython itself stops at 200; Django writes a handful.
+  /// How deeply brackets may nest.
+  ///
+  /// CPython itself stops at 200; Django writes a handful.
   static let maximumDepth = 100
 
   private let tokens: [PythonToken]
