@@ -1,0 +1,412 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Names built from a hostile alphabet, on a real PostgreSQL: every suggested fix does exactly
+/// what it says when run with psql, every report renders with no tag, link or mention that a
+/// name brought in, and no raw control character reaches a terminal.
+@Suite("Hostile names, generated", .serialized, .enabled(if: TestPostgres.isAvailable))
+struct HostileNameTests {
+  /// Every line break PostgreSQL, psql, Markdown or a terminal might honour, Markdown and SQL
+  /// punctuation, quotes, comment and statement starters, look-alike spaces, zero-width and
+  /// bidirectional characters, and an escape sequence.
+  static let alphabet: [String] = [
+    "\n", "\r", "\u{0B}", "\u{0C}", "\u{85}", "\u{2028}", "\u{2029}", "\t", "\u{1B}[31m", "`",
+    "|", "<", ">", "[", "]", "(", ")", "@", "#", ":", "*", "_", "~", "\\", "'", "\"", ";",
+    "--", "/*", "*/", "$$", "$x$", " ", "\u{A0}", "\u{200B}", "\u{202E}", "\u{2066}", "&", "!",
+    "%", "{", "}", "e'", "U&'", "a", "B", "z", "7", "é", "🐘",
+  ]
+
+  /// Whole attacks, mixed into some names.
+  static let attacks: [String] = [
+    "'; DROP TABLE public.sentinel; --", "\nDROP TABLE public.sentinel; --",
+    "\rDROP TABLE public.sentinel; --", "\u{2028}DROP TABLE public.sentinel; --",
+    "<img src=x onerror=alert(1)>", "[click](https://example.com)", "@octocat", "#12", "GH-12",
+    ":smile:", "https://example.com", "www.example.com", "\\! touch /tmp/envdrift-pwned",
+    ":evil", "$$; DROP TABLE public.sentinel; $$", "\"; DROP TABLE public.sentinel; --",
+  ]
+
+  /// A deterministic generator (SplitMix64), so that a failure is the same on every run.
+  struct Generator {
+    var state: UInt64
+
+    mutating func next() -> UInt64 {
+      state &+= 0x9E37_79B9_7F4A_7C15
+      var z = state
+      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+      return z ^ (z >> 31)
+    }
+
+    mutating func pick<T>(_ items: [T]) -> T { items[Int(next() % UInt64(items.count))] }
+
+    /// A name that starts with `tag` (so names of one round differ) and fits PostgreSQL's 63
+    /// bytes, made of hostile pieces and now and then a whole attack.
+    mutating func name(_ tag: String) -> String {
+      var name = tag
+      let pieces = 2 + Int(next() % 6)
+      for _ in 0..<pieces {
+        let piece =
+          next() % 4 == 0 ? pick(HostileNameTests.attacks) : pick(HostileNameTests.alphabet)
+        guard (name + piece).utf8.count <= 63 else { break }
+        name += piece
+      }
+      return name
+    }
+  }
+
+  /// `name` as a quoted identifier for the test's own set-up SQL.
+  static func quoted(_ name: String) -> String {
+    "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+  }
+
+  /// `text` as a standard string literal for the test's own set-up SQL.
+  static func literal(_ text: String) -> String {
+    "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
+  }
+
+  /// The objects of one round: in `ref` they all exist; `drift` lacks the column, the index and
+  /// the second schema, and has the renamed index under another name.
+  struct Round {
+    var schema: String
+    var table: String
+    var column: String
+    var index: String
+    var renamedFrom: String
+    var renamedTo: String
+    var emptySchema: String
+    var defaultLiteral: String?
+
+    init(_ generator: inout Generator, number: Int) {
+      schema = generator.name("s\(number)")
+      table = generator.name("t\(number)")
+      column = generator.name("c\(number)")
+      index = generator.name("i\(number)")
+      renamedFrom = generator.name("j\(number)")
+      renamedTo = generator.name("k\(number)")
+      emptySchema = generator.name("e\(number)")
+      defaultLiteral = number % 2 == 0 ? generator.name("d") : nil
+    }
+
+    var refSQL: String {
+      let s = quoted(schema)
+      let t = "\(s).\(quoted(table))"
+      let columnType = defaultLiteral.map { "text DEFAULT \(literal($0))" } ?? "integer DEFAULT 0"
+      return """
+        CREATE SCHEMA \(s);
+        CREATE TABLE \(t) (id integer, \(quoted(column)) \(columnType));
+        CREATE INDEX \(quoted(index)) ON \(t) (id);
+        CREATE INDEX \(quoted(renamedFrom)) ON \(t) (id) WHERE id > 5;
+        CREATE SCHEMA \(quoted(emptySchema));
+
+        """
+    }
+
+    var driftSQL: String {
+      let s = quoted(schema)
+      let t = "\(s).\(quoted(table))"
+      return """
+        CREATE SCHEMA \(s);
+        CREATE TABLE \(t) (id integer);
+        CREATE INDEX \(quoted(renamedTo)) ON \(t) (id) WHERE id > 5;
+
+        """
+    }
+  }
+
+  static let sentinelSQL = """
+    CREATE TABLE public.sentinel (id integer);
+    INSERT INTO public.sentinel VALUES (42);
+
+    """
+
+  @Test func everySuggestedFixCreatesOrRenamesExactlyItsObjectAndNothingElse() throws {
+    var generator = Generator(state: 20_261_130)
+    let rounds = (1...6).map { Round(&generator, number: $0) }
+    let ref = try TestPostgres.createDatabase(
+      "hostile_ref", sql: rounds.map(\.refSQL).joined())
+    defer { ref.drop() }
+    let driftSQL = Self.sentinelSQL + rounds.map(\.driftSQL).joined()
+    let viaJSON = try TestPostgres.createDatabase("hostile_json", sql: driftSQL)
+    defer { viaJSON.drop() }
+    let viaMarkdown = try TestPostgres.createDatabase("hostile_md", sql: driftSQL)
+    defer { viaMarkdown.drop() }
+    let viaGitHub = try TestPostgres.createDatabase("hostile_gh", sql: driftSQL)
+    defer { viaGitHub.drop() }
+
+    // The reference as a snapshot file, with an extension whose name, schema and version are
+    // hostile: a crafted file is as hostile as a database.
+    let workdir = try Envdrift.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: workdir) }
+    let refFile = workdir.appendingPathComponent("ref.json")
+    let saved = try Envdrift.run(["snapshot", "ref=dbname=\(ref.name)", "--output", refFile.path])
+    #expect(saved.status == 0, "\(saved.error)")
+    var document = try #require(
+      try JSONSerialization.jsonObject(with: Data(contentsOf: refFile)) as? [String: Any])
+    var extensions = document["extensions"] as? [[String: Any]] ?? []
+    extensions.append([
+      "name": generator.name("x"), "schema": "public",
+      "version": "1.0'; DROP TABLE public.sentinel; --\n\\! touch /tmp/envdrift-pwned",
+    ])
+    document["extensions"] = extensions
+    try JSONSerialization.data(withJSONObject: document).write(to: refFile)
+
+    func compare(_ database: TestDatabase, format: String) throws -> Envdrift.Result {
+      try Envdrift.run([
+        "compare", "ref=\(refFile.path)", "drift=dbname=\(database.name)", "--baseline", "ref",
+        "--format", format, "--output", "-",
+      ])
+    }
+    let json = try compare(viaJSON, format: "json")
+    #expect(json.status == 1, "\(json.error)")
+    let findings = try Self.findings(json.output)
+    let fixes = findings.compactMap { $0["fix"] as? String }
+    #expect(fixes.count >= rounds.count * 3, "fixes: \(fixes)")
+    for round in rounds {
+      for (kind, name) in [
+        ("index.missing", round.index), ("index.renamed", round.renamedFrom),
+        ("schema.missing", round.emptySchema),
+      ] {
+        #expect(
+          findings.contains { $0["kind"] as? String == kind && $0["name"] as? String == name },
+          "no \(kind) finding for \(name.debugDescription)")
+      }
+    }
+    for fix in fixes {
+      #expect(!fix.unicodeScalars.contains { Self.isHidden($0) && $0 != "\n" }, "\(fix)")
+    }
+
+    try Self.runFixes(fixes.joined(separator: "\n"), in: viaJSON)
+    let markdown = try compare(viaMarkdown, format: "markdown")
+    try Self.runFixes(
+      try Self.fixBlock(markdown.output, after: "## Suggested fixes"), in: viaMarkdown)
+    let github = try compare(viaGitHub, format: "github")
+    try Self.runFixes(try Self.fixBlock(github.output, after: "Suggested fixes"), in: viaGitHub)
+
+    for database in [viaJSON, viaMarkdown, viaGitHub] {
+      #expect(try database.scalar("SELECT string_agg(id::text, ',') FROM public.sentinel") == "42")
+      for round in rounds {
+        let schema = Self.literal(round.schema)
+        let table = Self.literal(round.table)
+        let indexes = try database.scalar(
+          """
+          SELECT string_agg(indexname, '|' ORDER BY indexname) FROM pg_indexes
+          WHERE schemaname = \(schema) AND tablename = \(table)
+          """)
+        let expected = [round.index, round.renamedFrom].sorted().joined(separator: "|")
+        #expect(indexes == expected, "indexes of \(round.table.debugDescription)")
+        #expect(
+          try database.scalar(
+            "SELECT count(*) FROM pg_namespace WHERE nspname = \(Self.literal(round.emptySchema))")
+            == "1")
+        if round.defaultLiteral == nil {
+          #expect(
+            try database.scalar(
+              """
+              SELECT count(*) FROM information_schema.columns
+              WHERE table_schema = \(schema) AND table_name = \(table)
+                AND column_name = \(Self.literal(round.column))
+              """) == "1")
+        }
+      }
+      // Nothing else was made: the only differences left are those no fix was offered for.
+      let after = try Self.findings(try compare(database, format: "json").output)
+      for finding in after {
+        let kind = finding["kind"] as? String ?? ""
+        let sentinel = kind == "table.missing" && finding["name"] as? String == "sentinel"
+        #expect(
+          sentinel || kind == "extension.missing"
+            || (kind == "column.missing" && finding["fix"] == nil),
+          "left after the fixes: \(finding)")
+      }
+    }
+    #expect(!FileManager.default.fileExists(atPath: "/tmp/envdrift-pwned"))
+
+    for (name, report) in [("markdown", markdown), ("github", github)] {
+      #expect(report.status == 1)
+      try Self.expectInertMarkdown(report.output, name: name)
+      #expect(Self.hiddenCharacters(in: report.error).isEmpty)
+    }
+  }
+
+  @Test func tenantFixesCommentsAndReportsStayInertWithHostileTenantSchemas() throws {
+    var generator = Generator(state: 7)
+    let hostile =
+      (1...4).map { generator.name("h\($0)") } + [
+        "E'evil\nDROP TABLE public.sentinel; --'", "evil\rDROP TABLE public.sentinel; --",
+      ]
+    let rowApp = generator.name("app")
+    let rowName = generator.name("0001")
+    var sql = Self.sentinelSQL
+    let healthy = (1...8).map { "t\($0)" }
+    for schema in healthy + hostile {
+      let s = Self.quoted(schema)
+      sql += """
+        CREATE SCHEMA \(s);
+        CREATE TABLE \(s).django_migrations (
+          id serial PRIMARY KEY, app varchar(255) NOT NULL, name varchar(255) NOT NULL,
+          applied timestamptz NOT NULL);
+        CREATE TABLE \(s).orders (amount integer);
+
+        """
+      // The last hostile tenants never got the shop app: a cause that names them.
+      if !hostile.suffix(3).contains(schema) {
+        sql += """
+          INSERT INTO \(s).django_migrations (app, name, applied)
+            VALUES ('shop', '0001_initial', '2025-01-01T00:00:00Z');
+
+          """
+      }
+      if !hostile.contains(schema) {
+        sql += "CREATE INDEX orders_amount_idx ON \(s).orders (amount);\n"
+      } else {
+        sql += """
+          INSERT INTO \(s).django_migrations (app, name, applied)
+            VALUES (\(Self.literal(rowApp)), \(Self.literal(rowName)), '2025-02-01T00:00:00Z');
+
+          """
+      }
+    }
+    let database = try TestPostgres.createDatabase("hostile_tenants", sql: sql)
+    defer { database.drop() }
+
+    let json = try Envdrift.run([
+      "tenants", "prod=dbname=\(database.name)", "--format", "json", "--output", "-",
+    ])
+    #expect(json.status == 1, "\(json.error)")
+    let fixes = try Self.findings(json.output).compactMap { $0["fix"] as? String }
+    #expect(fixes.count == hostile.count, "\(fixes)")
+    for fix in fixes {
+      let lines = fix.split(separator: "\n")
+      #expect(lines.count == 2, "\(fix)")
+      #expect(lines.first?.hasPrefix("-- make ") == true)
+      #expect(lines.last?.hasPrefix("CREATE INDEX IF NOT EXISTS orders_amount_idx ON ") == true)
+    }
+    for format in ["markdown", "github"] {
+      let report = try Envdrift.run([
+        "tenants", "prod=dbname=\(database.name)", "--format", format, "--output", "-",
+      ])
+      #expect(report.status == 1)
+      try Self.expectInertMarkdown(report.output, name: format)
+    }
+    let summary = try Envdrift.run(["tenants", "prod=dbname=\(database.name)", "--output", "-"])
+    #expect(Self.hiddenCharacters(in: summary.error).isEmpty)
+
+    // verify prints a line per schema that needs migrating: hostile schema names included.
+    let code = try Envdrift.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: code) }
+    let migrations = code.appendingPathComponent("shop/migrations")
+    try FileManager.default.createDirectory(at: migrations, withIntermediateDirectories: true)
+    try """
+    from django.db import migrations
+
+
+    class Migration(migrations.Migration):
+        dependencies = []
+        operations = []
+
+    """.write(
+      to: migrations.appendingPathComponent("0001_initial.py"), atomically: true,
+      encoding: .utf8)
+    try """
+    from django.db import migrations
+
+
+    class Migration(migrations.Migration):
+        dependencies = [("shop", "0001_initial")]
+        operations = []
+
+    """.write(
+      to: migrations.appendingPathComponent("0002_more.py"), atomically: true, encoding: .utf8)
+    let verify = try Envdrift.run(["verify", code.path, "prod=dbname=\(database.name)"])
+    #expect(verify.status == 1, "\(verify.output)\(verify.error)")
+    #expect(Self.hiddenCharacters(in: verify.output + verify.error).isEmpty, "\(verify.output)")
+    #expect(verify.output.contains("\\nDROP TABLE public.sentinel; --"), "\(verify.output)")
+
+    try Self.runFixes(fixes.joined(separator: "\n"), in: database)
+    #expect(try database.scalar("SELECT string_agg(id::text, ',') FROM public.sentinel") == "42")
+    for schema in hostile {
+      #expect(
+        try database.scalar(
+          """
+          SELECT count(*) FROM pg_indexes
+          WHERE schemaname = \(Self.literal(schema)) AND indexname = 'orders_amount_idx'
+          """) == "1", "no index made in \(schema.debugDescription)")
+    }
+    #expect(
+      try database.scalar("SELECT count(*) FROM pg_indexes WHERE indexname = 'orders_amount_idx'")
+        == String(healthy.count + hostile.count))
+  }
+
+  // MARK: - Checks
+
+  static func findings(_ json: String) throws -> [[String: Any]] {
+    let document = try #require(
+      try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+    return try #require(document["findings"] as? [[String: Any]])
+  }
+
+  /// The body of the first fenced SQL block after `heading`.
+  static func fixBlock(_ markdown: String, after heading: String) throws -> String {
+    let tail = try #require(markdown.range(of: heading).map { markdown[$0.upperBound...] })
+    let lines = tail.split(separator: "\n", omittingEmptySubsequences: false)
+    let open = try #require(lines.firstIndex { $0.hasPrefix("```") && $0.hasSuffix("sql") })
+    let fence = lines[open].dropLast(3)
+    let close = try #require(lines[(open + 1)...].firstIndex { $0 == fence })
+    return lines[(open + 1)..<close].joined(separator: "\n")
+  }
+
+  /// Runs `sql` with psql as a user piping the fixes would, carrying on past errors.
+  static func runFixes(_ sql: String, in database: TestDatabase) throws {
+    try TestPostgres.runPSQL(
+      database: database.name, arguments: ["-v", "ON_ERROR_STOP=0", "-f", "-"], input: sql)
+  }
+
+  static func isHidden(_ scalar: Unicode.Scalar) -> Bool {
+    if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) { return true }
+    switch scalar.properties.generalCategory {
+    case .format, .lineSeparator, .paragraphSeparator, .control: return true
+    case .spaceSeparator: return scalar != " "
+    default: return false
+    }
+  }
+
+  /// Hidden characters in `text` other than the line breaks and tabs that lay out output.
+  static func hiddenCharacters(in text: String) -> [Unicode.Scalar] {
+    text.unicodeScalars.filter { isHidden($0) && $0 != "\n" && $0 != "\t" }
+  }
+
+  /// The report, rendered by cmark-gfm with raw HTML let through, has only the tags its
+  /// templates write, no link, and outside code no mention, reference, shortcode or autolink.
+  static func expectInertMarkdown(
+    _ markdown: String, name: String, sourceLocation: SourceLocation = #_sourceLocation
+  ) throws {
+    #expect(
+      hiddenCharacters(in: markdown).isEmpty, "\(name): hidden characters",
+      sourceLocation: sourceLocation)
+    guard CommonMark.isAvailable || TestPostgres.isRequired else { return }
+    let html = try CommonMark.html(markdown, unsafe: true)
+    let outside = CommonMark.outsideCode(html)
+    let allowed: Set<String> = [
+      "p", "h1", "h2", "h3", "h4", "table", "thead", "tbody", "tr", "th", "td", "ul", "ol", "li",
+      "strong", "em", "code", "pre", "details", "summary", "br", "hr", "blockquote", "del", "sub",
+    ]
+    for tag in CommonMark.tags(in: outside) {
+      #expect(
+        allowed.contains(tag.name)
+          && (tag.attributes.isEmpty || tag.attributes.hasPrefix("align=")),
+        "\(name): tag <\(tag.name)\(tag.attributes)> outside code", sourceLocation: sourceLocation)
+    }
+    let text = CommonMark.text(of: outside)
+    for pattern in [
+      #"@[A-Za-z0-9]"#, #"#[0-9]"#, #"(?i)GH-[0-9]"#, #":[A-Za-z0-9_+-]+:"#, #"(?i)www\."#,
+      #"://"#,
+    ] {
+      let match = text.range(of: pattern, options: .regularExpression)
+      #expect(
+        match == nil,
+        "\(name): \(pattern) outside code: \(match.map { String(text[$0]) } ?? "")",
+        sourceLocation: sourceLocation)
+    }
+  }
+}
