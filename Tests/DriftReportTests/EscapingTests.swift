@@ -125,4 +125,137 @@ struct EscapingTests {
   @Test func proseEscapesMarkdownAndHTML() {
     #expect(Markdown.text("<b>*x*</b> & [y]") == "&lt;b&gt;\\*x\\*&lt;/b&gt; &amp; \\[y\\]")
   }
+
+  @Test(arguments: [
+    ("@octocat", "`@octocat`"), ("see #12", "`see #12`"), ("gh-7", "`gh-7`"),
+    ("a :smile: b", "`a :smile: b`"), ("https://x.y", "`https://x.y`"),
+    ("www.example.com", "`www.example.com`"), ("a@b.c", "`a@b.c`"),
+    ("dev: drifted at 21:41 UTC", "dev: drifted at 21:41 UTC"),
+  ])
+  func proseThatGitHubWouldTurnIntoALinkOrMentionIsShownAsCode(text: String, expected: String) {
+    #expect(Markdown.text(text) == expected)
+  }
+
+  @Test func hiddenCharactersAreShownAsEscapesInEveryMarkdownForm() {
+    let name = "a\u{202E}b\u{200B}c\u{2028}d\u{85}e\u{1B}[31mf\u{A0}g\u{E0041}h"
+    let shown = #"a\u202Eb\u200Bc\u2028d\u0085e\u001B[31mf\u00A0g\U000E0041h"#
+    #expect(Markdown.code(name) == "`\(shown)`")
+    #expect(Markdown.visible(name) == shown)
+    #expect(Markdown.block("x\n" + name) == "x\n" + shown)
+    #expect(Markdown.text("ok\u{202E}") == #"ok\\u202E"#)
+  }
+
+  @Test func aBacktickOrPipeWithACombiningMarkIsStillCountedAndEscaped() {
+    #expect(Markdown.code("a`\u{301}b") == "``a`\u{301}b``")
+    #expect(Markdown.cell("`a|\u{301}`") == "`a\\|\u{301}`")
+    #expect(Markdown.fence(for: "```\u{301}") == "````")
+  }
+
+  @Test(arguments: [
+    ("plain", "plain"), ("Mixed", "\"Mixed\""), ("int", "\"int\""), ("select", "\"select\""),
+    ("quo\"te", "\"quo\"\"te\""), ("new\nline", #"U&"new\000Aline""#),
+    ("rlo\u{202E}x", #"U&"rlo\202Ex""#), ("back\\slash\r", #"U&"back\\slash\000D""#),
+    ("tag\u{E0041}", #"U&"tag\+0E0041""#), ("é", "\"é\""),
+  ])
+  func sqlIdentifiersAreQuotedAndHiddenCharactersEscaped(name: String, expected: String) {
+    #expect(SQL.identifier(name) == expected)
+  }
+
+  @Test(arguments: [
+    ("it's", "'it''s'"), ("back\\slash", #"E'back\\slash'"#),
+    ("line\nbreak", #"U&'line\000Abreak'"#),
+    ("'\u{301}; DROP TABLE t; --", "'''\u{301}; DROP TABLE t; --'"),
+  ])
+  func sqlLiteralsDoubleQuotesScalarByScalar(text: String, expected: String) {
+    #expect(SQL.literal(text) == expected)
+  }
+
+  @Test func sqlCommentsNeverEndOnAnyLineBreak() {
+    for separator in ["\n", "\r", "\r\n", "\u{0B}", "\u{0C}", "\u{85}", "\u{2028}", "\u{2029}"] {
+      let comment = SQL.comment("make x\(separator)DROP TABLE t; -- match y")
+      #expect(comment.hasPrefix("-- make x\\"))
+      #expect(!comment.unicodeScalars.contains { VisibleText.isHidden($0) })
+    }
+  }
+
+  @Test func dollarQuotesPickATagTheBodyDoesNotHold() {
+    #expect(SQL.dollarQuoted(" x ") == "$$ x $$")
+    #expect(SQL.dollarQuoted("a$$b") == "$envdrift$a$$b$envdrift$")
+    #expect(SQL.dollarQuoted("$envdrift$ and $$") == "$envdrift1$$envdrift$ and $$$envdrift1$")
+    #expect(SQL.dollarQuoted("ends with $") == "$envdrift$ends with $$envdrift$")
+  }
+
+  @Test(arguments: [
+    "USING btree (amount)", "USING btree (lower((name)::text)) WHERE (deleted IS NULL)",
+    "'a;b'::text", #"E'it\'s;'::text"#, "$x$;--$x$", "\"we;ird\"", "nextval('s'::regclass)",
+    "ARRAY[1, 2][1:2]", "'x'::character varying", "(('{}'::jsonb -> 'a'::text))",
+  ])
+  func deparsedFragmentsThatCannotEndAStatementAreKept(text: String) {
+    #expect(SQL.fragment(text) == text)
+  }
+
+  @Test(arguments: [
+    "0; DROP TABLE t", "0 -- comment", "0 /* x */", "(1", "1)", "'open", "\"open",
+    "$x$ open", #"\! rm -rf /"#, ":evil", ":'evil'", #"'a\'; DROP TABLE t; --'"#,
+    #"'\' ';drop table t;' ''"#, "0\nDROP TABLE t", "1\u{202E}", "", #"E'unterminated\'"#,
+  ])
+  func deparsedFragmentsThatCouldEndAStatementAreRefused(text: String) {
+    #expect(SQL.fragment(text) == nil)
+  }
+
+  @Test func pythonStringsAreOneLineAndMeanTheirText() {
+    #expect(Python.string("plain") == "\"plain\"")
+    #expect(Python.string(#"q"b\"#) == #""q\"b\\""#)
+    #expect(Python.string("a\nb\u{2028}c\u{1B}d\u{E0041}") == #""a\nb\u2028c\x1bd\U000e0041""#)
+    #expect(Python.comment("x\nimport os") == #"# x\nimport os"#)
+  }
+
+  @Test func terminalTextShowsEveryControlCharacterButKeepsTheLayoutOfLines() {
+    #expect(TerminalText.value("a\nb\u{1B}[2Jc") == #"a\nb\u001B[2Jc"#)
+    #expect(TerminalText.lines("one\ntwo\u{202E}\tthree\r") == "one\ntwo\\u202E\tthree\\r")
+  }
+}
+
+/// The SQL escaping functions held to the server itself: what they write reads back, through
+/// PostgreSQL's own lexer, as exactly the name or text it was made from.
+@Suite("SQL escaping against PostgreSQL", .enabled(if: TestPostgres.isAvailable))
+struct SQLEscapingServerTests {
+  @Test func identifiersAndLiteralsReadBackExactlyThroughTheServer() throws {
+    let pieces = [
+      "\n", "\r", "\u{0B}", "\u{0C}", "\u{85}", "\u{2028}", "\u{202E}", "\u{200B}", "\u{A0}", "\t",
+      "\u{1B}", "\"", "'", "\\", ";", "--", "/*", "$$", "`", "|", "U&", "e'", "é", "🐘", "a", "Z",
+      "select", " ", "\u{301}",
+    ]
+    var state: UInt64 = 42
+    func next() -> Int {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Int(state >> 33)
+    }
+    var names: [String] = []
+    for _ in 0..<60 {
+      var name = ""
+      for _ in 0..<(1 + next() % 6) {
+        let piece = pieces[next() % pieces.count]
+        if (name + piece).utf8.count <= 63 { name += piece }
+      }
+      names.append(name.isEmpty ? "x" : name)
+    }
+    let selects = names.map { name in
+      "SELECT jsonb_build_array(to_jsonb(t), to_jsonb(\(SQL.literal(name))::text))"
+        + " FROM (SELECT 1 AS \(SQL.identifier(name))) AS t"
+    }
+    let output = try TestPostgres.runPSQL(
+      database: "postgres", arguments: ["-tA", "-f", "-"],
+      input: selects.joined(separator: " UNION ALL ") + ";\n")
+    let rows = output.split(separator: "\n")
+    #expect(rows.count == names.count)
+    for (row, name) in zip(rows, names) {
+      let decoded = try JSONSerialization.jsonObject(with: Data(row.utf8)) as? [Any]
+      let columns = decoded?.first as? [String: Any]
+      let column: String? = columns?.keys.first
+      let literal = decoded?.last as? String
+      #expect(column == name, "identifier of \(name.debugDescription): \(row)")
+      #expect(literal == name, "literal of \(name.debugDescription): \(row)")
+    }
+  }
 }
