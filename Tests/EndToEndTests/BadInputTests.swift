@@ -39,6 +39,12 @@ struct BadInputTests {
     symlink(url.appendingPathComponent("loop-a").path, url.appendingPathComponent("loop-b").path)
     try? FileManager.default.createDirectory(
       at: url.appendingPathComponent("directory.json"), withIntermediateDirectories: true)
+    try? (String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000))
+      .write(to: url.appendingPathComponent("deep.json"), atomically: true, encoding: .utf8)
+    try? ("environments:\n  a: " + String(repeating: "[", count: 100_000) + "\n")
+      .write(to: url.appendingPathComponent("deep.yml"), atomically: true, encoding: .utf8)
+    try? ("# " + String(repeating: "x", count: 2 << 20) + "\n")
+      .write(to: url.appendingPathComponent("huge.yml"), atomically: true, encoding: .utf8)
     let depth = 20_000
     try? (String(repeating: "{{#a}}", count: depth) + String(repeating: "{{/a}}", count: depth))
       .write(to: url.appendingPathComponent("deep.mustache"), atomically: true, encoding: .utf8)
@@ -140,6 +146,18 @@ struct BadInputTests {
     Case(
       arguments: ["compare", "--config", file("fifo")],
       message: "fifo: it is a named pipe (FIFO), not a regular file"),
+    Case(
+      arguments: ["compare", "dev=\(file("deep.json"))", "prod=\(file("future.json"))"],
+      message: "deep.json is not valid JSON"),
+    Case(
+      arguments: ["compare", "--config", file("deep.yml")],
+      message: "deep.yml:2:"),
+    Case(
+      arguments: ["compare", "--config", file("huge.yml")],
+      message: "huge.yml: it is larger than 1 MiB, the most accepted"),
+    Case(
+      arguments: ["verify", "git:--output=/tmp/envdrift-x:backend", "prod=dbname=y"],
+      message: "--output=/tmp/envdrift-x is not a git ref"),
     Case(
       arguments: ["compare", "--config", "/dev/zero"],
       message: "/dev/zero: it is a device, not a regular file"),

@@ -215,6 +215,15 @@ struct GitFiles: SourceFiles {
   init(ref: String, path: String, location: String, workingDirectory: String?)
     throws(CodeReadError)
   {
+    // A ref is handed to git as an argument and written into `cat-file --batch` lines: one that
+    // starts like an option or holds a line break or space could make git do something else.
+    guard !ref.isEmpty, !ref.hasPrefix("-"),
+      !ref.unicodeScalars.contains(where: { VisibleText.isHidden($0) || $0 == " " })
+    else {
+      throw .git(
+        location: location,
+        reason: "\(TerminalText.value(ref)) is not a git ref (a branch, tag or commit name)")
+    }
     self.ref = ref
     self.location = location
     self.workingDirectory = workingDirectory
