@@ -4,19 +4,6 @@ import Foundation
 import TestSupport
 import Testing
 
-/// A small, seeded random generator, so that a failing mutation can be replayed.
-struct SplitMix64: RandomNumberGenerator {
-  var state: UInt64
-
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-}
-
 /// Random damage to a valid file: flipped bytes, cut, repeated or inserted runs, truncation.
 enum Mutator {
   static let interesting: [[UInt8]] = [

@@ -113,44 +113,15 @@ public enum SQL {
         let extended =
           index > 0 && (bytes[index - 1] | 0x20) == UInt8(ascii: "e")
           && (index < 2 || !isIdentifierByte(bytes[index - 2]))
-        index += 1
-        var closed = false
-        while index < bytes.count {
-          if bytes[index] == UInt8(ascii: "\\") {
-            // Outside `E'…'` a backslash means one thing with standard_conforming_strings on
-            // and another with it off: the literal could end elsewhere on the target server.
-            guard extended else { return nil }
-            index += 2
-            continue
-          }
-          if bytes[index] == UInt8(ascii: "'") {
-            if at(1) == UInt8(ascii: "'") {
-              index += 2
-              continue
-            }
-            closed = true
-            break
-          }
-          index += 1
-        }
-        guard closed else { return nil }
-        index += 1
+        // Outside `E'…'` a backslash means one thing with standard_conforming_strings on and
+        // another with it off: the literal could end elsewhere on the target server.
+        guard let end = closing(UInt8(ascii: "'"), in: bytes, after: index, escapes: extended)
+        else { return nil }
+        index = end + 1
       case UInt8(ascii: "\""):
-        index += 1
-        var closed = false
-        while index < bytes.count {
-          if bytes[index] == UInt8(ascii: "\"") {
-            if at(1) == UInt8(ascii: "\"") {
-              index += 2
-              continue
-            }
-            closed = true
-            break
-          }
-          index += 1
-        }
-        guard closed else { return nil }
-        index += 1
+        guard let end = closing(UInt8(ascii: "\""), in: bytes, after: index, escapes: nil)
+        else { return nil }
+        index = end + 1
       case UInt8(ascii: "$") where index == 0 || !isIdentifierByte(bytes[index - 1]):
         var end = index + 1
         while end < bytes.count, bytes[end] != UInt8(ascii: "$"), isIdentifierByte(bytes[end]) {
@@ -204,6 +175,31 @@ public enum SQL {
       }
     }
     return depth == 0 ? text : nil
+  }
+
+  /// Where the quoted text opened by `quote` at `start` closes.
+  ///
+  /// A doubled quote stays inside; `nil` when it never closes, or when `escapes` is `false` and a backslash is met. With
+  /// `escapes` true a backslash escapes the next byte (`E'…'`); with `nil` it is plain.
+  private static func closing(_ quote: UInt8, in bytes: [UInt8], after start: Int, escapes: Bool?)
+    -> Int?
+  {
+    var index = start + 1
+    while index < bytes.count {
+      switch bytes[index] {
+      case UInt8(ascii: "\\") where escapes == true:
+        index += 2
+      case UInt8(ascii: "\\") where escapes == false:
+        return nil
+      case quote where index + 1 < bytes.count && bytes[index + 1] == quote:
+        index += 2
+      case quote:
+        return index
+      default:
+        index += 1
+      }
+    }
+    return nil
   }
 
   /// `text` with every `scalar` written twice.
