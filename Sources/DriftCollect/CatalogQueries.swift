@@ -55,9 +55,13 @@ enum CatalogQueries {
     ORDER BY 1
     """
 
+  /// Installed extensions, with the version `CREATE EXTENSION` would install on this server
+  /// (read from the control files by `pg_available_extensions`), so that environments on
+  /// different majors, each at its own default, are told apart from a forgotten update.
   static let extensions = """
-    SELECT e.extname, e.extversion, n.nspname
+    SELECT e.extname, e.extversion, n.nspname, a.default_version
     FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
+      LEFT JOIN pg_catalog.pg_available_extensions a ON a.name = e.extname
     ORDER BY 1
     """
 

@@ -92,7 +92,8 @@ public struct SnapshotCollector: Sendable {
       try read(CatalogQueries.functions) { $0.addFunction($1) }
       try read(CatalogQueries.collations) { $0.addCollation($1) }
       let extensions = try connection.query(CatalogQueries.extensions).rows.map {
-        Extension(name: $0[0] ?? "", version: $0[1] ?? "", schema: $0[2] ?? "")
+        Extension(
+          name: $0[0] ?? "", version: $0[1] ?? "", schema: $0[2] ?? "", defaultVersion: $0[3])
       }
       let (migrationTables, unreadable) = try MigrationHistoryReader.read(connection)
       let registry = try Self.readTenantRegistry(connection)

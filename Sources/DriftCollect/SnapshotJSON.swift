@@ -191,6 +191,7 @@ struct SnapshotJSON {
       json.write(snapshot.environment)
       json.field("extensions", snapshot.extensions) { json, item in
         json.leaf {
+          $0.field("defaultVersion", item.defaultVersion)
           $0.field("name", item.name)
           $0.field("schema", item.schema)
           $0.field("version", item.version)

@@ -122,6 +122,9 @@ struct SnapshotJSONReader {
       case "schema":
         value.schema = try reader.string()
         return 2
+      case "defaultVersion":
+        value.defaultVersion = try reader.optionalString()
+        return 3
       default:
         return nil
       }

@@ -56,10 +56,11 @@ public struct Comparer: Sendable {
     let readable = environments.compactMap(\.snapshot)
     let alike = Inventory.alike(readable, includes: filter.includes)
     let filter = filter
+    let versions = VersionNormaliser(for: readable)
     let sides = readable.concurrentMap {
       Differ.Side(
         name: $0.environment.name,
-        inventory: Inventory($0, includes: filter.includes, alike: alike)
+        inventory: Inventory($0, includes: filter.includes, alike: alike, versions: versions)
       )
     }
     var findings: [Finding] = []
@@ -179,8 +180,20 @@ public struct Comparer: Sendable {
       causes: analyzed.causes,
       timeline: Timeline.entries(snapshots: snapshots, baseline: baseline, filter: filter),
       acceptedCount: accepted + acceptedCode,
-      code: code?.status
+      code: code?.status,
+      versions: Self.versions(of: snapshots)
     )
+  }
+
+  /// The environments' majors and the rules applied, when the majors differ.
+  private static func versions(of snapshots: [Snapshot]) -> VersionNormalisation? {
+    var majors: [String: Int] = [:]
+    for snapshot in snapshots {
+      if let major = snapshot.environment.major { majors[snapshot.environment.name] = major }
+    }
+    guard Set(majors.values).count > 1 else { return nil }
+    return VersionNormalisation(
+      majors: majors, rules: VersionNormaliser(for: snapshots).rules.sorted())
   }
 
   private func status(

@@ -156,7 +156,8 @@ struct Differ {
       scope: scope,
       environment: environment,
       reference: scope == .tenants ? baseline : nil,
-      aspect: key.aspect.rawValue
+      aspect: key.aspect.rawValue,
+      normalised: participants.lazy.compactMap { values[$0]??.normalised }.first
     )
   }
 }

@@ -60,11 +60,15 @@ struct ObjectValue: Hashable, Sendable {
   var renameSignature: String?
   /// What the object depends on, as `schema.name` (a view's relations, a column's user type).
   var dependsOn: [String] = []
+  /// The version rule that made `value` differ from what is shown, if one did.
+  var normalised: VersionRule?
 }
 
 /// A snapshot flattened into comparable entries, keyed by object.
 struct Inventory: Sendable {
   var entries: [ObjectKey: ObjectValue] = [:]
+  /// The version rules values are compared under.
+  private var versions = VersionNormaliser.none
   /// Migration tables whose rows could not be read: their rows are not compared.
   var unreadableMigrationTables: Set<ObjectKey> = []
 
@@ -78,16 +82,22 @@ struct Inventory: Sendable {
   init(
     _ snapshot: Snapshot,
     includes: (String) -> Bool = { _ in true },
-    alike: Alike = Alike()
+    alike: Alike = Alike(),
+    versions: VersionNormaliser = .none
   ) {
+    self.versions = versions
     let tables = snapshot.schemas.reduce(0) { $0 + $1.tables.count }
     let rows = snapshot.migrationTables.reduce(0) { $0 + $1.rows.count }
     entries.reserveCapacity(
       3 * snapshot.schemas.count + 2 * tables + (alike.migrationTables.isEmpty ? rows : 0) + 16)
     for item in snapshot.extensions where item.name != "plpgsql" {
-      let value = "\(item.version) in schema \(item.schema)"
-      entries[ObjectKey(object: .extension, schema: nil, table: nil, name: item.name)] =
-        ObjectValue(value: value, display: value)
+      let shown = "\(item.version) in schema \(item.schema)"
+      var value = ObjectValue(value: shown, display: shown)
+      if let version = versions.extensionVersion(item) {
+        value.value = "\(version) in schema \(item.schema)"
+        value.normalised = .extensionDefaultVersion
+      }
+      entries[ObjectKey(object: .extension, schema: nil, table: nil, name: item.name)] = value
     }
     let migrationTables = Set(snapshot.migrationTables.map { "\($0.schema).\($0.name)" })
     for schema in snapshot.schemas where includes(schema.name) {
@@ -196,7 +206,8 @@ struct Inventory: Sendable {
         )
         putOptional(key(.index, table.name, index.name, .comment), index.comment)
       }
-      for constraint in table.constraints {
+      for constraint in table.constraints
+      where versions.comparesConstraint(constraint, table: table.name) {
         let value = constraint.summary
         entries[key(.constraint, table.name, constraint.name)] = ObjectValue(
           value: value,
@@ -215,20 +226,24 @@ struct Inventory: Sendable {
         put(key(.policy, table.name, policy.name), policy.summary)
       }
       for privilege in table.privileges {
-        put(
-          key(.privilege, table.name, privilege.grantee),
-          privilege.privileges.joined(separator: ", ")
-        )
+        let shown = privilege.privileges.joined(separator: ", ")
+        var value = ObjectValue(value: shown, display: shown)
+        if let compared = versions.privileges(privilege.privileges) {
+          value.value = compared
+          value.normalised = .maintainPrivilege
+        }
+        entries[key(.privilege, table.name, privilege.grantee)] = value
       }
     }
     for view in schema.views {
       let kind: ObjectKind = view.materialized ? .materializedView : .view
       let definition = view.definition
-      entries[key(kind, nil, view.name)] = ObjectValue(
-        value: definition,
-        display: definition,
-        dependsOn: view.dependsOn
-      )
+      var value = ObjectValue(value: definition, display: definition, dependsOn: view.dependsOn)
+      if let compared = versions.viewDefinition(definition) {
+        value.value = compared
+        value.normalised = .viewQualification
+      }
+      entries[key(kind, nil, view.name)] = value
       put(key(kind, nil, view.name, .owner), view.owner)
       putOptional(key(kind, nil, view.name, .comment), view.comment)
       for index in view.indexes {

@@ -23,6 +23,8 @@ public struct Comparison: Codable, Sendable, Hashable {
   public var acceptedCount: Int
   /// The code the environments' migrations were compared with, when one was given.
   public var code: CodeStatus?
+  /// The environments' PostgreSQL majors and what was normalised, when the majors differ.
+  public var versions: VersionNormalisation?
 
   /// Creates a comparison document.
   public init(
@@ -34,7 +36,8 @@ public struct Comparison: Codable, Sendable, Hashable {
     causes: [Cause] = [],
     timeline: [TimelineEntry] = [],
     acceptedCount: Int = 0,
-    code: CodeStatus? = nil
+    code: CodeStatus? = nil,
+    versions: VersionNormalisation? = nil
   ) {
     self.formatVersion = formatVersion
     self.generatedAt = generatedAt
@@ -45,6 +48,7 @@ public struct Comparison: Codable, Sendable, Hashable {
     self.timeline = timeline
     self.acceptedCount = acceptedCount
     self.code = code
+    self.versions = versions
   }
 
   /// Whether any finding was made.

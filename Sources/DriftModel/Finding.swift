@@ -36,6 +36,10 @@ public struct Finding: Codable, Sendable, Hashable {
   public var detail: String?
   /// An idempotent SQL statement that would remove the difference, when one is safe to suggest.
   public var fix: String?
+  /// The version rule the values were compared under, when the environments' PostgreSQL majors
+  /// print this object differently: the values shown are the servers' own texts, which differ by
+  /// more than what was compared.
+  public var normalised: VersionRule?
 
   /// Creates a finding.
   public init(
@@ -54,7 +58,8 @@ public struct Finding: Codable, Sendable, Hashable {
     cause: String? = nil,
     aspect: String = "definition",
     detail: String? = nil,
-    fix: String? = nil
+    fix: String? = nil,
+    normalised: VersionRule? = nil
   ) {
     self.kind = kind
     self.schema = schema
@@ -72,11 +77,12 @@ public struct Finding: Codable, Sendable, Hashable {
     self.aspect = aspect
     self.detail = detail
     self.fix = fix
+    self.normalised = normalised
   }
 
   private enum CodingKeys: String, CodingKey {
     case kind, schema, table, name, values, severity, message, scope, renamedTo, environment
-    case reference, migration, cause, aspect, detail, fix
+    case reference, migration, cause, aspect, detail, fix, normalised
   }
 
   /// Encodes every contract field, writing `null` for an absent `schema` or `table` and for each
@@ -99,6 +105,7 @@ public struct Finding: Codable, Sendable, Hashable {
     try container.encode(aspect, forKey: .aspect)
     try container.encodeIfPresent(detail, forKey: .detail)
     try container.encodeIfPresent(fix, forKey: .fix)
+    try container.encodeIfPresent(normalised, forKey: .normalised)
   }
 
   /// `schema.table` (or whichever of the two is set), for naming where the object lives.

@@ -80,6 +80,11 @@ public struct EnvironmentInfo: Codable, Sendable, Hashable {
   public var serverVersion: String
   /// The server's version number, such as `150018`.
   public var serverVersionNumber: Int
+
+  /// The server's major version (`15` for `150018`), or `nil` when the snapshot does not know.
+  public var major: Int? {
+    serverVersionNumber >= 100_000 ? serverVersionNumber / 10_000 : nil
+  }
   /// The database the snapshot was taken from.
   public var database: String
   /// The role the snapshot was taken as.
@@ -119,12 +124,16 @@ public struct Extension: Codable, Sendable, Hashable {
   public var version: String
   /// The schema its objects live in.
   public var schema: String
+  /// The version `CREATE EXTENSION` installs on this server (its control file's
+  /// `default_version`), when the snapshot recorded it.
+  public var defaultVersion: String?
 
   /// Creates an extension.
-  public init(name: String, version: String, schema: String) {
+  public init(name: String, version: String, schema: String, defaultVersion: String? = nil) {
     self.name = name
     self.version = version
     self.schema = schema
+    self.defaultVersion = defaultVersion
   }
 }
 

@@ -129,7 +129,12 @@ struct ReportView {
           + " \(code.migrations) migrations in \(code.apps) apps\(skipped)"
       ])
     }
-    return lines + environmentStatusLines()
+    lines += environmentStatusLines()
+    let order = comparison.environments.map(\.name)
+    if let versions = VersionWording.sentence(comparison.versions, order: order) {
+      lines.append(["line": "ℹ️ " + Markdown.text(versions)])
+    }
+    return lines
   }
 
   private func environmentStatusLines() -> [[String: String]] {

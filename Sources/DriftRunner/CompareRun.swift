@@ -321,6 +321,10 @@ enum Summary {
       }
       lines.append("\(environment.name): \(state)")
     }
+    let order = comparison.environments.map(\.name)
+    if let versions = VersionWording.sentence(comparison.versions, order: order) {
+      lines.append(versions)
+    }
     lines.append("\(comparison.findings.count) findings; report written to \(reportPath)")
     return lines.joined(separator: "\n") + "\n"
   }

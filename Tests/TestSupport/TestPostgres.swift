@@ -28,6 +28,42 @@ public enum TestPostgres {
     ProcessInfo.processInfo.environment["ENVDRIFT_TEST_SERVER_LOG"]
   }
 
+  /// Whether the server is Debian's full build (contrib and ICU included), which must run every
+  /// test; the PyPI builds of other versions lack some of it (see ``lacks(for:)``).
+  public static var isFullBuild: Bool {
+    (ProcessInfo.processInfo.environment["ENVDRIFT_TEST_PGBIN"] ?? "/usr/lib/postgresql")
+      .hasPrefix("/usr/lib/postgresql")
+  }
+
+  /// What `sql` needs that this server build does not have (extensions it cannot create, ICU
+  /// collations), or `nil` when it has everything; always `nil` on a full build, so that a
+  /// missing package there fails the test instead of skipping it.
+  public static func lacks(for sql: String) throws -> String? {
+    guard !isFullBuild else { return nil }
+    var missing: [String] = []
+    let lowered = sql.lowercased()
+    if lowered.contains("provider = icu") || lowered.contains("provider=icu") {
+      let probe =
+        "BEGIN; CREATE COLLATION envdrift_icu_probe (provider = icu, locale = 'und'); ROLLBACK;"
+      if (try? runPSQL(database: "postgres", arguments: ["-c", probe])) == nil {
+        missing.append("ICU")
+      }
+    }
+    let available = Set(
+      try runPSQL(
+        database: "postgres", arguments: ["-tA", "-c", "SELECT name FROM pg_available_extensions"]
+      ).split(separator: "\n").map(String.init))
+    let pattern = #"create extension (if not exists )?"?([a-z0-9_]+)"?"#
+    var rest = lowered[...]
+    while let range = rest.range(of: pattern, options: .regularExpression) {
+      let words = rest[range].split(separator: " ")
+      let name = String(words.last ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+      if !available.contains(name) { missing.append("extension \(name)") }
+      rest = rest[range.upperBound...]
+    }
+    return missing.isEmpty ? nil : missing.joined(separator: ", ")
+  }
+
   /// Creates a new database with a unique name built from `prefix` and loads `sql` into it.
   public static func createDatabase(_ prefix: String, sql: String = "") throws -> TestDatabase {
     let name = "\(prefix)_\(UUID().uuidString.prefix(8).lowercased())"
