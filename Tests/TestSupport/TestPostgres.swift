@@ -40,25 +40,31 @@ public enum TestPostgres {
   /// missing package there fails the test instead of skipping it.
   public static func lacks(for sql: String) throws -> String? {
     guard !isFullBuild else { return nil }
+    return try missingFeatures(for: sql) { try runPSQL(database: "postgres", arguments: $0) }
+  }
+
+  /// What `sql` needs that the server `psql` reaches lacks, asked through `psql`.
+  static func missingFeatures(for sql: String, psql: ([String]) throws -> String) throws
+    -> String?
+  {
     var missing: [String] = []
     let lowered = sql.lowercased()
     if lowered.contains("provider = icu") || lowered.contains("provider=icu") {
       let probe =
         "BEGIN; CREATE COLLATION envdrift_icu_probe (provider = icu, locale = 'und'); ROLLBACK;"
-      if (try? runPSQL(database: "postgres", arguments: ["-c", probe])) == nil {
-        missing.append("ICU")
-      }
+      if (try? psql(["-c", probe])) == nil { missing.append("ICU") }
     }
     let available = Set(
-      try runPSQL(
-        database: "postgres", arguments: ["-tA", "-c", "SELECT name FROM pg_available_extensions"]
-      ).split(separator: "\n").map(String.init))
+      try psql(["-tA", "-c", "SELECT name FROM pg_available_extensions"])
+        .split(separator: "\n").map(String.init))
     let pattern = #"create extension (if not exists )?"?([a-z0-9_]+)"?"#
     var rest = lowered[...]
     while let range = rest.range(of: pattern, options: .regularExpression) {
       let words = rest[range].split(separator: " ")
       let name = String(words.last ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-      if !available.contains(name) { missing.append("extension \(name)") }
+      if !available.contains(name), !missing.contains("extension \(name)") {
+        missing.append("extension \(name)")
+      }
       rest = rest[range.upperBound...]
     }
     return missing.isEmpty ? nil : missing.joined(separator: ", ")
@@ -182,13 +188,88 @@ public enum TestFixtures {
 
   /// Creates the role migra's fixtures grant to, once per cluster.
   public static func ensureMigraRole() throws {
+    try TestPostgres.runPSQL(database: "postgres", arguments: ["-c", createMigraRole])
+  }
+
+  /// Creates the role migra's fixtures grant to on each of `clusters`.
+  public static func ensureMigraRole(on clusters: [TestCluster]) throws {
+    for cluster in clusters { try cluster.psql("postgres", ["-c", createMigraRole]) }
+  }
+
+  private static let createMigraRole =
+    "DO $$ BEGIN CREATE ROLE schemainspect_test_role; "
+    + "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
+}
+
+/// One of the clusters `scripts/with-postgres --pg N --pg M` started, for tests that compare
+/// environments on different PostgreSQL majors.
+public struct TestCluster: Sendable, CustomStringConvertible {
+  /// The major version.
+  public let major: Int
+  /// The directory of its Unix socket.
+  public let host: String
+  /// Its port.
+  public let port: String
+
+  /// Every cluster of the run, the primary (`PGHOST`) first.
+  public static var all: [TestCluster] {
+    let environment = ProcessInfo.processInfo.environment
+    let majors = (environment["ENVDRIFT_TEST_PG_VERSIONS"] ?? "").split(separator: " ")
+    return majors.compactMap { major in
+      guard let number = Int(major), let host = environment["ENVDRIFT_TEST_PG\(major)_HOST"],
+        let port = environment["ENVDRIFT_TEST_PG\(major)_PORT"]
+      else { return nil }
+      return TestCluster(major: number, host: host, port: port)
+    }
+  }
+
+  /// Whether the run must compare majors: `scripts/test` asks for it whenever it starts more
+  /// than one cluster, so that a cross-version test can never be skipped unnoticed there.
+  public static var isRequired: Bool {
+    ProcessInfo.processInfo.environment["ENVDRIFT_REQUIRE_CROSS_VERSION"] == "1"
+  }
+
+  public var description: String { "PostgreSQL \(major)" }
+
+  /// A libpq connection string for `database` on this cluster.
+  public func conninfo(_ database: String) -> String {
+    "host=\(host) port=\(port) dbname=\(database)"
+  }
+
+  /// Runs psql against `database` on this cluster, stopping at the first error.
+  @discardableResult
+  public func psql(_ database: String, _ arguments: [String], input: String? = nil) throws
+    -> String
+  {
     try TestPostgres.runPSQL(
-      database: "postgres",
-      arguments: [
-        "-c",
-        "DO $$ BEGIN CREATE ROLE schemainspect_test_role; "
-          + "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$",
-      ]
-    )
+      database: database, arguments: ["-h", host, "-p", port] + arguments, input: input)
+  }
+
+  /// Creates a database with a unique name built from `prefix`, then runs each file of `files`
+  /// (with `variables` set for psql) in it.
+  public func createDatabase(
+    _ prefix: String, files: [URL] = [], variables: [String: String] = [:]
+  ) throws -> String {
+    let name = "\(prefix)_\(UUID().uuidString.prefix(8).lowercased())"
+    try psql("postgres", ["-c", "CREATE DATABASE \"\(name)\""])
+    for file in files {
+      try psql(
+        name,
+        variables.sorted { $0.key < $1.key }.flatMap { ["-v", "\($0.key)=\($0.value)"] }
+          + ["-f", file.path])
+    }
+    return name
+  }
+
+  /// What `sql` needs that this cluster's build lacks; see ``TestPostgres/lacks(for:)``.
+  public func lacks(for sql: String) throws -> String? {
+    let bin = ProcessInfo.processInfo.environment["ENVDRIFT_TEST_PG\(major)_BIN"] ?? ""
+    guard !bin.hasPrefix("/usr/lib/postgresql") else { return nil }
+    return try TestPostgres.missingFeatures(for: sql) { try psql("postgres", $0) }
+  }
+
+  /// Drops `database`, ending any session still attached.
+  public func drop(_ database: String) {
+    _ = try? psql("postgres", ["-c", "DROP DATABASE IF EXISTS \"\(database)\" WITH (FORCE)"])
   }
 }
