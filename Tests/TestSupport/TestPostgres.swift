@@ -229,6 +229,7 @@ public struct TestCluster: Sendable, CustomStringConvertible {
     ProcessInfo.processInfo.environment["ENVDRIFT_REQUIRE_CROSS_VERSION"] == "1"
   }
 
+  /// "PostgreSQL 18", for messages.
   public var description: String { "PostgreSQL \(major)" }
 
   /// A libpq connection string for `database` on this cluster.
