@@ -141,7 +141,8 @@ enum CatalogQueries {
          JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
          WHERE co.oid = a.attcollation) END,
       d.description,
-      NULLIF(pg_catalog.quote_ident(a.attname), a.attname::pg_catalog.text)
+      NULLIF(pg_catalog.quote_ident(a.attname), a.attname::pg_catalog.text),
+      a.attgenerated = 'v'
     FROM pg_catalog.pg_attribute a
     JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace

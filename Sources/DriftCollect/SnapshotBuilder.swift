@@ -158,6 +158,7 @@ struct SnapshotBuilder {
         defaultValue: interner.intern(row[6]),
         identity: identity,
         generated: interner.intern(row[8]),
+        generatedStorage: row[12] == "t" ? .virtual : nil,
         collation: interner.intern(row[9]),
         comment: row[10]
       )

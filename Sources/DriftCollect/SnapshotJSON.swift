@@ -322,6 +322,7 @@ struct SnapshotJSON {
           $0.field("comment", column.comment)
           $0.field("defaultValue", column.defaultValue)
           $0.field("generated", column.generated)
+          $0.field("generatedStorage", column.generatedStorage?.rawValue)
           $0.field("identity", column.identity)
           $0.field("name", column.name)
           $0.field("notNull", column.notNull)

@@ -344,6 +344,11 @@ struct SnapshotJSONReader {
       case "comment":
         value.comment = try reader.optionalString()
         return 8
+      case "generatedStorage":
+        guard let text = try reader.optionalString() else { return 9 }
+        guard let storage = GeneratedStorage(rawValue: text) else { throw Unusual() }
+        value.generatedStorage = storage
+        return 9
       default:
         return nil
       }

@@ -174,8 +174,11 @@ public struct Column: Codable, Sendable, Hashable {
   public var defaultValue: String?
   /// `always` or `by default` for an identity column.
   public var identity: String?
-  /// The expression of a stored generated column.
+  /// The expression of a generated column.
   public var generated: String?
+  /// `virtual` for a generated column computed when read (PostgreSQL 18); `nil` for one stored
+  /// on write, the only kind before 18.
+  public var generatedStorage: GeneratedStorage?
   /// A collation other than the type's default.
   public var collation: String?
   /// Its comment, if any.
@@ -190,6 +193,7 @@ public struct Column: Codable, Sendable, Hashable {
     defaultValue: String? = nil,
     identity: String? = nil,
     generated: String? = nil,
+    generatedStorage: GeneratedStorage? = nil,
     collation: String? = nil,
     comment: String? = nil
   ) {
@@ -200,6 +204,7 @@ public struct Column: Codable, Sendable, Hashable {
     self.defaultValue = defaultValue
     self.identity = identity
     self.generated = generated
+    self.generatedStorage = generatedStorage
     self.collation = collation
     self.comment = comment
   }
@@ -211,9 +216,17 @@ public struct Column: Codable, Sendable, Hashable {
     if notNull { text += " NOT NULL" }
     if let defaultValue { text += " DEFAULT \(defaultValue)" }
     if let identity { text += " GENERATED \(identity.uppercased()) AS IDENTITY" }
-    if let generated { text += " GENERATED ALWAYS AS (\(generated)) STORED" }
+    if let generated {
+      text += " GENERATED ALWAYS AS (\(generated)) \(generatedStorage == .virtual ? "VIRTUAL" : "STORED")"
+    }
     return text
   }
+}
+
+/// How a generated column keeps its value.
+public enum GeneratedStorage: String, Codable, Sendable, Hashable {
+  /// Computed when read (`VIRTUAL`, PostgreSQL 18).
+  case virtual
 }
 
 /// An index.

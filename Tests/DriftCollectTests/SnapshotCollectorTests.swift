@@ -211,6 +211,34 @@ struct SnapshotCollectorTests {
     #expect(golang.rows.first?.success == false)
   }
 
+  /// What each major has that the others lack is read where it exists: NOT NULL constraint rows
+  /// and virtual generated columns from 18, and every extension's default version.
+  @Test func eachMajorsOwnCatalogContentIsRead() throws {
+    let probe = try TestPostgres.createDatabase("collect_major")
+    defer { probe.drop() }
+    let major = try Int(probe.scalar("SHOW server_version_num")).map { $0 / 10_000 } ?? 0
+    var sql = "CREATE TABLE t (a integer NOT NULL, s integer GENERATED ALWAYS AS (a * 2) STORED);"
+    if major >= 18 {
+      sql += "ALTER TABLE t ADD COLUMN v integer GENERATED ALWAYS AS (a * 3) VIRTUAL;"
+    }
+    try probe.load(sql)
+    let snapshot = try Self.snapshot(probe)
+    #expect(snapshot.environment.major == major)
+    let table = try #require(snapshot.schemas.first { $0.name == "public" }?.table(named: "t"))
+    let stored = try #require(table.columns.first { $0.name == "s" })
+    #expect(stored.generatedStorage == nil)
+    #expect(stored.summary == "integer GENERATED ALWAYS AS ((a * 2)) STORED")
+    let notNullRows = table.constraints.filter { $0.kind == .notNull }.map(\.name)
+    #expect(notNullRows == (major >= 18 ? ["t_a_not_null"] : []))
+    if major >= 18 {
+      let virtual = try #require(table.columns.first { $0.name == "v" })
+      #expect(virtual.generatedStorage == .virtual)
+      #expect(virtual.summary == "integer GENERATED ALWAYS AS ((a * 3)) VIRTUAL")
+    }
+    let plpgsql = snapshot.extensions.first { $0.name == "plpgsql" }
+    #expect(plpgsql?.defaultVersion == "1.0")
+  }
+
   @Test func extensionObjectsBelongToTheExtensionNotTheSchema() throws {
     let sql = "CREATE EXTENSION citext; CREATE EXTENSION pg_trgm;"
     if let missing = try TestPostgres.lacks(for: sql) {
