@@ -217,7 +217,8 @@ public struct Column: Codable, Sendable, Hashable {
     if let defaultValue { text += " DEFAULT \(defaultValue)" }
     if let identity { text += " GENERATED \(identity.uppercased()) AS IDENTITY" }
     if let generated {
-      text += " GENERATED ALWAYS AS (\(generated)) \(generatedStorage == .virtual ? "VIRTUAL" : "STORED")"
+      let storage = generatedStorage == .virtual ? "VIRTUAL" : "STORED"
+      text += " GENERATED ALWAYS AS (\(generated)) \(storage)"
     }
     return text
   }
