@@ -4,11 +4,21 @@ import Foundation
 /// One open connection to a PostgreSQL server, owning its `PGconn` and closing it in `deinit`.
 ///
 /// Not `Sendable`: libpq allows one thread per connection, so each environment gets its own
-/// connection inside its own task. Statements go through `PQexecParams` only, with text
+/// connection inside its own task. Statements go through `PQsendQueryParams` only, with text
 /// parameters, so no value is ever spliced into SQL.
+///
+/// Every statement has a deadline of envdrift's own (``ConnectionOptions/clientDeadlineMilliseconds``):
+/// the connection is non-blocking, and envdrift waits for the socket with `poll`, so a server
+/// or network that stops answering mid-result ends in ``PostgresError/Kind/timedOut`` instead of
+/// a hang; the statement is then cancelled and the connection closed. TCP keepalives and
+/// `tcp_user_timeout` are set too, unless the connection string sets them.
 public final class Connection {
   private let handle: OpaquePointer
   private let scrubber: SecretScrubber
+  /// How long to wait for each statement, in milliseconds.
+  private let deadline: Int
+  /// Set once a statement timed out: the connection is then unusable.
+  private var broken = false
 
   /// The server's version string, such as `15.18 (Debian 15.18-0+deb12u1)`.
   public let serverVersion: String
@@ -34,6 +44,15 @@ public final class Connection {
       keywords.append("connect_timeout")
       values.append(String(options.defaultConnectTimeout))
     }
+    // A peer that vanishes without closing the connection is noticed by the kernel too.
+    let network = [
+      ("keepalives", "1"), ("keepalives_idle", "10"), ("keepalives_interval", "5"),
+      ("keepalives_count", "3"), ("tcp_user_timeout", String(options.clientDeadlineMilliseconds)),
+    ]
+    for (keyword, value) in network where !connectionString.sets(keyword) {
+      keywords.append(keyword)
+      values.append(value)
+    }
     keywords.append("dbname")
     values.append(connectionString.raw)
     keywords.append("application_name")
@@ -54,6 +73,8 @@ public final class Connection {
     }
     handle = pointer
     scrubber = connectionString.scrubber
+    deadline = options.clientDeadlineMilliseconds
+    PQsetnonblocking(pointer, 1)
     serverVersionNumber = Int(PQserverVersion(pointer))
     serverVersion = PQparameterStatus(pointer, "server_version").map { String(cString: $0) } ?? ""
     database = PQdb(pointer).map { String(cString: $0) } ?? ""
@@ -93,15 +114,10 @@ public final class Connection {
     _ parameters: [String?] = [],
     _ body: (Row) throws -> Void
   ) throws {
-    let sent = Self.withOptionalCStringArray(parameters) { values in
-      PQsendQueryParams(handle, sql, Int32(parameters.count), nil, values, nil, nil, 0)
-    }
-    guard sent == 1 else {
-      throw connectionLost()
-    }
+    let end = try send(sql, parameters)
     PQsetSingleRowMode(handle)
     var failure: (any Error)?
-    while let result = PQgetResult(handle) {
+    while let result = try nextResult(by: end) {
       defer { PQclear(result) }
       guard failure == nil else { continue }
       switch PQresultStatus(result) {
@@ -128,17 +144,19 @@ public final class Connection {
     PostgresError(kind: .connectionLost, message: scrubber.scrub(Self.errorText(of: handle)))
   }
 
-  /// Runs one statement through `PQexecParams` and returns its successful result, which the
-  /// caller must `PQclear`; a failed result is cleared here and thrown as an error.
+  /// Runs one statement and returns its successful result, which the caller must `PQclear`; a
+  /// failed result is cleared here and thrown as an error. Like `PQexecParams`, the last
+  /// result is the one returned; unlike it, the wait is bounded.
   private func execute(_ sql: String, _ parameters: [String?]) throws(PostgresError)
     -> OpaquePointer
   {
-    let result = Self.withOptionalCStringArray(parameters) { values in
-      PQexecParams(handle, sql, Int32(parameters.count), nil, values, nil, nil, 0)
+    let end = try send(sql, parameters)
+    var last: OpaquePointer?
+    while let result = try nextResult(by: end) {
+      if let last { PQclear(last) }
+      last = result
     }
-    guard let result else {
-      throw connectionLost()
-    }
+    guard let result = last else { throw connectionLost() }
     switch PQresultStatus(result) {
     case PGRES_TUPLES_OK, PGRES_COMMAND_OK:
       return result
@@ -147,6 +165,82 @@ public final class Connection {
       PQclear(result)
       throw failure
     }
+  }
+
+  /// Sends one statement and flushes it to the server; returns the moment its answer must
+  /// have arrived by.
+  private func send(_ sql: String, _ parameters: [String?]) throws(PostgresError)
+    -> ContinuousClock.Instant
+  {
+    guard !broken else { throw timedOut() }
+    let end = ContinuousClock.now + .milliseconds(deadline)
+    let sent = Self.withOptionalCStringArray(parameters) { values in
+      PQsendQueryParams(handle, sql, Int32(parameters.count), nil, values, nil, nil, 0)
+    }
+    guard sent == 1 else { throw connectionLost() }
+    while true {
+      let flushed = PQflush(handle)
+      if flushed == 0 { return end }
+      if flushed < 0 { throw connectionLost() }
+      try wait(for: Int16(POLLIN | POLLOUT), until: end)
+      if PQconsumeInput(handle) == 0 { throw connectionLost() }
+    }
+  }
+
+  /// The statement's next result, or `nil` when it has none left; waits for the socket until
+  /// `end` and no longer.
+  private func nextResult(by end: ContinuousClock.Instant) throws(PostgresError) -> OpaquePointer? {
+    while PQisBusy(handle) == 1 {
+      try wait(for: Int16(POLLIN), until: end)
+      if PQconsumeInput(handle) == 0 { throw connectionLost() }
+    }
+    return PQgetResult(handle)
+  }
+
+  /// Waits until the socket is ready for `events`, or throws ``PostgresError/Kind/timedOut``
+  /// once `end` has passed, after asking the server to cancel the statement.
+  private func wait(for events: Int16, until end: ContinuousClock.Instant) throws(PostgresError) {
+    while true {
+      let left = ContinuousClock.now.duration(to: end)
+      guard left > .zero else {
+        cancelInBackground()
+        broken = true
+        throw timedOut()
+      }
+      let milliseconds = Int32(
+        clamping: max(
+          1,
+          left.components.seconds * 1_000
+            + left.components.attoseconds / 1_000_000_000_000_000))
+      var descriptor = pollfd(fd: PQsocket(handle), events: events, revents: 0)
+      let ready = poll(&descriptor, 1, milliseconds)
+      if ready > 0 { return }
+      if ready < 0, errno != EINTR { throw connectionLost() }
+    }
+  }
+
+  /// Asks the server to cancel the running statement, on a thread of its own: `PQcancel` opens
+  /// a new connection and, on a stalled network, could itself wait. The server's own statement
+  /// timeout ends the statement anyway.
+  private func cancelInBackground() {
+    guard let cancel = PQgetCancel(handle) else { return }
+    let request = CancelRequest(cancel)
+    Thread.detachNewThread {
+      var buffer = [CChar](repeating: 0, count: 256)
+      _ = PQcancel(request.pointer, &buffer, Int32(buffer.count))
+      PQfreeCancel(request.pointer)
+    }
+  }
+
+  /// The error for a statement that got no answer in time.
+  private func timedOut() -> PostgresError {
+    let seconds = Double(deadline) / 1_000
+    return PostgresError(
+      kind: .timedOut,
+      message: "no answer from the server within \(seconds.formatted()) s (statement timeout plus"
+        + " a second): the network or the server stalled; the statement was cancelled and the"
+        + " connection closed"
+    )
   }
 
   /// Runs `body` inside `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY`, so every query sees one
@@ -288,6 +382,15 @@ public final class Connection {
     return pointers.withUnsafeBufferPointer { buffer in
       body(buffer.baseAddress)
     }
+  }
+}
+
+/// A libpq cancel request handed to the thread that sends it.
+private final class CancelRequest: @unchecked Sendable {
+  let pointer: OpaquePointer
+
+  init(_ pointer: OpaquePointer) {
+    self.pointer = pointer
   }
 }
 

@@ -9,6 +9,13 @@ public struct ConnectionOptions: Sendable, Hashable {
   /// The `application_name` the server sees, so that its logs can tell envdrift's sessions apart.
   public var applicationName: String
 
+  /// How long envdrift itself waits for any one statement's answer, in milliseconds: the
+  /// statement timeout plus a second, so that the server's own limit, which ends the statement
+  /// cleanly, fires first whenever the server and the network are alive.
+  public var clientDeadlineMilliseconds: Int {
+    statementTimeoutMilliseconds + 1_000
+  }
+
   /// The longest timeout PostgreSQL accepts, in seconds (`INT_MAX` milliseconds, about 24 days).
   public static let maximumSeconds: Double = 2_147_483
 

@@ -13,6 +13,9 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable, Hashable 
     case queryFailed
     /// The connection broke while a statement ran.
     case connectionLost
+    /// The server sent nothing before envdrift's own deadline for a statement: a stalled
+    /// network or server. The connection is closed.
+    case timedOut
   }
 
   /// What went wrong, at the level a caller decides on.

@@ -205,6 +205,38 @@ struct ReliabilityTests {
     #expect(Date().timeIntervalSince(started) < 15)
   }
 
+  @Test(arguments: [600, 4_000, 12_000])
+  func aNetworkThatStallsMidResultEndsWithinTheTimeoutPlusASecond(afterBytes limit: Int) throws {
+    let databases = try Self.seed.get()
+    let proxy = try StallingProxy(limit: limit, target: UInt16(TestPostgres.port) ?? 5432)
+    defer { proxy.close() }
+    let started = Date()
+    let result = try Envdrift.run(
+      [
+        "compare",
+        "stalled=host=127.0.0.1 port=\(proxy.port) user=postgres dbname=\(databases.dev.name)",
+        "prod=dbname=\(databases.prod.name)", "--statement-timeout", "2", "--connect-timeout", "2",
+        "--format", "json",
+      ],
+      environment: ["PGPASSWORD": TestPostgres.tcpPassword], killAfter: 30
+    )
+    let elapsed = Date().timeIntervalSince(started)
+    #expect(result.status == 3, "\(result.error)")
+    let document = try #require(
+      try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
+    let environments = try #require(document["environments"] as? [[String: Any]])
+    let stalled = environments.first { $0["name"] as? String == "stalled" }
+    #expect(stalled?["status"] as? String == "unreachable")
+    let reason = stalled?["error"] as? String ?? ""
+    #expect(
+      reason.contains("no answer from the server within 3 s") || reason.contains("timeout expired"),
+      "\(reason)")
+    #expect(
+      environments.first { $0["name"] as? String == "prod" }?["status"] as? String == "baseline")
+    // Two seconds of statement timeout, one of grace, and the connection's own start.
+    #expect(elapsed < 3 + 1 + 2, "took \(elapsed) s")
+  }
+
   @Test func hostileIdentifiersSurviveEndToEnd() throws {
     let names = [
       "pipe|name", "<img src=x onerror=alert(1)>", "*emph* _u_", "new\nline", "select", "Ünï 🐘",
@@ -281,5 +313,85 @@ final class SilentListener {
 
   func close() {
     _ = Glibc.close(descriptor)
+  }
+}
+
+/// A TCP proxy on 127.0.0.1 to the test cluster that forwards the server's first `limit` bytes
+/// of each connection and then nothing, keeping the socket open: a network that stalls
+/// mid-result. Every socket is closed by ``close()``, which ends its threads.
+final class StallingProxy: @unchecked Sendable {
+  private let listener: SilentListener
+  private let limit: Int
+  private let target: UInt16
+  private let lock = NSLock()
+  private var sockets: [Int32] = []
+  private var closed = false
+
+  var port: UInt16 { listener.port }
+
+  init(limit: Int, target: UInt16) throws {
+    listener = try SilentListener()
+    self.limit = limit
+    self.target = target
+    Thread.detachNewThread { [self] in acceptLoop() }
+  }
+
+  private func track(_ descriptor: Int32) -> Bool {
+    lock.withLock {
+      guard !closed else { return false }
+      sockets.append(descriptor)
+      return true
+    }
+  }
+
+  private func acceptLoop() {
+    while true {
+      let client = accept(listener.descriptor, nil, nil)
+      guard client >= 0, track(client) else { return }
+      let server = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+      guard track(server) else { return }
+      var address = sockaddr_in()
+      address.sin_family = sa_family_t(AF_INET)
+      address.sin_addr.s_addr = inet_addr("127.0.0.1")
+      address.sin_port = target.bigEndian
+      let connected = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+          connect(server, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+        }
+      }
+      guard connected == 0 else { continue }
+      Thread.detachNewThread { [self] in pump(from: client, to: server, limit: .max) }
+      Thread.detachNewThread { [self] in pump(from: server, to: client, limit: limit) }
+    }
+  }
+
+  /// Copies bytes until `limit` have gone through, then reads and drops the rest.
+  private func pump(from source: Int32, to destination: Int32, limit: Int) {
+    var buffer = [UInt8](repeating: 0, count: 16_384)
+    var forwarded = 0
+    while true {
+      let count = buffer.withUnsafeMutableBytes { recv(source, $0.baseAddress, $0.count, 0) }
+      guard count > 0 else { return }
+      let allowed = min(count, max(0, limit - forwarded))
+      if allowed > 0 {
+        let sent = buffer.withUnsafeBytes {
+          send(destination, $0.baseAddress, allowed, Int32(MSG_NOSIGNAL))
+        }
+        guard sent == allowed else { return }
+        forwarded += allowed
+      }
+    }
+  }
+
+  func close() {
+    let all = lock.withLock {
+      closed = true
+      return sockets
+    }
+    listener.close()
+    for descriptor in all {
+      _ = shutdown(descriptor, Int32(SHUT_RDWR))
+      _ = Glibc.close(descriptor)
+    }
   }
 }

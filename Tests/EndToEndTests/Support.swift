@@ -20,7 +20,8 @@ enum Envdrift {
     _ arguments: [String],
     in directory: URL? = nil,
     environment extra: [String: String] = [:],
-    removing removed: [String] = []
+    removing removed: [String] = [],
+    killAfter seconds: Double? = nil
   ) throws -> Result {
     let process = Process()
     process.executableURL = binary
@@ -36,6 +37,13 @@ enum Envdrift {
     process.standardError = error
     process.standardInput = FileHandle.nullDevice
     try process.run()
+    if let seconds {
+      // A hang is a failure, not a stuck test run: the process is killed and the test fails
+      // on its exit status.
+      DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { [process] in
+        if process.isRunning { process.terminate() }
+      }
+    }
     let outputData = output.fileHandleForReading.readDataToEndOfFile()
     let errorData = error.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
