@@ -144,8 +144,9 @@ public final class Connection {
     PostgresError(kind: .connectionLost, message: scrubber.scrub(Self.errorText(of: handle)))
   }
 
-  /// Runs one statement and returns its successful result, which the caller must `PQclear`; a
-  /// failed result is cleared here and thrown as an error. Like `PQexecParams`, the last
+  /// Runs one statement and returns its successful result, which the caller must `PQclear`.
+  ///
+  /// A failed result is cleared here and thrown as an error. Like `PQexecParams`, the last
   /// result is the one returned; unlike it, the wait is bounded.
   private func execute(_ sql: String, _ parameters: [String?]) throws(PostgresError)
     -> OpaquePointer
@@ -219,9 +220,10 @@ public final class Connection {
     }
   }
 
-  /// Asks the server to cancel the running statement, on a thread of its own: `PQcancel` opens
-  /// a new connection and, on a stalled network, could itself wait. The server's own statement
-  /// timeout ends the statement anyway.
+  /// Asks the server to cancel the running statement, on a thread of its own.
+  ///
+  /// `PQcancel` opens a new connection and, on a stalled network, could itself wait. The
+  /// server's own statement timeout ends the statement anyway.
   private func cancelInBackground() {
     guard let cancel = PQgetCancel(handle) else { return }
     let request = CancelRequest(cancel)

@@ -316,9 +316,10 @@ final class SilentListener {
   }
 }
 
-/// A TCP proxy on 127.0.0.1 to the test cluster that forwards the server's first `limit` bytes
-/// of each connection and then nothing, keeping the socket open: a network that stalls
-/// mid-result. Every socket is closed by ``close()``, which ends its threads.
+/// A TCP proxy on 127.0.0.1 to the test cluster that stalls mid-result.
+///
+/// It forwards the server's first `limit` bytes of each connection and then nothing, keeping
+/// the socket open. Every socket is closed by ``close()``, which ends its threads.
 final class StallingProxy: @unchecked Sendable {
   private let listener: SilentListener
   private let limit: Int
