@@ -39,11 +39,13 @@ enum CatalogQueries {
   /// `work_mem` is raised for the transaction so that grouping a 1,000-tenant catalog sorts in
   /// memory, not on disk.
   static let session = """
-    SELECT pg_catalog.set_config('search_path', '', true),
-      pg_catalog.set_config('TimeZone', 'UTC', true),
-      pg_catalog.set_config('max_parallel_workers_per_gather', '0', true),
-      pg_catalog.set_config('work_mem', '64MB', true),
-      pg_catalog.set_config('jit', 'off', true)
+    SELECT pg_catalog.set_config('search_path', '', false),
+      pg_catalog.set_config('TimeZone', 'UTC', false),
+      pg_catalog.set_config('max_parallel_workers_per_gather', '0', false),
+      pg_catalog.set_config('work_mem', '64MB', false),
+      pg_catalog.set_config('jit', 'off', false),
+      pg_catalog.set_config('default_transaction_read_only', 'on', false),
+      pg_catalog.set_config('lock_timeout', $1, false)
     """
 
   static let schemas = """
@@ -53,6 +55,45 @@ enum CatalogQueries {
       ON d.objoid = n.oid AND d.classoid = 'pg_catalog.pg_namespace'::pg_catalog.regclass
     WHERE \(userSchema) AND \(notFromExtension("pg_catalog.pg_namespace", "n.oid"))
     ORDER BY 1
+    """
+
+  /// Each catalog behind a deparsed object, as `count/checksum`: equal before and after a read
+  /// only if no DDL committed in between (see ``SnapshotCollector``).
+  ///
+  /// Temporary objects (other sessions' `CREATE TEMP TABLE`) are left out, and `pg_class` is
+  /// summed over the columns DDL changes, not `xmin`, since `TRUNCATE`, `REFRESH MATERIALIZED
+  /// VIEW` and `VACUUM FULL` rewrite its rows without changing any definition.
+  static let catalogFingerprint = """
+    WITH kept AS MATERIALIZED (
+      SELECT c.oid, c.relname, c.relnamespace, c.relkind, c.relowner, c.relacl, c.reloptions,
+        c.relpersistence, c.relispartition, c.relrowsecurity, c.relforcerowsecurity
+      FROM pg_catalog.pg_class c WHERE c.relpersistence <> 't'
+    ), relations AS MATERIALIZED (SELECT oid FROM kept)
+    SELECT pg_catalog.concat_ws(' ',
+      (SELECT count(*) || '/' || sum(pg_catalog.hashtext(k::pg_catalog.text)) FROM kept k),
+      (SELECT count(*) || '/' || sum(a.xmin::pg_catalog.text::bigint)
+       FROM pg_catalog.pg_attribute a WHERE a.attrelid IN (SELECT oid FROM relations)),
+      (SELECT count(*) || '/' || sum(d.xmin::pg_catalog.text::bigint)
+       FROM pg_catalog.pg_attrdef d WHERE d.adrelid IN (SELECT oid FROM relations)),
+      (SELECT count(*) || '/' || sum(i.xmin::pg_catalog.text::bigint)
+       FROM pg_catalog.pg_index i WHERE i.indrelid IN (SELECT oid FROM relations)),
+      (SELECT count(*) || '/' || sum(o.xmin::pg_catalog.text::bigint)
+       FROM pg_catalog.pg_constraint o
+       WHERE o.conrelid = 0 OR o.conrelid IN (SELECT oid FROM relations)),
+      (SELECT count(*) || '/' || sum(n.xmin::pg_catalog.text::bigint)
+       FROM pg_catalog.pg_namespace n WHERE n.nspname !~ '^pg_(toast_)?temp_'),
+      (SELECT count(*) || '/' || sum(r.xmin::pg_catalog.text::bigint)
+       FROM pg_catalog.pg_rewrite r WHERE r.ev_class IN (SELECT oid FROM relations)),
+      (SELECT count(*) || '/' || sum(t.xmin::pg_catalog.text::bigint)
+       FROM pg_catalog.pg_trigger t WHERE t.tgrelid IN (SELECT oid FROM relations)),
+      (SELECT count(*) || '/' || sum(p.xmin::pg_catalog.text::bigint)
+       FROM pg_catalog.pg_policy p WHERE p.polrelid IN (SELECT oid FROM relations)),
+      (SELECT count(*) || '/' || sum(y.xmin::pg_catalog.text::bigint)
+       FROM pg_catalog.pg_type y
+       WHERE y.typrelid = 0 OR y.typrelid IN (SELECT oid FROM relations)),
+      (SELECT count(*) || '/' || sum(f.xmin::pg_catalog.text::bigint)
+       FROM pg_catalog.pg_proc f JOIN pg_catalog.pg_namespace fn ON fn.oid = f.pronamespace
+       WHERE fn.nspname !~ '^pg_(toast_)?temp_'))
     """
 
   /// Installed extensions, with the version `CREATE EXTENSION` would install on this server

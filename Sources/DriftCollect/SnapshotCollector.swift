@@ -4,9 +4,24 @@ import PostgresClient
 
 /// Reads one environment's schemas, objects and migration history into a ``Snapshot``.
 ///
-/// Everything is read inside one `REPEATABLE READ READ ONLY` transaction, with a fixed number of
-/// statements however many schemas the database has.
+/// A fixed number of read-only statements reads everything, however many schemas the database
+/// has. Each runs in a transaction of its own, so the locks the server's deparse functions take
+/// (`pg_get_viewdef`, `pg_get_expr`, …) are held for one statement, never for the whole
+/// snapshot: a migration's DDL waits at most that long behind envdrift, and envdrift never
+/// holds one object's lock while it waits for another's.
+///
+/// The statements still describe one moment. A fingerprint of the catalogs is taken before the
+/// first and after the last: if any DDL committed in between, a name read early and a
+/// definition read late (the deparse functions read the catalog as it is now, not as the
+/// statement's snapshot saw it) might come from two moments, and the snapshot is taken again,
+/// up to ``maximumAttempts`` times. An object dropped while it was deparsed ("could not open
+/// relation with OID") and a deadlock with a migration mean the same. When DDL keeps
+/// committing, ``CatalogChangingError`` says so. Rows of migration tables are data, read by
+/// one statement: with the catalogs unchanged from start to end, they belong to that moment.
 public struct SnapshotCollector: Sendable {
+  /// How many times a snapshot is taken before the environment is reported as changing.
+  public static let maximumAttempts = 3
+
   /// How to connect and how long statements may run.
   public var options: ConnectionOptions
 
@@ -19,10 +34,9 @@ public struct SnapshotCollector: Sendable {
   ///
   /// - Parameter now: the time recorded as the snapshot's; injected for deterministic tests.
   ///
-  /// The indexes are read by a second connection that imports the first one's snapshot, so the
-  /// two halves of the work run at once and still see the same database. Where a second
-  /// connection or snapshot export is not possible (a standby, a pooler), everything is read
-  /// over one connection.
+  /// The indexes are read by a second connection while the first reads the rest, so the two
+  /// halves of the work run at once; the fingerprint covers both. Where a second connection is
+  /// not possible (a pooler's limit), everything is read over one connection.
   public func collect(
     name: String,
     connectionString: ConnectionString,
@@ -30,14 +44,12 @@ public struct SnapshotCollector: Sendable {
   ) throws -> Snapshot {
     let connection = try Connection(connectionString, options: options)
     let options = options
-    let helper = IndexReader { snapshot in
+    let helper = IndexReader {
       let second = try Connection(connectionString, options: options)
-      return try second.withReadOnlySnapshot(importing: snapshot) {
-        try second.query(CatalogQueries.session)
-        return try SnapshotBuilder.indexesByTable { body in
-          try second.forEachRow(CatalogQueries.indexes(serverVersion: second.serverVersionNumber)) {
-            body($0)
-          }
+      try second.query(CatalogQueries.session, [String(options.catalogLockTimeoutMilliseconds)])
+      return try SnapshotBuilder.indexesByTable { body in
+        try second.forEachRow(CatalogQueries.indexes(serverVersion: second.serverVersionNumber)) {
+          body($0)
         }
       }
     }
@@ -67,11 +79,71 @@ public struct SnapshotCollector: Sendable {
     now: Date,
     indexReader: IndexReader?
   ) throws -> Snapshot {
-    var snapshot = try connection.withReadOnlySnapshot {
-      try connection.query(CatalogQueries.session)
-      let parallel = indexReader.flatMap { reader in
-        (try? connection.exportSnapshot()).map { reader.start(importing: $0) }
+    var changes: [String] = []
+    for _ in 1...Self.maximumAttempts {
+      do {
+        let (snapshot, before) = try read(
+          name: name, source: source, connection: connection, now: now, indexReader: indexReader)
+        let after = try Self.fingerprint(connection)
+        if before == after { return snapshot }
+        changes.append("the catalogs changed")
+      } catch let error as MigrationTablesUnreadable {
+        throw error.error
+      } catch let error as PostgresError where Self.isConcurrentDDL(error) {
+        changes.append(error.message)
       }
+    }
+    throw CatalogChangingError(attempts: Self.maximumAttempts, last: changes.last ?? "")
+  }
+
+  /// The migration tables, read with the user's lock timeout: a migration table someone holds
+  /// locked is not a catalog change, and its error is the environment's.
+  private func readMigrationTables(_ connection: Connection) throws -> (
+    [MigrationTable], [UnreadableObject]
+  ) {
+    let set = "SELECT pg_catalog.set_config('lock_timeout', $1, false)"
+    try connection.query(set, [String(options.lockTimeoutMilliseconds)])
+    do {
+      let result = try MigrationHistoryReader.read(connection)
+      try connection.query(set, [String(options.catalogLockTimeoutMilliseconds)])
+      return result
+    } catch let error as PostgresError {
+      throw MigrationTablesUnreadable(error: error)
+    }
+  }
+
+  /// Whether `error` is what the server says when an object it was deparsing was dropped or
+  /// changed by a transaction that committed meanwhile, when envdrift's statement was chosen
+  /// to end a deadlock with a migration's, or when it gave way to a migration's lock.
+  static func isConcurrentDDL(_ error: PostgresError) -> Bool {
+    guard error.kind == .queryFailed else { return false }
+    if error.sqlState == "40P01" || error.sqlState == "55P03" { return true }
+    guard error.sqlState == "XX000" else { return false }
+    return error.message.hasPrefix("could not open relation with OID")
+      || error.message.hasPrefix("cache lookup failed for")
+      || error.message.hasPrefix("could not find tuple for")
+  }
+
+  /// A fingerprint of the catalogs behind every object envdrift deparses.
+  ///
+  /// See ``CatalogQueries/catalogFingerprint``: any committed DDL adds, removes or rewrites a
+  /// row it counts.
+  static func fingerprint(_ connection: Connection) throws -> String {
+    try connection.query(CatalogQueries.catalogFingerprint).rows.first?.first??.description ?? ""
+  }
+
+  /// One attempt: the snapshot, and the fingerprint of the catalogs at its moment.
+  private func read(
+    name: String,
+    source: String,
+    connection: Connection,
+    now: Date,
+    indexReader: IndexReader?
+  ) throws -> (Snapshot, String) {
+    try connection.query(CatalogQueries.session, [String(options.catalogLockTimeoutMilliseconds)])
+    let fingerprint = try Self.fingerprint(connection)
+    var snapshot = try {
+      let parallel = indexReader?.start()
       var builder = SnapshotBuilder()
       func read(_ sql: String, _ add: (inout SnapshotBuilder, Row) -> Void) throws {
         try connection.forEachRow(sql) { add(&builder, $0) }
@@ -95,7 +167,7 @@ public struct SnapshotCollector: Sendable {
         Extension(
           name: $0[0] ?? "", version: $0[1] ?? "", schema: $0[2] ?? "", defaultVersion: $0[3])
       }
-      let (migrationTables, unreadable) = try MigrationHistoryReader.read(connection)
+      let (migrationTables, unreadable) = try readMigrationTables(connection)
       let registry = try Self.readTenantRegistry(connection)
       if let indexes = parallel?.wait() {
         builder.setIndexes(indexes)
@@ -124,10 +196,10 @@ public struct SnapshotCollector: Sendable {
         tenantRegistry: registry,
         unreadable: unreadable
       )
-    }
+    }()
     snapshot.sort()
     snapshot.shareEqualArrays()
-    return snapshot
+    return (snapshot, fingerprint)
   }
 
   private static func readTenantRegistry(_ connection: Connection) throws -> TenantRegistry? {
@@ -156,19 +228,19 @@ public enum Timestamp {
 /// The second connection is opened and used only on that thread, as libpq requires. If it fails
 /// for any reason, ``Running/wait()`` returns `nil` and the caller reads the indexes itself.
 final class IndexReader: Sendable {
-  typealias Work = @Sendable (String) throws -> [SnapshotBuilder.TableKey: [Index]]
+  typealias Work = @Sendable () throws -> [SnapshotBuilder.TableKey: [Index]]
   private let work: Work
 
   init(_ work: @escaping Work) {
     self.work = work
   }
 
-  /// Starts reading with the exported snapshot `snapshot`.
-  func start(importing snapshot: String) -> Running {
+  /// Starts reading.
+  func start() -> Running {
     let running = Running()
     let work = work
     let thread = Thread {
-      running.finish(try? work(snapshot))
+      running.finish(try? work())
     }
     thread.stackSize = 1 << 20
     thread.start()
@@ -202,4 +274,25 @@ final class IndexReader: Sendable {
       return value
     }
   }
+}
+
+/// The catalogs kept changing while an environment was read: a migration or other DDL was
+/// committing, and every retake of the snapshot saw another change.
+public struct CatalogChangingError: Error, CustomStringConvertible, Sendable, Hashable {
+  /// How many snapshots were taken.
+  public var attempts: Int
+  /// What the last attempt saw.
+  public var last: String
+
+  /// A sentence the user can act on.
+  public var description: String {
+    "DDL kept committing while the database was read (\(attempts) snapshots, the last saw:"
+      + " \(last)); compare again once the migration has finished"
+  }
+}
+
+/// A failure reading the migration tables, kept apart from the catalog reads' failures: it is
+/// the environment's error as it is, never a reason to take the snapshot again.
+private struct MigrationTablesUnreadable: Error {
+  let error: PostgresError
 }

@@ -204,7 +204,7 @@ public struct Comparer: Sendable {
     guard let snapshot = environment.snapshot else {
       return EnvironmentStatus(
         name: environment.name,
-        status: .unreachable,
+        status: environment.changing ? .changing : .unreachable,
         source: environment.source,
         error: environment.error
       )
@@ -221,7 +221,9 @@ public struct Comparer: Sendable {
       serverVersion: snapshot.environment.serverVersion,
       source: snapshot.environment.source,
       snapshotAt: snapshot.environment.collectedAt,
-      counts: counts
+      counts: counts,
+      unreadable: Optional(snapshot.unreadable.filter { filter.includes($0.schema) })
+        .flatMap { $0.isEmpty ? nil : $0 }
     )
   }
 

@@ -8,6 +8,9 @@ public struct CollectedEnvironment: Sendable, Hashable {
   public var snapshot: Snapshot?
   /// Why it could not be read, when it could not.
   public var error: String?
+  /// Whether it could not be read because DDL kept committing while it was (see
+  /// ``EnvironmentStatus/Status/changing``), rather than because it could not be reached.
+  public var changing: Bool
 
   /// An environment that was read.
   public init(snapshot: Snapshot) {
@@ -15,13 +18,15 @@ public struct CollectedEnvironment: Sendable, Hashable {
     self.source = snapshot.environment.source
     self.snapshot = snapshot
     self.error = nil
+    self.changing = false
   }
 
   /// An environment that could not be read.
-  public init(name: String, source: String, error: String) {
+  public init(name: String, source: String, error: String, changing: Bool = false) {
     self.name = name
     self.source = source
     self.snapshot = nil
     self.error = error
+    self.changing = changing
   }
 }

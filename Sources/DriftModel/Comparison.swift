@@ -55,7 +55,9 @@ public struct Comparison: Codable, Sendable, Hashable {
   public var hasDrift: Bool { !findings.isEmpty }
 
   /// Whether any environment could not be read.
-  public var hasUnreachable: Bool { environments.contains { $0.status == .unreachable } }
+  public var hasUnreachable: Bool {
+    environments.contains { $0.status == .unreachable || $0.status == .changing }
+  }
 }
 
 /// One environment's place in a comparison.
@@ -70,6 +72,9 @@ public struct EnvironmentStatus: Codable, Sendable, Hashable {
     case drifted
     /// It could not be read.
     case unreachable
+    /// It could not be read consistently: DDL kept committing while it was read, and every
+    /// retake saw the catalogs change again (a migration in progress).
+    case changing
   }
 
   /// The environment's name.
@@ -86,6 +91,12 @@ public struct EnvironmentStatus: Codable, Sendable, Hashable {
   public var error: String?
   /// Findings that involve it, by severity.
   public var counts: SeverityCounts
+  /// Migration tables of compared schemas it could not read (a role without `SELECT` on one
+  /// tenant's `django_migrations`): their migrations are unknown, never taken as applied.
+  public var unreadable: [UnreadableObject]?
+
+  /// Whether a snapshot of it was read (it is neither unreachable nor changing).
+  public var wasRead: Bool { status != .unreachable && status != .changing }
 
   /// Creates an environment status.
   public init(
@@ -95,7 +106,8 @@ public struct EnvironmentStatus: Codable, Sendable, Hashable {
     source: String,
     snapshotAt: String? = nil,
     error: String? = nil,
-    counts: SeverityCounts = SeverityCounts()
+    counts: SeverityCounts = SeverityCounts(),
+    unreadable: [UnreadableObject]? = nil
   ) {
     self.name = name
     self.status = status
@@ -104,6 +116,7 @@ public struct EnvironmentStatus: Codable, Sendable, Hashable {
     self.snapshotAt = snapshotAt
     self.error = error
     self.counts = counts
+    self.unreadable = unreadable
   }
 }
 

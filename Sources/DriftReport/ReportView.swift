@@ -13,7 +13,7 @@ struct ReportView {
   private var comparison: Comparison { input.comparison }
   private var names: [String] { comparison.environments.map(\.name) }
   private var readableNames: [String] {
-    comparison.environments.filter { $0.status != .unreachable }.map(\.name)
+    comparison.environments.filter(\.wasRead).map(\.name)
   }
 
   func context() -> [String: Any] {
@@ -93,7 +93,7 @@ struct ReportView {
 
   private func verdict() -> String {
     let drifted = comparison.environments.filter { $0.status == .drifted }.map(\.name)
-    let unreachable = comparison.environments.filter { $0.status == .unreachable }.map(\.name)
+    let unreachable = comparison.environments.filter { !$0.wasRead }.map(\.name)
     var parts: [String] = []
     let total = comparison.findings.count
     let errors = comparison.findings.filter { $0.severity == .error }.count
@@ -142,7 +142,14 @@ struct ReportView {
       let name = "**\(Markdown.text(environment.name))**"
       let version =
         environment.serverVersion.map { " · PostgreSQL \(Markdown.text(shortVersion($0)))" } ?? ""
-      let time = environment.snapshotAt.map { " · snapshot \(readableTime($0))" } ?? ""
+      let unread = environment.unreadable ?? []
+      let unreadNote =
+        unread.isEmpty
+        ? ""
+        : " · ⚠️ \(unread.count) migration table\(unread.count == 1 ? "" : "s") unreadable, not"
+          + " compared (\(unread.prefix(nameLimit).map { Markdown.code($0.schema) }.joined(separator: ", ")))"
+      let time =
+        (environment.snapshotAt.map { " · snapshot \(readableTime($0))" } ?? "") + unreadNote
       let counts = environment.counts
       let countText = "\(counts.error) errors, \(counts.warning) warnings, \(counts.info) info"
       switch environment.status {
@@ -160,6 +167,9 @@ struct ReportView {
       case .unreachable:
         let reason = Markdown.text(environment.error ?? "unknown error")
         return ["line": "⚠️ \(name) — unreachable: \(reason)"]
+      case .changing:
+        let reason = Markdown.text(environment.error ?? "DDL in progress")
+        return ["line": "🔄 \(name) — changing: DDL in progress: \(reason)"]
       }
     }
   }
@@ -205,6 +215,7 @@ struct ReportView {
     }
     let cells = environments.map { environment -> String in
       if environment.status == .unreachable { return "⚠️ unreachable" }
+      if environment.status == .changing { return "🔄 changing" }
       let counts = environment.counts
       return "\(counts.error) / \(counts.warning) / \(counts.info)"
     }
@@ -616,7 +627,7 @@ struct ReportView {
     var items: [String] = []
     let migrationGaps = comparison.findings.contains { $0.kind.object == .migration }
     let renames = comparison.findings.contains { $0.kind.change == .renamed }
-    let unreachable = comparison.environments.filter { $0.status == .unreachable }.map(\.name)
+    let unreachable = comparison.environments.filter { !$0.wasRead }.map(\.name)
     for name in unreachable {
       items.append(
         "Restore access to \(Markdown.text(name)) and compare again: its drift is unknown")

@@ -152,6 +152,7 @@ public struct CompareRun: Sendable {
     let code = try Self.readCode(specs)
     let environments = try await collector.collect(databases)
     stopwatch.lap("collect")
+    try Self.requireMatches(filter, in: environments)
     try saveSnapshots(environments)
     let comparison = comparer.compare(
       environments,
@@ -163,6 +164,20 @@ public struct CompareRun: Sendable {
     return try finish(
       stopwatch: stopwatch,
       comparison, environments: environments, renderer: renderer, names: specs.map(\.name))
+  }
+
+  /// Checks that each `--schema` pattern names something: a pattern that matches no schema of
+  /// any environment read is a typo that would hide all drift, not a clean result.
+  static func requireMatches(_ filter: SchemaFilter, in environments: [CollectedEnvironment])
+    throws(RunnerError)
+  {
+    let snapshots = environments.compactMap(\.snapshot)
+    guard !snapshots.isEmpty else { return }
+    let schemas = Set(snapshots.flatMap { $0.schemas.map(\.name) })
+    for pattern in filter.include where !schemas.contains(where: { Glob.matches(pattern, $0) }) {
+      throw .schemaMatchesNothing(
+        pattern, closest: Closest.names(to: pattern, among: schemas.sorted()))
+    }
   }
 
   /// Reads the code source among `specs`, if there is one.
@@ -185,6 +200,15 @@ public struct CompareRun: Sendable {
     var stopwatch = Stopwatch()
     let environments = try await collector.collect([spec])
     stopwatch.lap("collect")
+    try Self.requireMatches(filter, in: environments)
+    if let reference, let snapshot = environments.first?.snapshot,
+      !snapshot.schemas.contains(where: { $0.name == reference })
+    {
+      throw .unknownReference(
+        reference, environment: spec.name,
+        closest: Closest.names(
+          to: reference, among: snapshot.tenantSchemas + snapshot.schemas.map(\.name)))
+    }
     try saveSnapshots(environments)
     let comparison = comparer.compareTenants(
       of: environments[0],
@@ -318,8 +342,15 @@ enum Summary {
       case .drifted:
         state = "drifted (\(counts.error) errors, \(counts.warning) warnings, \(counts.info) info)"
       case .unreachable: state = "unreachable: \(environment.error ?? "unknown error")"
+      case .changing: state = "changing: DDL in progress: \(environment.error ?? "")"
       }
-      lines.append("\(environment.name): \(state)")
+      let unread = environment.unreadable ?? []
+      let note =
+        unread.isEmpty
+        ? ""
+        : "; \(unread.count) migration table\(unread.count == 1 ? "" : "s") could not be read"
+          + " (\(unread.map(\.schema).joined(separator: ", "))): not compared"
+      lines.append("\(environment.name): \(state)\(note)")
     }
     let order = comparison.environments.map(\.name)
     if let versions = VersionWording.sentence(comparison.versions, order: order) {

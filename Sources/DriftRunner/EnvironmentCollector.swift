@@ -152,6 +152,9 @@ public struct EnvironmentCollector: Sendable {
         now: now
       )
       return CollectedEnvironment(snapshot: snapshot)
+    } catch let error as CatalogChangingError {
+      return CollectedEnvironment(
+        name: name, source: connectionString.redacted, error: error.description, changing: true)
     } catch let error as PostgresError {
       return CollectedEnvironment(
         name: name,

@@ -28,6 +28,10 @@ public enum RunnerError: Error, CustomStringConvertible, Sendable, Equatable {
   case codeBaseline(String)
   /// The code's migration files could not be read.
   case code(String)
+  /// `--reference` names no schema of the environment.
+  case unknownReference(String, environment: String, closest: [String])
+  /// A `--schema` pattern matches no schema of any environment that was read.
+  case schemaMatchesNothing(String, closest: [String])
 
   /// A sentence the user can act on.
   public var description: String {
@@ -42,7 +46,8 @@ public enum RunnerError: Error, CustomStringConvertible, Sendable, Equatable {
     case .tooFewEnvironments(let needed):
       "compare needs at least \(needed) environments, as NAME=SOURCE arguments"
     case .unknownBaseline(let name, let known):
-      "--baseline \(Self.printable(name)) is not one of the environments (\(known.joined(separator: ", ")))"
+      "--baseline \(Self.printable(name)) is not one of the environments"
+        + " (\(known.joined(separator: ", ")))\(Closest.suggestion(Closest.names(to: name, among: known)))"
     case .snapshotFile(let message):
       message
     case .outputFailed(let path, let reason):
@@ -61,6 +66,12 @@ public enum RunnerError: Error, CustomStringConvertible, Sendable, Equatable {
         + " snapshot, and the code is compared with every environment anyway"
     case .code(let message):
       message
+    case .unknownReference(let name, let environment, let closest):
+      "--reference \(Self.printable(name)) names no schema of \(environment), so no tenant could be"
+        + " compared with it\(Closest.suggestion(closest.map(Self.printable)))"
+    case .schemaMatchesNothing(let pattern, let closest):
+      "--schema \(Self.printable(pattern)) matches no schema of any environment that was read"
+        + Closest.suggestion(closest.map(Self.printable))
     }
   }
 

@@ -18,7 +18,10 @@ public struct SnapshotRun: Sendable {
   {
     let environment = try await collector.collect([spec])[0]
     guard let snapshot = environment.snapshot else {
-      return ("", "\(spec.name): \(environment.error ?? "could not be read")", .unreachable)
+      let state = environment.changing ? "changing: DDL in progress: " : ""
+      return (
+        "", "\(spec.name): \(state)\(environment.error ?? "could not be read")", .unreachable
+      )
     }
     guard let path, path != "-" else {
       let data: Data

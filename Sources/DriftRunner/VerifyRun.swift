@@ -36,7 +36,8 @@ public struct VerifyRun: Sendable {
   /// Checks `code` (a directory or `git:REF:path`) against every environment.
   ///
   /// Exit 1 when any schema has pending migrations, hazards or an inconsistent history; 3 when
-  /// an environment could not be read; 0 when everything is applied.
+  /// an environment, or the migration table of a schema checked, could not be read; 0 when
+  /// everything is applied.
   public func verify(code: String, environments: [EnvironmentSpec]) async throws(RunnerError)
     -> RunResult
   {
@@ -48,14 +49,18 @@ public struct VerifyRun: Sendable {
     }
     guard let files = try CompareRun.readCode([codeSpec]) else { throw .onlyCode }
     let collected = try await collector.collect(environments)
+    try CompareRun.requireMatches(filter, in: collected)
     let comparison = Comparer(filter: filter, compareTenants: false).verify(
       collected,
       code: files,
       generatedAt: Timestamp.iso8601(collector.now)
     )
     let blocking = comparison.findings.contains { Self.blocks($0) }
+    // A schema whose migration table could not be read is not verified: like an unreachable
+    // environment, it makes the answer unknown, never "applied".
+    let unverified = comparison.environments.contains { !($0.unreadable ?? []).isEmpty }
     let outcome: RunOutcome =
-      comparison.hasUnreachable ? .unreachable : (blocking ? .drift : .clean)
+      comparison.hasUnreachable || unverified ? .unreachable : (blocking ? .drift : .clean)
     let text: String
     switch format {
     case .json:
@@ -87,8 +92,10 @@ public struct VerifyRun: Sendable {
       }
     }
     for environment in comparison.environments {
-      if environment.status == .unreachable {
-        lines.append("\(environment.name): unreachable: \(environment.error ?? "unknown error")")
+      if !environment.wasRead {
+        lines.append(
+          "\(environment.name): \(environment.status == .changing ? "changing: DDL in progress" : "unreachable"):"
+            + " \(environment.error ?? "unknown error")")
         continue
       }
       let own = comparison.findings.filter { $0.environment == environment.name }
@@ -96,13 +103,22 @@ public struct VerifyRun: Sendable {
       for finding in own { bySchema[finding.schema ?? "", default: []].append(finding) }
       let blockingSchemas = bySchema.filter { $0.value.contains(where: blocks) }.count
       let hazards = own.filter { $0.kind.change == .hazard }.count
-      if blockingSchemas == 0 {
+      let unread = environment.unreadable ?? []
+      if blockingSchemas == 0, unread.isEmpty {
         lines.append("\(environment.name): every migration in the code is applied")
+      } else if blockingSchemas == 0 {
+        lines.append(
+          "\(environment.name): not verified: \(unread.count) migration table"
+            + "\(unread.count == 1 ? "" : "s") could not be read; every migration in the code is"
+            + " applied in the schemas that were read")
       } else {
         lines.append(
           "\(environment.name): \(blockingSchemas) schema\(blockingSchemas == 1 ? "" : "s")"
             + " need\(blockingSchemas == 1 ? "s" : "") migrating"
             + (hazards > 0 ? ", \(hazards) operation\(hazards == 1 ? "" : "s") will fail" : ""))
+      }
+      for item in unread {
+        lines.append("  \(item.schema): not verified: cannot read \(item.object): \(item.reason)")
       }
       for schema in bySchema.keys.sorted() {
         let findings = bySchema[schema] ?? []

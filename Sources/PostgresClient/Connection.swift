@@ -245,46 +245,6 @@ public final class Connection {
     )
   }
 
-  /// Runs `body` inside `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY`, so every query sees one
-  /// consistent snapshot and no statement can write.
-  ///
-  /// With `importing`, the transaction adopts a snapshot another connection exported with
-  /// ``exportSnapshot()``, so that both see exactly the same database. Commits when `body`
-  /// returns and rolls back when it throws.
-  public func withReadOnlySnapshot<T>(importing snapshot: String? = nil, _ body: () throws -> T)
-    throws -> T
-  {
-    try query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-    do {
-      if let snapshot {
-        // SET TRANSACTION SNAPSHOT takes no parameters; the identifier is checked to be what the
-        // server makes (hex digits and dashes) before it is written into the statement.
-        guard !snapshot.isEmpty, snapshot.allSatisfy({ $0.isHexDigit || $0 == "-" }) else {
-          throw PostgresError(kind: .queryFailed, message: "invalid snapshot identifier")
-        }
-        try query("SET TRANSACTION SNAPSHOT '\(snapshot)'")
-      }
-      let value = try body()
-      try query("COMMIT")
-      return value
-    } catch {
-      _ = try? query("ROLLBACK")
-      throw error
-    }
-  }
-
-  /// Exports the current transaction's snapshot for other connections to import.
-  ///
-  /// Call it inside ``withReadOnlySnapshot(importing:_:)``; the identifier is valid until that
-  /// transaction ends.
-  public func exportSnapshot() throws(PostgresError) -> String {
-    let rows = try query("SELECT pg_catalog.pg_export_snapshot()").rows
-    guard let identifier = rows.first?.first ?? nil else {
-      throw PostgresError(kind: .queryFailed, message: "the server exported no snapshot")
-    }
-    return identifier
-  }
-
   /// Quotes `identifier` for SQL with `PQescapeIdentifier`.
   public func quoteIdentifier(_ identifier: String) throws(PostgresError) -> String {
     let utf8 = Array(identifier.utf8)

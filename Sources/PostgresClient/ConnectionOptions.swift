@@ -9,6 +9,17 @@ public struct ConnectionOptions: Sendable, Hashable {
   /// The `application_name` the server sees, so that its logs can tell envdrift's sessions apart.
   public var applicationName: String
 
+  /// How long a catalog statement may wait for a lock, in milliseconds: 200, or the lock
+  /// timeout when that is shorter.
+  ///
+  /// The server's deparse functions lock the objects they print. A statement that waits this
+  /// long gives way (the snapshot is taken again), so that envdrift never stands in a
+  /// migration's lock queue, and never long enough for the server to pick the migration as a
+  /// deadlock's victim (`deadlock_timeout` is a second by default).
+  public var catalogLockTimeoutMilliseconds: Int {
+    min(200, lockTimeoutMilliseconds)
+  }
+
   /// How long envdrift itself waits for any one statement's answer, in milliseconds: the
   /// statement timeout plus a second, so that the server's own limit, which ends the statement
   /// cleanly, fires first whenever the server and the network are alive.

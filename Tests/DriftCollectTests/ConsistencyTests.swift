@@ -1,9 +1,10 @@
-import DriftCollect
 import DriftModel
 import Foundation
 import PostgresClient
 import TestSupport
 import Testing
+
+@testable import DriftCollect
 
 @Suite("Snapshots stay consistent while migrations run", .enabled(if: TestPostgres.isAvailable))
 struct ConsistencyTests {
@@ -52,11 +53,20 @@ struct ConsistencyTests {
     let collector = SnapshotCollector()
     var snapshots = 0
     var sawPartialProgress = false
+    var changing = 0
     while migrator.isRunning || snapshots < 3 {
-      let snapshot = try collector.collect(
-        name: "db",
-        connectionString: ConnectionString(database.conninfo)
-      )
+      let snapshot: Snapshot
+      do {
+        snapshot = try collector.collect(
+          name: "db",
+          connectionString: ConnectionString(database.conninfo)
+        )
+      } catch is CatalogChangingError {
+        // Migrations committed back to back: saying so is right, mixing them is not.
+        changing += 1
+        if changing > 1_000 { break }
+        continue
+      }
       snapshots += 1
       let rows = Set(snapshot.migrationTables.flatMap(\.rows).map(\.name))
       let tables = try #require(snapshot.schema(named: "public")).tables
@@ -82,5 +92,132 @@ struct ConsistencyTests {
     if !sawPartialProgress {
       print("consistency: the migrations finished before a snapshot caught them half way")
     }
+  }
+}
+
+/// Definitions, not only names: while another session renames columns and indexes, replaces a
+/// view and drops and creates tables in a loop, every snapshot shows one moment of that loop, or
+/// says the environment is changing; never a mix, never an internal error.
+@Suite("Snapshots under concurrent DDL", .enabled(if: TestPostgres.isAvailable))
+struct ConcurrentDDLTests {
+  static let steps = 80
+
+  @Test func everySnapshotIsOneMomentOrChangingNeverAMix() throws {
+    // The migrator may be stopped while its input is still being written.
+    signal(SIGPIPE, SIG_IGN)
+    var setup = """
+      CREATE TABLE django_migrations (id serial PRIMARY KEY, app text NOT NULL,
+        name text NOT NULL, applied timestamptz NOT NULL DEFAULT now());
+      CREATE TABLE t (c_0 integer CONSTRAINT t_check CHECK (c_0 > 0));
+      CREATE INDEX t_idx_0 ON t (c_0);
+      CREATE VIEW v_0 AS SELECT c_0 FROM t;
+
+      """
+    for step in 1...Self.steps { setup += "CREATE TABLE drop_\(step) (id integer);\n" }
+    let database = try TestPostgres.createDatabase("concurrent_ddl", sql: setup)
+    defer { database.drop() }
+    var script = ""
+    for step in 1...Self.steps {
+      script += """
+        BEGIN;
+        ALTER TABLE t RENAME COLUMN c_\(step - 1) TO c_\(step);
+        ALTER INDEX t_idx_\(step - 1) RENAME TO t_idx_\(step);
+        DROP VIEW v_\(step - 1);
+        CREATE VIEW v_\(step) AS SELECT c_\(step) FROM t;
+        DROP TABLE drop_\(step);
+        CREATE TABLE made_\(step) (id integer);
+        INSERT INTO django_migrations (app, name) VALUES ('app', '\(step)');
+        COMMIT;
+        SELECT pg_sleep(0.1);
+
+        """
+    }
+    let migrator = Process()
+    migrator.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    migrator.arguments = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", database.name]
+    let input = Pipe()
+    migrator.standardInput = input
+    migrator.standardOutput = FileHandle.nullDevice
+    try migrator.run()
+    let data = Data(script.utf8)
+    Thread.detachNewThread {
+      input.fileHandleForWriting.write(data)
+      try? input.fileHandleForWriting.close()
+    }
+    defer {
+      if migrator.isRunning { migrator.terminate() }
+    }
+
+    let collector = SnapshotCollector()
+    var consistent = 0
+    var changing = 0
+    var moments = Set<Int>()
+    for _ in 0..<200 {
+      let snapshot: Snapshot
+      do {
+        snapshot = try collector.collect(
+          name: "db", connectionString: ConnectionString(database.conninfo))
+      } catch let error as CatalogChangingError {
+        #expect(error.attempts == SnapshotCollector.maximumAttempts)
+        changing += 1
+        continue
+      } catch {
+        Issue.record("a snapshot failed: \(error)")
+        break
+      }
+      consistent += 1
+      let step = snapshot.migrationTables.flatMap(\.rows).count
+      moments.insert(step)
+      let publicSchema = try #require(snapshot.schema(named: "public"))
+      let table = try #require(publicSchema.table(named: "t"))
+      let column = "c_\(step)"
+      #expect(table.columns.map(\.name) == [column], "step \(step)")
+      #expect(
+        table.indexes.map { "\($0.name) \($0.definition)" } == [
+          "t_idx_\(step) USING btree (\(column))"
+        ],
+        "step \(step): \(table.indexes)")
+      #expect(
+        table.constraints.filter { $0.kind == .check }.map(\.definition)
+          == ["CHECK ((\(column) > 0))"], "step \(step): \(table.constraints)")
+      #expect(publicSchema.views.map(\.name) == ["v_\(step)"], "step \(step)")
+      #expect(publicSchema.views.first?.definition.contains(column) == true, "step \(step)")
+      let names = Set(publicSchema.tables.map(\.name))
+      let dropped = Set(names.filter { $0.hasPrefix("drop_") })
+      let made = Set(names.filter { $0.hasPrefix("made_") })
+      #expect(
+        dropped == Set(((step + 1)..<(Self.steps + 1)).map { "drop_\($0)" }), "step \(step)")
+      #expect(made == Set(step >= 1 ? (1...step).map { "made_\($0)" } : []), "step \(step)")
+    }
+    migrator.waitUntilExit()
+    #expect(migrator.terminationStatus == 0 || migrator.terminationReason == .uncaughtSignal)
+    #expect(consistent + changing == 200)
+    // Between two steps the catalogs rest for a tenth of a second: most snapshots fit in one
+    // such pause, so they are taken at many moments of the loop, not only before and after it.
+    #expect(moments.count >= 5, "\(moments.sorted())")
+    print(
+      "concurrent DDL: \(consistent) consistent snapshots at \(moments.count) moments, \(changing) changing"
+    )
+  }
+}
+
+@Suite("The collector's session", .enabled(if: TestPostgres.isAvailable))
+struct CollectorSessionTests {
+  /// Every statement after the session settings runs read-only, and waits for a lock no longer
+  /// than the catalog lock timeout.
+  @Test func writesAfterTheSessionSettingsFailWith25006() throws {
+    let database = try TestPostgres.createDatabase(
+      "collector_session", sql: "CREATE TABLE t (x int);")
+    defer { database.drop() }
+    // A name of its own keeps this deliberate write out of envdrift's sessions in the server log.
+    let options = ConnectionOptions(lockTimeoutMilliseconds: 5_000, applicationName: "client-test")
+    let connection = try database.connect(options: options)
+    try connection.query(CatalogQueries.session, [String(options.catalogLockTimeoutMilliseconds)])
+    let error = try #require(throws: PostgresError.self) {
+      try connection.query("INSERT INTO public.t VALUES (1)")
+    }
+    #expect(error.sqlState == "25006")
+    #expect(try connection.query("SHOW lock_timeout").rows == [["200ms"]])
+    #expect(try database.scalar("SELECT count(*) FROM t") == "0")
   }
 }

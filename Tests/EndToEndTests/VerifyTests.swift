@@ -172,3 +172,114 @@ struct VerifyTests {
     #expect(workingTree.output.hasPrefix("code backend: 6 migrations in 2 apps"))
   }
 }
+
+/// What envdrift could not read is never reported as fine, and a name that names nothing is an
+/// error rather than a clean result.
+@Suite("Unread and unknown names", .serialized, .enabled(if: TestPostgres.isAvailable))
+struct UnreadAndUnknownTests {
+  @Test func aTenantWhoseMigrationTableCannotBeReadIsNotVerified() throws {
+    let migrated = try TestPostgres.createDatabase("verify_unread")
+    defer { migrated.drop() }
+    try TestPostgres.runPSQL(
+      database: migrated.name,
+      arguments: ["-f", VerifyTests.fixture.appendingPathComponent("migrated.sql").path])
+    let role = "verifier_\(UUID().uuidString.prefix(6).lowercased())"
+    let password = "v-\(UUID().uuidString)"
+    let hidden = try migrated.scalar(
+      """
+      SELECT min(table_schema) FROM information_schema.tables
+      WHERE table_name = 'django_migrations' AND table_schema <> 'public'
+      """)
+    try migrated.load(
+      """
+      CREATE ROLE \(role) LOGIN PASSWORD '\(password)';
+      DO $$ DECLARE s text; BEGIN
+        FOR s IN SELECT nspname FROM pg_namespace WHERE nspname !~ '^pg_' AND nspname <> 'information_schema' LOOP
+          EXECUTE format('GRANT USAGE ON SCHEMA %I TO \(role)', s);
+          EXECUTE format('GRANT SELECT ON ALL TABLES IN SCHEMA %I TO \(role)', s);
+        END LOOP;
+      END $$;
+      REVOKE SELECT ON \(hidden).django_migrations FROM \(role);
+      DELETE FROM \(hidden).django_migrations
+        WHERE id = (SELECT max(id) FROM \(hidden).django_migrations);
+      """)
+    defer {
+      _ = try? TestPostgres.runPSQL(
+        database: "postgres", arguments: ["-c", "DROP ROLE IF EXISTS \(role)"])
+    }
+    let source = "host=127.0.0.1 port=\(TestPostgres.port) user=\(role) dbname=\(migrated.name)"
+    let verify = try Envdrift.run(
+      ["verify", VerifyTests.backend, "prod=\(source)"], environment: ["PGPASSWORD": password])
+    #expect(verify.status == 3, "\(verify.output)\(verify.error)")
+    let lines = verify.output.split(separator: "\n").map(String.init)
+    #expect(
+      lines.contains(
+        "prod: not verified: 1 migration table could not be read; every migration in the code is"
+          + " applied in the schemas that were read"), "\(lines)")
+    #expect(
+      lines.contains {
+        $0.hasPrefix("  \(hidden): not verified: cannot read django_migrations: permission denied")
+      }, "\(lines)")
+    #expect(!verify.output.contains("prod: every migration in the code is applied"))
+
+    // Excluded, the schema is not asked for: everything read is applied.
+    let excluded = try Envdrift.run(
+      ["verify", VerifyTests.backend, "prod=\(source)", "--exclude-schema", hidden],
+      environment: ["PGPASSWORD": password])
+    #expect(excluded.status == 0, "\(excluded.output)")
+
+    // compare and tenants say so in every format.
+    let json = try Envdrift.run(
+      ["tenants", "prod=\(source)", "--format", "json", "--output", "-"],
+      environment: ["PGPASSWORD": password])
+    let document = try #require(
+      try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any])
+    let environment = (document["environments"] as? [[String: Any]])?.first
+    let unreadable = environment?["unreadable"] as? [[String: Any]]
+    #expect(unreadable?.first?["schema"] as? String == hidden)
+    let summary = try Envdrift.run(
+      [
+        "tenants", "prod=\(source)", "--output",
+        FileManager.default.temporaryDirectory
+          .appendingPathComponent("unread-\(UUID()).md").path,
+      ],
+      environment: ["PGPASSWORD": password])
+    #expect(
+      summary.output.contains("1 migration table could not be read (\(hidden)): not compared"),
+      "\(summary.output)")
+  }
+
+  @Test func aReferenceOrSchemaThatNamesNothingIsAnErrorWithTheClosestNames() throws {
+    let database = try TestPostgres.createDatabase(
+      "names",
+      sql: (1...3).map {
+        "CREATE SCHEMA t\($0); CREATE TABLE t\($0).django_migrations"
+          + " (id serial, app text NOT NULL, name text NOT NULL, applied timestamptz NOT NULL);"
+      }.joined(separator: "\n"))
+    defer { database.drop() }
+    let reference = try Envdrift.run([
+      "tenants", "prod=dbname=\(database.name)", "--reference", "T1",
+    ])
+    #expect(reference.status == 2)
+    #expect(
+      reference.error
+        == "envdrift: --reference T1 names no schema of prod, so no tenant could be compared with"
+        + " it; did you mean t1, t2 or t3?\n")
+    let schema = try Envdrift.run([
+      "compare", "a=dbname=\(database.name)", "b=dbname=\(database.name)", "--schema", "tenant_*",
+    ])
+    #expect(schema.status == 2)
+    #expect(
+      schema.error
+        == "envdrift: --schema tenant_* matches no schema of any environment that was read\n")
+    let close = try Envdrift.run([
+      "verify", VerifyTests.backend, "a=dbname=\(database.name)", "--schema", "t4",
+    ])
+    #expect(close.status == 2)
+    #expect(close.error.hasSuffix("; did you mean t1, t2 or t3?\n"), "\(close.error)")
+    let baseline = try Envdrift.run([
+      "compare", "dev=dbname=x", "prod=dbname=y", "--baseline", "prd",
+    ])
+    #expect(baseline.error.contains("(dev, prod); did you mean prod?"), "\(baseline.error)")
+  }
+}

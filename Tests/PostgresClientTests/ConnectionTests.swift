@@ -109,27 +109,6 @@ struct ConnectionTests {
     }
   }
 
-  @Test func writesInsideTheReadOnlySnapshotFailWith25006() throws {
-    let database = try TestPostgres.createDatabase(
-      "client_readonly", sql: "CREATE TABLE t (x int);")
-    defer { database.drop() }
-    // A name of its own keeps this deliberate write out of envdrift's sessions in the server log.
-    let connection = try database.connect(
-      options: ConnectionOptions(applicationName: "client-test"))
-    let error = try #require(throws: PostgresError.self) {
-      try connection.withReadOnlySnapshot {
-        try connection.query("INSERT INTO t VALUES (1)")
-      }
-    }
-    #expect(error.sqlState == "25006")
-    #expect(error.kind == .queryFailed)
-    #expect(try connection.query("SELECT count(*) FROM t").rows == [["0"]])
-    let isolation = try connection.withReadOnlySnapshot {
-      try connection.query("SHOW transaction_isolation").rows
-    }
-    #expect(isolation == [["repeatable read"]])
-  }
-
   @Test func statementTimeoutCancelsLongQueriesWith57014() throws {
     let connection = try Connection(
       ConnectionString(""),
