@@ -64,36 +64,36 @@ enum CatalogQueries {
   /// summed over the columns DDL changes, not `xmin`, since `TRUNCATE`, `REFRESH MATERIALIZED
   /// VIEW` and `VACUUM FULL` rewrite its rows without changing any definition.
   static let catalogFingerprint = """
-    WITH kept AS MATERIALIZED (
-      SELECT c.oid, c.relname, c.relnamespace, c.relkind, c.relowner, c.relacl, c.reloptions,
-        c.relpersistence, c.relispartition, c.relrowsecurity, c.relforcerowsecurity
-      FROM pg_catalog.pg_class c WHERE c.relpersistence <> 't'
-    ), relations AS MATERIALIZED (SELECT oid FROM kept)
+    WITH temporary AS MATERIALIZED (
+      SELECT c.oid FROM pg_catalog.pg_class c WHERE c.relpersistence = 't'
+    ), temporary_schemas AS MATERIALIZED (
+      SELECT n.oid FROM pg_catalog.pg_namespace n WHERE n.nspname ~ '^pg_(toast_)?temp_'
+    )
     SELECT pg_catalog.concat_ws(' ',
-      (SELECT count(*) || '/' || sum(pg_catalog.hashtext(k::pg_catalog.text)) FROM kept k),
+      (SELECT count(*) || '/' || sum(pg_catalog.hashtext(pg_catalog.concat_ws('|', c.oid,
+         c.relname, c.relnamespace, c.relkind, c.relowner, c.relacl, c.reloptions,
+         c.relispartition, c.relrowsecurity, c.relforcerowsecurity)))
+       FROM pg_catalog.pg_class c WHERE c.relpersistence <> 't'),
       (SELECT count(*) || '/' || sum(a.xmin::pg_catalog.text::bigint)
-       FROM pg_catalog.pg_attribute a WHERE a.attrelid IN (SELECT oid FROM relations)),
+       FROM pg_catalog.pg_attribute a WHERE a.attrelid NOT IN (SELECT oid FROM temporary)),
       (SELECT count(*) || '/' || sum(d.xmin::pg_catalog.text::bigint)
-       FROM pg_catalog.pg_attrdef d WHERE d.adrelid IN (SELECT oid FROM relations)),
+       FROM pg_catalog.pg_attrdef d WHERE d.adrelid NOT IN (SELECT oid FROM temporary)),
       (SELECT count(*) || '/' || sum(i.xmin::pg_catalog.text::bigint)
-       FROM pg_catalog.pg_index i WHERE i.indrelid IN (SELECT oid FROM relations)),
+       FROM pg_catalog.pg_index i WHERE i.indrelid NOT IN (SELECT oid FROM temporary)),
       (SELECT count(*) || '/' || sum(o.xmin::pg_catalog.text::bigint)
-       FROM pg_catalog.pg_constraint o
-       WHERE o.conrelid = 0 OR o.conrelid IN (SELECT oid FROM relations)),
+       FROM pg_catalog.pg_constraint o WHERE o.conrelid NOT IN (SELECT oid FROM temporary)),
       (SELECT count(*) || '/' || sum(n.xmin::pg_catalog.text::bigint)
-       FROM pg_catalog.pg_namespace n WHERE n.nspname !~ '^pg_(toast_)?temp_'),
+       FROM pg_catalog.pg_namespace n WHERE n.oid NOT IN (SELECT oid FROM temporary_schemas)),
       (SELECT count(*) || '/' || sum(r.xmin::pg_catalog.text::bigint)
-       FROM pg_catalog.pg_rewrite r WHERE r.ev_class IN (SELECT oid FROM relations)),
+       FROM pg_catalog.pg_rewrite r WHERE r.ev_class NOT IN (SELECT oid FROM temporary)),
       (SELECT count(*) || '/' || sum(t.xmin::pg_catalog.text::bigint)
-       FROM pg_catalog.pg_trigger t WHERE t.tgrelid IN (SELECT oid FROM relations)),
+       FROM pg_catalog.pg_trigger t WHERE t.tgrelid NOT IN (SELECT oid FROM temporary)),
       (SELECT count(*) || '/' || sum(p.xmin::pg_catalog.text::bigint)
-       FROM pg_catalog.pg_policy p WHERE p.polrelid IN (SELECT oid FROM relations)),
+       FROM pg_catalog.pg_policy p WHERE p.polrelid NOT IN (SELECT oid FROM temporary)),
       (SELECT count(*) || '/' || sum(y.xmin::pg_catalog.text::bigint)
-       FROM pg_catalog.pg_type y
-       WHERE y.typrelid = 0 OR y.typrelid IN (SELECT oid FROM relations)),
+       FROM pg_catalog.pg_type y WHERE y.typnamespace NOT IN (SELECT oid FROM temporary_schemas)),
       (SELECT count(*) || '/' || sum(f.xmin::pg_catalog.text::bigint)
-       FROM pg_catalog.pg_proc f JOIN pg_catalog.pg_namespace fn ON fn.oid = f.pronamespace
-       WHERE fn.nspname !~ '^pg_(toast_)?temp_'))
+       FROM pg_catalog.pg_proc f WHERE f.pronamespace NOT IN (SELECT oid FROM temporary_schemas)))
     """
 
   /// Installed extensions, with the version `CREATE EXTENSION` would install on this server

@@ -141,7 +141,8 @@ struct ConcurrentDDLTests {
     try migrator.run()
     let data = Data(script.utf8)
     Thread.detachNewThread {
-      input.fileHandleForWriting.write(data)
+      // The throwing write: psql may be stopped before it has read everything.
+      try? input.fileHandleForWriting.write(contentsOf: data)
       try? input.fileHandleForWriting.close()
     }
     defer {
@@ -198,6 +199,53 @@ struct ConcurrentDDLTests {
     print(
       "concurrent DDL: \(consistent) consistent snapshots at \(moments.count) moments, \(changing) changing"
     )
+  }
+}
+
+/// Busy applications are not DDL: other sessions' temporary tables and `TRUNCATE`s, which
+/// write catalog rows all day, never make a snapshot be taken again.
+@Suite("Snapshots beside a busy application", .enabled(if: TestPostgres.isAvailable))
+struct BusyApplicationTests {
+  @Test func temporaryTablesAndTruncatesElsewhereNeverMakeASnapshotChanging() throws {
+    signal(SIGPIPE, SIG_IGN)
+    let database = try TestPostgres.createDatabase(
+      "busy", sql: "CREATE TABLE staging (id integer); CREATE VIEW v AS SELECT id FROM staging;")
+    defer { database.drop() }
+    var script = ""
+    for step in 1...4_000 {
+      script += """
+        CREATE TEMP TABLE scratch_\(step) (id integer PRIMARY KEY, note text DEFAULT 'x');
+        TRUNCATE staging;
+        DROP TABLE scratch_\(step);
+
+        """
+    }
+    let application = Process()
+    application.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    application.arguments = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", database.name]
+    let input = Pipe()
+    application.standardInput = input
+    application.standardOutput = FileHandle.nullDevice
+    try application.run()
+    let data = Data(script.utf8)
+    Thread.detachNewThread {
+      // The throwing write: psql may be stopped before it has read everything.
+      try? input.fileHandleForWriting.write(contentsOf: data)
+      try? input.fileHandleForWriting.close()
+    }
+    defer {
+      if application.isRunning { application.terminate() }
+      application.waitUntilExit()
+    }
+    var taken = 0
+    while application.isRunning && taken < 40 {
+      #expect(throws: Never.self) {
+        _ = try SnapshotCollector().collect(
+          name: "db", connectionString: ConnectionString(database.conninfo))
+      }
+      taken += 1
+    }
+    #expect(taken >= 5)
   }
 }
 
