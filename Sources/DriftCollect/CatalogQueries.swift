@@ -63,38 +63,39 @@ enum CatalogQueries {
   /// Temporary objects (other sessions' `CREATE TEMP TABLE`) are left out, and `pg_class` is
   /// summed over the columns DDL changes, not `xmin`, since `TRUNCATE`, `REFRESH MATERIALIZED
   /// VIEW` and `VACUUM FULL` rewrite its rows without changing any definition.
-  static let catalogFingerprint = """
-    WITH temporary AS MATERIALIZED (
-      SELECT c.oid FROM pg_catalog.pg_class c WHERE c.relpersistence = 't'
-    ), temporary_schemas AS MATERIALIZED (
-      SELECT n.oid FROM pg_catalog.pg_namespace n WHERE n.nspname ~ '^pg_(toast_)?temp_'
-    )
-    SELECT pg_catalog.concat_ws(' ',
-      (SELECT count(*) || '/' || sum(pg_catalog.hashtext(pg_catalog.concat_ws('|', c.oid,
-         c.relname, c.relnamespace, c.relkind, c.relowner, c.relacl, c.reloptions,
-         c.relispartition, c.relrowsecurity, c.relforcerowsecurity)))
-       FROM pg_catalog.pg_class c WHERE c.relpersistence <> 't'),
-      (SELECT count(*) || '/' || sum(a.xmin::pg_catalog.text::bigint)
-       FROM pg_catalog.pg_attribute a WHERE a.attrelid NOT IN (SELECT oid FROM temporary)),
-      (SELECT count(*) || '/' || sum(d.xmin::pg_catalog.text::bigint)
-       FROM pg_catalog.pg_attrdef d WHERE d.adrelid NOT IN (SELECT oid FROM temporary)),
-      (SELECT count(*) || '/' || sum(i.xmin::pg_catalog.text::bigint)
-       FROM pg_catalog.pg_index i WHERE i.indrelid NOT IN (SELECT oid FROM temporary)),
-      (SELECT count(*) || '/' || sum(o.xmin::pg_catalog.text::bigint)
-       FROM pg_catalog.pg_constraint o WHERE o.conrelid NOT IN (SELECT oid FROM temporary)),
-      (SELECT count(*) || '/' || sum(n.xmin::pg_catalog.text::bigint)
-       FROM pg_catalog.pg_namespace n WHERE n.oid NOT IN (SELECT oid FROM temporary_schemas)),
-      (SELECT count(*) || '/' || sum(r.xmin::pg_catalog.text::bigint)
-       FROM pg_catalog.pg_rewrite r WHERE r.ev_class NOT IN (SELECT oid FROM temporary)),
-      (SELECT count(*) || '/' || sum(t.xmin::pg_catalog.text::bigint)
-       FROM pg_catalog.pg_trigger t WHERE t.tgrelid NOT IN (SELECT oid FROM temporary)),
-      (SELECT count(*) || '/' || sum(p.xmin::pg_catalog.text::bigint)
-       FROM pg_catalog.pg_policy p WHERE p.polrelid NOT IN (SELECT oid FROM temporary)),
-      (SELECT count(*) || '/' || sum(y.xmin::pg_catalog.text::bigint)
-       FROM pg_catalog.pg_type y WHERE y.typnamespace NOT IN (SELECT oid FROM temporary_schemas)),
-      (SELECT count(*) || '/' || sum(f.xmin::pg_catalog.text::bigint)
-       FROM pg_catalog.pg_proc f WHERE f.pronamespace NOT IN (SELECT oid FROM temporary_schemas)))
-    """
+  static let catalogFingerprint: String = {
+    // Each catalog whose rows only DDL writes, with what keeps other sessions' temporary
+    // objects out of it.
+    let versioned = [
+      ("pg_attribute", "attrelid NOT IN (SELECT oid FROM temporary)"),
+      ("pg_attrdef", "adrelid NOT IN (SELECT oid FROM temporary)"),
+      ("pg_index", "indrelid NOT IN (SELECT oid FROM temporary)"),
+      ("pg_constraint", "conrelid NOT IN (SELECT oid FROM temporary)"),
+      ("pg_namespace", "oid NOT IN (SELECT oid FROM temporary_schemas)"),
+      ("pg_rewrite", "ev_class NOT IN (SELECT oid FROM temporary)"),
+      ("pg_trigger", "tgrelid NOT IN (SELECT oid FROM temporary)"),
+      ("pg_policy", "polrelid NOT IN (SELECT oid FROM temporary)"),
+      ("pg_type", "typnamespace NOT IN (SELECT oid FROM temporary_schemas)"),
+      ("pg_proc", "pronamespace NOT IN (SELECT oid FROM temporary_schemas)"),
+    ].map { catalog, filter in
+      "(SELECT count(*) || '/' || sum(xmin::pg_catalog.text::bigint)"
+        + " FROM pg_catalog.\(catalog) WHERE \(filter))"
+    }
+    return """
+      WITH temporary AS MATERIALIZED (
+        SELECT c.oid FROM pg_catalog.pg_class c WHERE c.relpersistence = 't'
+      ), temporary_schemas AS MATERIALIZED (
+        SELECT n.oid FROM pg_catalog.pg_namespace n WHERE n.nspname ~ '^pg_(toast_)?temp_'
+      )
+      SELECT pg_catalog.concat_ws(' ',
+        (SELECT count(*) || '/' || sum(pg_catalog.hashtext(pg_catalog.concat_ws('|', c.oid,
+           c.relname, c.relnamespace, c.relkind, c.relowner, c.relacl, c.reloptions,
+           c.relispartition, c.relrowsecurity, c.relforcerowsecurity)))
+         FROM pg_catalog.pg_class c WHERE c.relpersistence <> 't'),
+        \(versioned.joined(separator: ",\n  "))
+      )
+      """
+  }()
 
   /// Installed extensions, with the version `CREATE EXTENSION` would install on this server
   /// (read from the control files by `pg_available_extensions`), so that environments on

@@ -36,19 +36,8 @@ struct ConsistencyTests {
 
         """
     }
-    let migrator = Process()
-    migrator.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    migrator.arguments = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", database.name]
-    let input = Pipe()
-    migrator.standardInput = input
-    migrator.standardOutput = FileHandle.nullDevice
-    try migrator.run()
-    let data = Data(script.utf8)
-    let writer = Thread {
-      input.fileHandleForWriting.write(data)
-      try? input.fileHandleForWriting.close()
-    }
-    writer.start()
+    let migrator = try BackgroundPSQL(database: database.name, script: script)
+    defer { migrator.stop() }
 
     let collector = SnapshotCollector()
     var snapshots = 0
@@ -86,8 +75,7 @@ struct ConsistencyTests {
       if !rows.isEmpty, rows.count < 300 { sawPartialProgress = true }
       if snapshots > 200 { break }
     }
-    migrator.waitUntilExit()
-    #expect(migrator.terminationStatus == 0)
+    #expect(migrator.wait() == 0)
     #expect(snapshots >= 3)
     if !sawPartialProgress {
       print("consistency: the migrations finished before a snapshot caught them half way")
@@ -103,8 +91,6 @@ struct ConcurrentDDLTests {
   static let steps = 80
 
   @Test func everySnapshotIsOneMomentOrChangingNeverAMix() throws {
-    // The migrator may be stopped while its input is still being written.
-    signal(SIGPIPE, SIG_IGN)
     var setup = """
       CREATE TABLE django_migrations (id serial PRIMARY KEY, app text NOT NULL,
         name text NOT NULL, applied timestamptz NOT NULL DEFAULT now());
@@ -132,22 +118,8 @@ struct ConcurrentDDLTests {
 
         """
     }
-    let migrator = Process()
-    migrator.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    migrator.arguments = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", database.name]
-    let input = Pipe()
-    migrator.standardInput = input
-    migrator.standardOutput = FileHandle.nullDevice
-    try migrator.run()
-    let data = Data(script.utf8)
-    Thread.detachNewThread {
-      // The throwing write: psql may be stopped before it has read everything.
-      try? input.fileHandleForWriting.write(contentsOf: data)
-      try? input.fileHandleForWriting.close()
-    }
-    defer {
-      if migrator.isRunning { migrator.terminate() }
-    }
+    let migrator = try BackgroundPSQL(database: database.name, script: script)
+    defer { migrator.stop() }
 
     let collector = SnapshotCollector()
     var consistent = 0
@@ -190,8 +162,7 @@ struct ConcurrentDDLTests {
         dropped == Set(((step + 1)..<(Self.steps + 1)).map { "drop_\($0)" }), "step \(step)")
       #expect(made == Set(step >= 1 ? (1...step).map { "made_\($0)" } : []), "step \(step)")
     }
-    migrator.waitUntilExit()
-    #expect(migrator.terminationStatus == 0 || migrator.terminationReason == .uncaughtSignal)
+    #expect(migrator.wait() == 0)
     #expect(consistent + changing == 200)
     // Between two steps the catalogs rest for a tenth of a second: most snapshots fit in one
     // such pause, so they are taken at many moments of the loop, not only before and after it.
@@ -207,7 +178,6 @@ struct ConcurrentDDLTests {
 @Suite("Snapshots beside a busy application", .enabled(if: TestPostgres.isAvailable))
 struct BusyApplicationTests {
   @Test func temporaryTablesAndTruncatesElsewhereNeverMakeASnapshotChanging() throws {
-    signal(SIGPIPE, SIG_IGN)
     let database = try TestPostgres.createDatabase(
       "busy", sql: "CREATE TABLE staging (id integer); CREATE VIEW v AS SELECT id FROM staging;")
     defer { database.drop() }
@@ -220,23 +190,8 @@ struct BusyApplicationTests {
 
         """
     }
-    let application = Process()
-    application.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    application.arguments = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", database.name]
-    let input = Pipe()
-    application.standardInput = input
-    application.standardOutput = FileHandle.nullDevice
-    try application.run()
-    let data = Data(script.utf8)
-    Thread.detachNewThread {
-      // The throwing write: psql may be stopped before it has read everything.
-      try? input.fileHandleForWriting.write(contentsOf: data)
-      try? input.fileHandleForWriting.close()
-    }
-    defer {
-      if application.isRunning { application.terminate() }
-      application.waitUntilExit()
-    }
+    let application = try BackgroundPSQL(database: database.name, script: script)
+    defer { application.stop() }
     var taken = 0
     while application.isRunning && taken < 40 {
       #expect(throws: Never.self) {

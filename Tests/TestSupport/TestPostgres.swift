@@ -274,3 +274,42 @@ public struct TestCluster: Sendable, CustomStringConvertible {
     _ = try? psql("postgres", ["-c", "DROP DATABASE IF EXISTS \"\(database)\" WITH (FORCE)"])
   }
 }
+
+/// A psql session running `script` in the background, as another application or a migration
+/// would, while a test reads the same database.
+public final class BackgroundPSQL: @unchecked Sendable {
+  private let process = Process()
+
+  /// Starts psql on `database`, stopping at the first error, and feeds it `script`.
+  public init(database: String, script: String) throws {
+    // psql may be stopped before it has read everything: the write must not end the tests.
+    signal(SIGPIPE, SIG_IGN)
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", database]
+    let input = Pipe()
+    process.standardInput = input
+    process.standardOutput = FileHandle.nullDevice
+    try process.run()
+    let data = Data(script.utf8)
+    Thread.detachNewThread {
+      try? input.fileHandleForWriting.write(contentsOf: data)
+      try? input.fileHandleForWriting.close()
+    }
+  }
+
+  /// Whether psql is still running the script.
+  public var isRunning: Bool { process.isRunning }
+
+  /// Waits for psql to finish the script and returns its exit status.
+  @discardableResult
+  public func wait() -> Int32 {
+    process.waitUntilExit()
+    return process.terminationStatus
+  }
+
+  /// Stops psql if it is still running, and waits for it.
+  public func stop() {
+    if process.isRunning { process.terminate() }
+    process.waitUntilExit()
+  }
+}
