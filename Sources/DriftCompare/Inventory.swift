@@ -340,7 +340,8 @@ struct Inventory: Sendable {
 ///
 /// It works on bytes, with the patterns prepared once per schema: a 1,000-tenant comparison
 /// strips tens of thousands of definitions. A name counts only where it starts a qualified name,
-/// not inside a longer identifier (`acme.` is not taken out of `megaacme.`).
+/// not inside a longer identifier (`acme.` is not taken out of `megaacme.`), a string literal
+/// (`'https://www.example.com'` keeps its `www.` in schema `www`) or a quoted identifier.
 struct SchemaQualification: Sendable {
   private let patterns: [[UInt8]]
 
@@ -365,9 +366,30 @@ struct SchemaQualification: Sendable {
       var output: [UInt8] = []
       var position = 0
       var copied = 0
+      // The closing quote of a literal that names an object (`'acme.seq'::regclass`), whose
+      // content is stripped like any name.
+      var namingLiteralEnd: Int?
       while position < bytes.count {
-        guard let match = patterns.first(where: { starts(bytes, at: position, with: $0) }) else {
+        let byte = bytes[position]
+        if position + 1 == namingLiteralEnd {
+          namingLiteralEnd = nil
           position += 1
+          continue
+        }
+        if byte == UInt8(ascii: "'"), namingLiteralEnd == nil {
+          let end = Self.end(of: UInt8(ascii: "'"), in: bytes, from: position)
+          if Self.castsToObjectName(bytes, at: end) {
+            namingLiteralEnd = end
+            position += 1
+          } else {
+            position = end
+          }
+          continue
+        }
+        guard let match = patterns.first(where: { starts(bytes, at: position, with: $0) }) else {
+          position =
+            byte == UInt8(ascii: "\"")
+            ? Self.end(of: UInt8(ascii: "\""), in: bytes, from: position) : position + 1
           continue
         }
         if output.isEmpty { output.reserveCapacity(bytes.count) }
@@ -393,6 +415,43 @@ struct SchemaQualification: Sendable {
       return false
     }
     return true
+  }
+
+  /// The position just past the quoted text (a literal, or a quoted identifier) that opens at
+  /// `start`, or the end of `bytes` when it never closes; a doubled quote stays inside, and in
+  /// an `E'…'` literal a backslash escapes the next byte.
+  private static func end(of quote: UInt8, in bytes: UnsafeBufferPointer<UInt8>, from start: Int)
+    -> Int
+  {
+    let escapes =
+      quote == UInt8(ascii: "'") && start > 0 && bytes[start - 1] | 0x20 == UInt8(ascii: "e")
+      && (start < 2 || !continuesIdentifier(bytes[start - 2]))
+    var position = start + 1
+    while position < bytes.count {
+      if escapes, bytes[position] == UInt8(ascii: "\\") {
+        position += 2
+        continue
+      }
+      if bytes[position] == quote {
+        if position + 1 < bytes.count, bytes[position + 1] == quote {
+          position += 2
+          continue
+        }
+        return position + 1
+      }
+      position += 1
+    }
+    return bytes.count
+  }
+
+  /// Whether a cast to an object-identifier type (`::regclass`, `::regproc`, `::regtype`, …)
+  /// follows at `position`: the literal before it is a name, not text.
+  private static func castsToObjectName(_ bytes: UnsafeBufferPointer<UInt8>, at position: Int)
+    -> Bool
+  {
+    let cast = Array("::reg".utf8)
+    guard position + cast.count <= bytes.count else { return false }
+    return (0..<cast.count).allSatisfy { bytes[position + $0] == cast[$0] }
   }
 
   /// Whether `byte` can sit inside an identifier, so that a name right after it is not a name.

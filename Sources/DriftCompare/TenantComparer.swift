@@ -125,7 +125,9 @@ struct TenantComparer: Sendable {
   /// The tenant that agrees with the majority of tenants on the most tables and migrations.
   ///
   /// Votes are cast per table name on whole (schema-free) tables, and per migration table on
-  /// its set of rows, so choosing costs one hash per table, not one per column.
+  /// its set of rows, so choosing costs one hash per table, not one per column. Ties are broken
+  /// by name, the first in sort order (`tenants` come sorted): the same input always gives the
+  /// same reference.
   static func typical(_ tenants: [Tenant]) -> String {
     guard tenants.count > 2 else { return tenants.first?.name ?? "" }
     var tableVotes: [String: [Ballot: Int]] = [:]
@@ -138,9 +140,13 @@ struct TenantComparer: Sendable {
         migrationVotes[name, default: [:]][rows, default: 0] += 1
       }
     }
+    // A shape most tenants share wins; a tie between shapes has no winner, so that no choice
+    // depends on the order a dictionary happens to list them in.
     func winner<Value: Hashable>(_ tally: [Value: Int]) -> Value? {
       let present = tally.values.reduce(0, +)
-      guard let best = tally.max(by: { $0.value < $1.value }), best.value * 2 >= present,
+      let most = tally.values.max() ?? 0
+      let leaders = tally.filter { $0.value == most }
+      guard leaders.count == 1, let best = leaders.first, most * 2 >= present,
         present * 2 >= tenants.count
       else { return nil }
       return best.key
