@@ -458,7 +458,14 @@ enum CatalogQueries {
   static let migrationTables = """
     SELECT n.nspname, c.relname,
       pg_catalog.has_schema_privilege(n.oid, 'USAGE') AND
-        pg_catalog.has_table_privilege(c.oid, 'SELECT')
+        pg_catalog.has_table_privilege(c.oid, 'SELECT'),
+      c.relname <> 'django_migrations' OR (
+        SELECT pg_catalog.count(*) FROM pg_catalog.pg_attribute a
+        WHERE a.attrelid = c.oid AND NOT a.attisdropped
+          AND (a.attname IN ('app', 'name') OR (a.attname = 'applied' AND a.atttypid IN
+            ('pg_catalog.timestamptz'::pg_catalog.regtype,
+             'pg_catalog.timestamp'::pg_catalog.regtype, 'pg_catalog.date'::pg_catalog.regtype)))
+      ) = 3
     FROM pg_catalog.pg_class c
     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
     WHERE c.relkind IN ('r', 'p', 'v', 'f')

@@ -19,8 +19,13 @@ enum MigrationHistoryReader {
       let name = row[1] ?? ""
       guard let framework = MigrationTable.Framework.allCases.first(where: { $0.tableName == name })
       else { continue }
-      guard row[2] == "t" else {
-        let reason = "permission denied for table \(name)"
+      guard row[2] == "t", row[3] == "t" else {
+        // A table of that name without Django's columns is not read as one, so that it cannot
+        // make the whole environment unreadable.
+        let reason =
+          row[2] == "t"
+          ? "\(name) has no app, name and applied (timestamp) columns: not Django's"
+          : "permission denied for table \(name)"
         tables.append(
           MigrationTable(schema: schema, name: name, framework: framework, unreadableReason: reason)
         )

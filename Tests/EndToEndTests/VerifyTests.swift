@@ -249,6 +249,31 @@ struct UnreadAndUnknownTests {
       "\(summary.output)")
   }
 
+  @Test func aTableNamedDjangoMigrationsWithoutItsColumnsIsOneUnreadableTable() throws {
+    let database = try TestPostgres.createDatabase(
+      "odd_migrations",
+      sql: """
+        CREATE TABLE public.django_migrations (id serial, app text NOT NULL, name text NOT NULL,
+          applied timestamptz NOT NULL);
+        CREATE SCHEMA odd; CREATE TABLE odd.django_migrations (id integer, applied text);
+        """)
+    defer { database.drop() }
+    let result = try Envdrift.run([
+      "compare", "a=dbname=\(database.name)", "b=dbname=\(database.name)", "--format", "json",
+      "--output", "-",
+    ])
+    #expect(result.status == 0, "\(result.error)")
+    let document = try #require(
+      try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
+    let environment = (document["environments"] as? [[String: Any]])?.first
+    let unreadable = environment?["unreadable"] as? [[String: Any]]
+    #expect(unreadable?.count == 1)
+    #expect(unreadable?.first?["schema"] as? String == "odd")
+    #expect(
+      (unreadable?.first?["reason"] as? String)?.hasPrefix("django_migrations has no app, name")
+        == true)
+  }
+
   @Test func aReferenceOrSchemaThatNamesNothingIsAnErrorWithTheClosestNames() throws {
     let database = try TestPostgres.createDatabase(
       "names",
