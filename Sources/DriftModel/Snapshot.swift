@@ -1,7 +1,8 @@
 /// Everything envdrift knows about one environment's database at one moment.
 ///
-/// Taken inside one `REPEATABLE READ READ ONLY` transaction. Collections are sorted by name so
-/// that a snapshot file is deterministic and diffs cleanly in git.
+/// Read by read-only statements that a catalog checksum proves saw one moment (see the
+/// collector). Collections are sorted by name so that a snapshot file is deterministic and
+/// diffs cleanly in git.
 public struct Snapshot: Codable, Sendable, Hashable {
   /// The version of the snapshot file format this value was written in.
   public static let currentFormatVersion = 1
