@@ -144,6 +144,8 @@ struct Inventory: Sendable {
       if let checksum = row.checksum { value += " checksum \(checksum)" }
       var display = row.appliedAt.map { "applied \($0)" } ?? "applied"
       if !row.success { display = "failed" }
+      // What is compared is shown: two rows that differ only by checksum must not read alike.
+      if let checksum = row.checksum { display += ", checksum \(checksum)" }
       entries[key] = ObjectValue(value: value, display: display)
     }
   }
@@ -253,6 +255,7 @@ struct Inventory: Sendable {
           display: definition,
           renameSignature: definition
         )
+        putOptional(key(.index, view.name, index.name, .comment), index.comment)
       }
       for trigger in view.triggers {
         put(
