@@ -7,6 +7,13 @@ public enum CommonMark {
     FileManager.default.isExecutableFile(atPath: "/usr/bin/cmark-gfm")
   }
 
+  /// Whether the rendering checks run: where cmark-gfm is installed, and always in the full
+  /// suite (`scripts/test`, which installs it), so that a missing renderer fails them there
+  /// instead of skipping them.
+  public static var checksRun: Bool {
+    isAvailable || TestPostgres.isRequired
+  }
+
   /// Renders `markdown` to HTML with the GFM table and strikethrough extensions; `unsafe` lets
   /// raw HTML through (as GitHub's sanitiser would see it) and turns on autolinks, so that a
   /// test sees every tag and link a report could bring in.
