@@ -3,10 +3,16 @@ import DriftModel
 /// Suggests idempotent SQL that would bring the drifted side in line with the baseline.
 ///
 /// Only additive or renaming statements are suggested (`CREATE … IF NOT EXISTS`,
-/// `ALTER INDEX IF EXISTS … RENAME`); nothing that drops or rewrites data.
+/// `ALTER INDEX IF EXISTS … RENAME`); nothing that drops or rewrites data. A difference that a
+/// migration explains is never undone where the migration is recorded: its effect is applied,
+/// idempotently, where it is not (see ``promotion(of:snapshots:)``).
 enum FixSuggester {
   static func suggest(for finding: Finding, snapshots: [Snapshot], baseline: String) -> Finding {
     var result = finding
+    if let promotion = promotion(of: finding, snapshots: snapshots) {
+      result.fix = promotion
+      return result
+    }
     let reference = finding.scope == .tenants ? (finding.reference ?? baseline) : baseline
     let targets = finding.values.keys.sorted().filter { name in
       name != reference && (finding.values[name] ?? nil) != (finding.values[reference] ?? nil)
@@ -83,6 +89,33 @@ enum FixSuggester {
         SQL.comment("make \(target) match \(source)") + "\n" + statements.joined(separator: "\n")
     }
     return result
+  }
+
+  /// The fix for a rename that a migration, recorded only where the new name is, explains.
+  ///
+  /// It is the same rename, idempotent, where the old name still is, and a note to record the
+  /// migration there. Renaming back would revert a migration those environments record as
+  /// applied.
+  static func promotion(of finding: Finding, snapshots: [Snapshot]) -> String? {
+    guard finding.kind == FindingKind(.index, .renamed), finding.scope == .environments,
+      finding.aspect == Aspect.definition.rawValue, let migration = finding.migration,
+      let schema = finding.schema, let renamedTo = finding.renamedTo
+    else { return nil }
+    func records(_ snapshot: Snapshot) -> Bool {
+      let tables = snapshot.migrationTables.filter { $0.schema == schema }
+      return tables.contains { $0.rows.contains { $0.qualifiedName == migration } }
+    }
+    let recorded = Set(snapshots.filter(records).map(\.environment.name))
+    let renamed = Set(finding.values.compactMap { $0.value == renamedTo ? $0.key : nil })
+    let behind = finding.values.compactMap { $0.value == finding.name ? $0.key : nil }.sorted()
+    guard !recorded.isEmpty, recorded.isSubset(of: renamed), !behind.isEmpty,
+      recorded.isDisjoint(with: behind)
+    else { return nil }
+    return SQL.comment(
+      "promote \(migration) to \(Wording.list(behind)): do what it does where it is not recorded,"
+        + " then record it there (migrate --fake)")
+      + "\nALTER INDEX IF EXISTS \(SQL.qualified(schema, finding.name))"
+      + " RENAME TO \(SQL.identifier(renamedTo));"
   }
 
   private static func index(

@@ -111,11 +111,24 @@ struct ComparerTests {
     #expect(renames.first?.migration == "tenants.\(migration)")
     #expect(renames.first?.detail == "USING btree (domain)")
     #expect(renames.first?.cause?.contains("dev on 2025-11-29 21:41 UTC applied") == true)
+    // dev records the migration that renamed the index: the fix promotes it to prod in its
+    // idempotent form, and never renames dev's index back.
     #expect(
-      renames.first?.fix?.contains(
-        "ALTER INDEX IF EXISTS public.tenants_ten_domain_f3abe6_idx RENAME TO tenants_ten_domain_6df599_idx;"
-      ) == true
-    )
+      renames.first?.fix
+        == "-- promote tenants.\(migration) to prod: do what it does where it is not recorded,"
+        + " then record it there (migrate --fake)\n"
+        + "ALTER INDEX IF EXISTS public.tenants_ten_domain_6df599_idx RENAME TO"
+        + " tenants_ten_domain_f3abe6_idx;")
+
+    // The same rename with no migration to explain it is made to match the baseline.
+    var unexplained = dev
+    unexplained.migrationTables = prod.migrationTables
+    let renamedByHand = Fixture.compare([unexplained, prod]).findings("index.renamed")
+    #expect(
+      renamedByHand.first?.fix
+        == "-- make dev match prod\n"
+        + "ALTER INDEX IF EXISTS public.tenants_ten_domain_f3abe6_idx RENAME TO"
+        + " tenants_ten_domain_6df599_idx;")
   }
 
   @Test func aMissingTableIsOneFindingNotOnePerColumnOrIndex() {

@@ -77,7 +77,7 @@ struct ReportRendererTests {
     #expect(text.contains("tenant schema `demo` in prod never got the `finance` app"))
     #expect(
       text.contains(
-        "ALTER INDEX IF EXISTS public.tenants_ten_domain_f3abe6_idx RENAME TO tenants_ten_domain_6df599_idx;"
+        "ALTER INDEX IF EXISTS public.tenants_ten_domain_6df599_idx RENAME TO tenants_ten_domain_f3abe6_idx;"
       ))
     #expect(text.contains("- [ ] Run `envdrift compare dev uat prod` again and expect exit code 0"))
     #expect(text.contains("## Timeline"))
