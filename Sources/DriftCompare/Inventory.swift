@@ -133,6 +133,14 @@ struct Inventory: Sendable {
       unreadableMigrationTables.insert(tableKey)
       return
     }
+    if table.framework == .alembic {
+      // `alembic_version` holds the heads, not a history: one value, the heads, is compared,
+      // so two environments at different revisions give one finding, "head a in dev, b in prod".
+      let heads = table.rows.map(\.name).sorted().joined(separator: ", ")
+      let key = ObjectKey(object: .migration, schema: schemaKey, table: table.name, name: "head")
+      entries[key] = ObjectValue(value: heads, display: heads.isEmpty ? "no head" : heads)
+      return
+    }
     for row in table.rows {
       let key = ObjectKey(
         object: .migration,

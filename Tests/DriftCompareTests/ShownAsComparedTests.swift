@@ -52,3 +52,30 @@ struct ShownAsComparedTests {
     #expect(comparison.findings.first?.aspect == "comment")
   }
 }
+
+@Suite("Alembic heads")
+struct AlembicHeadTests {
+  static func snapshot(_ name: String, heads: [String]) -> Snapshot {
+    Fixture.snapshot(
+      name,
+      schemas: [Schema(name: "public", owner: "app", tables: [Fixture.table("alembic_version")])],
+      migrations: [
+        MigrationTable(
+          schema: "public", framework: .alembic,
+          rows: heads.map { MigrationRow(app: "alembic", name: $0) })
+      ])
+  }
+
+  @Test func headsAreComparedAsHeadsInOneFinding() {
+    let comparison = Fixture.compare([
+      Self.snapshot("dev", heads: ["abc123"]), Self.snapshot("prod", heads: ["def456"]),
+    ])
+    #expect(comparison.findings.map(\.kind.description) == ["migration.changed"])
+    #expect(comparison.findings.first?.name == "head")
+    #expect(comparison.findings.first?.values == ["dev": "abc123", "prod": "def456"])
+    let same = Fixture.compare([
+      Self.snapshot("dev", heads: ["b2", "a1"]), Self.snapshot("prod", heads: ["a1", "b2"]),
+    ])
+    #expect(same.findings.isEmpty)
+  }
+}
