@@ -429,30 +429,14 @@ struct SchemaQualification: Sendable {
   }
 
   /// The position just past the quoted text (a literal, or a quoted identifier) that opens at
-  /// `start`, or the end of `bytes` when it never closes; a doubled quote stays inside, and in
-  /// an `E'…'` literal a backslash escapes the next byte.
+  /// `start`, or the end of `bytes` when it never closes (read by ``SQL/closingQuote``).
   private static func end(of quote: UInt8, in bytes: UnsafeBufferPointer<UInt8>, from start: Int)
     -> Int
   {
-    let escapes =
-      quote == UInt8(ascii: "'") && start > 0 && bytes[start - 1] | 0x20 == UInt8(ascii: "e")
-      && (start < 2 || !continuesIdentifier(bytes[start - 2]))
-    var position = start + 1
-    while position < bytes.count {
-      if escapes, bytes[position] == UInt8(ascii: "\\") {
-        position += 2
-        continue
-      }
-      if bytes[position] == quote {
-        if position + 1 < bytes.count, bytes[position + 1] == quote {
-          position += 2
-          continue
-        }
-        return position + 1
-      }
-      position += 1
-    }
-    return bytes.count
+    let escapes = quote == UInt8(ascii: "'") && SQL.opensEscapeLiteral(bytes, at: start)
+    let close = SQL.closingQuote(
+      quote, in: bytes, after: start, backslash: escapes ? .escapes : .literal)
+    return close.map { $0 + 1 } ?? bytes.count
   }
 
   /// Whether a cast to an object-identifier type (`::regclass`, `::regproc`, `::regtype`, …)

@@ -46,7 +46,7 @@ public enum RunnerError: Error, CustomStringConvertible, Sendable, Equatable {
     case .tooFewEnvironments(let needed):
       "compare needs at least \(needed) environments, as NAME=SOURCE arguments"
     case .unknownBaseline(let name, let known):
-      "--baseline \(Self.printable(name)) is not one of the environments"
+      "--baseline \(TerminalText.value(name)) is not one of the environments"
         + " (\(known.joined(separator: ", ")))\(Closest.suggestion(Closest.names(to: name, among: known)))"
     case .snapshotFile(let message):
       message
@@ -62,22 +62,17 @@ public enum RunnerError: Error, CustomStringConvertible, Sendable, Equatable {
     case .onlyCode:
       "no database or snapshot to compare the code with: add NAME=SOURCE for an environment"
     case .codeBaseline(let name):
-      "--baseline \(Self.printable(name)) is the code: the baseline must be a database or"
+      "--baseline \(TerminalText.value(name)) is the code: the baseline must be a database or"
         + " snapshot, and the code is compared with every environment anyway"
     case .code(let message):
       message
     case .unknownReference(let name, let environment, let closest):
-      "--reference \(Self.printable(name)) names no schema of \(environment), so no tenant could be"
-        + " compared with it\(Closest.suggestion(closest.map(Self.printable)))"
+      "--reference \(TerminalText.value(name)) names no schema of \(environment), so no tenant could be"
+        + " compared with it\(Closest.suggestion(closest.map(TerminalText.value)))"
     case .schemaMatchesNothing(let pattern, let closest):
-      "--schema \(Self.printable(pattern)) matches no schema of any environment that was read"
-        + Closest.suggestion(closest.map(Self.printable))
+      "--schema \(TerminalText.value(pattern)) matches no schema of any environment that was read"
+        + Closest.suggestion(closest.map(TerminalText.value))
     }
-  }
-
-  /// Hidden characters shown as escapes, so an error stays on one line and reads as it is.
-  static func printable(_ text: String) -> String {
-    TerminalText.value(text)
   }
 
   /// An argument quoted in an error, unless it could be (part of) a connection string: a name
@@ -90,6 +85,6 @@ public enum RunnerError: Error, CustomStringConvertible, Sendable, Equatable {
     if risky || argument.count > 63 {
       return "\(description) (not shown: it may hold a connection string)"
     }
-    return "\"\(printable(argument))\""
+    return "\"\(TerminalText.value(argument))\""
   }
 }

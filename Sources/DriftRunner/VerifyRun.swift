@@ -138,6 +138,6 @@ public struct VerifyRun: Sendable {
         }
       }
     }
-    return lines.map(RunnerError.printable).joined(separator: "\n") + "\n"
+    return lines.map(TerminalText.value).joined(separator: "\n") + "\n"
   }
 }

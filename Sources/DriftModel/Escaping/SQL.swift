@@ -100,27 +100,23 @@ public enum SQL {
     var index = 0
     var depth = 0
     func at(_ offset: Int) -> UInt8? { index + offset < bytes.count ? bytes[index + offset] : nil }
-    func isIdentifierByte(_ byte: UInt8?) -> Bool {
-      guard let byte else { return false }
-      return byte >= 0x80 || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "$")
-        || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20)
-        || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+    func closing(_ quote: UInt8, _ backslash: Backslash) -> Int? {
+      bytes.withUnsafeBufferPointer {
+        closingQuote(quote, in: $0, after: index, backslash: backslash)
+      }
     }
     while index < bytes.count {
       let byte = bytes[index]
       switch byte {
       case UInt8(ascii: "'"):
-        let extended =
-          index > 0 && (bytes[index - 1] | 0x20) == UInt8(ascii: "e")
-          && (index < 2 || !isIdentifierByte(bytes[index - 2]))
+        let extended = bytes.withUnsafeBufferPointer { opensEscapeLiteral($0, at: index) }
         // Outside `E'…'` a backslash means one thing with standard_conforming_strings on and
         // another with it off: the literal could end elsewhere on the target server.
-        guard let end = closing(UInt8(ascii: "'"), in: bytes, after: index, escapes: extended)
+        guard let end = closing(UInt8(ascii: "'"), extended ? .escapes : .refused)
         else { return nil }
         index = end + 1
       case UInt8(ascii: "\""):
-        guard let end = closing(UInt8(ascii: "\""), in: bytes, after: index, escapes: nil)
-        else { return nil }
+        guard let end = closing(UInt8(ascii: "\""), .literal) else { return nil }
         index = end + 1
       case UInt8(ascii: "$") where index == 0 || !isIdentifierByte(bytes[index - 1]):
         var end = index + 1
@@ -177,19 +173,32 @@ public enum SQL {
     return depth == 0 ? text : nil
   }
 
-  /// Where the quoted text opened by `quote` at `start` closes.
+  /// What a backslash means inside quoted text.
+  @frozen
+  public enum Backslash: Sendable {
+    /// An ordinary character (a quoted identifier, a standard string).
+    case literal
+    /// It escapes the next byte (`E'…'`).
+    case escapes
+    /// Its meaning is in doubt: the quoted text is not accepted.
+    case refused
+  }
+
+  /// The position of the quote that closes the text `quote` opens at `start`, a doubled quote
+  /// staying inside, as PostgreSQL's lexer reads it.
   ///
-  /// A doubled quote stays inside; `nil` when it never closes, or when `escapes` is `false` and a backslash is met. With
-  /// `escapes` true a backslash escapes the next byte (`E'…'`); with `nil` it is plain.
-  private static func closing(_ quote: UInt8, in bytes: [UInt8], after start: Int, escapes: Bool?)
-    -> Int?
-  {
+  /// `nil` when it never closes, or when a backslash is met and `backslash` is
+  /// ``Backslash/refused``. Shared by everything in envdrift that reads SQL text byte by byte.
+  @inlinable
+  public static func closingQuote(
+    _ quote: UInt8, in bytes: UnsafeBufferPointer<UInt8>, after start: Int, backslash: Backslash
+  ) -> Int? {
     var index = start + 1
     while index < bytes.count {
       switch bytes[index] {
-      case UInt8(ascii: "\\") where escapes == true:
+      case UInt8(ascii: "\\") where backslash == .escapes:
         index += 2
-      case UInt8(ascii: "\\") where escapes == false:
+      case UInt8(ascii: "\\") where backslash == .refused:
         return nil
       case quote where index + 1 < bytes.count && bytes[index + 1] == quote:
         index += 2
@@ -200,6 +209,23 @@ public enum SQL {
       }
     }
     return nil
+  }
+
+  /// Whether the `'` at `start` opens an `E'…'` literal: an `E` before it that does not end a
+  /// longer identifier.
+  @inlinable
+  public static func opensEscapeLiteral(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Bool
+  {
+    start > 0 && bytes[start - 1] | 0x20 == UInt8(ascii: "e")
+      && (start < 2 || !isIdentifierByte(bytes[start - 2]))
+  }
+
+  /// Whether `byte` can be part of an unquoted identifier (or a dollar-quote tag).
+  @usableFromInline
+  static func isIdentifierByte(_ byte: UInt8) -> Bool {
+    byte >= 0x80 || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "$")
+      || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20)
+      || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
   }
 
   /// `text` with every `scalar` written twice.
