@@ -75,8 +75,10 @@ public struct Comparer: Sendable {
     }
     var codeFindings: [Finding] = []
     if let code {
-      codeFindings = CodeComparer(codeName: code.name, code: code.files, filter: filter)
-        .findings(for: readable)
+      let report = CodeComparer(codeName: code.name, code: code.files, filter: filter)
+        .report(for: readable)
+      codeFindings = report.findings
+      findings = Self.link(findings, to: report.absences)
     }
     return assemble(
       environments: environments,
@@ -87,6 +89,43 @@ public struct Comparer: Sendable {
       code: code,
       generatedAt: generatedAt
     )
+  }
+
+  /// Names, on each finding of an absent table, column, index or constraint, the migration
+  /// recorded as applied there that should have made it.
+  static func link(_ findings: [Finding], to absences: [CodeComparer.Unfulfilment]) -> [Finding] {
+    guard !absences.isEmpty else { return findings }
+    var producers: [CodeComparer.Unfulfilment: String] = [:]
+    for absence in absences {
+      var place = absence
+      place.migration = ""
+      producers[place] = absence.migration
+    }
+    return findings.map { finding in
+      guard finding.kind.change == .missing,
+        [.table, .column, .index, .constraint].contains(finding.kind.object)
+      else { return finding }
+      let table = finding.kind.object == .table ? finding.name : (finding.table ?? "")
+      var linked = finding
+      for (holder, value) in finding.values.sorted(by: { $0.key < $1.key }) where value == nil {
+        let (environment, schema) =
+          finding.scope == .tenants
+          ? (finding.environment ?? "", holder) : (holder, finding.schema ?? "")
+        let place = CodeComparer.Unfulfilment(
+          environment: environment, schema: schema, object: finding.kind.object, table: table,
+          name: finding.name, migration: "")
+        guard let migration = producers[place] else { continue }
+        if linked.migration == nil { linked.migration = migration }
+        if linked.cause == nil {
+          linked.cause =
+            "\(Wording.code(migration)) is recorded as applied in \(environment) (schema"
+            + " \(Wording.code(schema))) but did not take effect: faked, failed part-way, or"
+            + " undone by hand"
+        }
+        break
+      }
+      return linked
+    }
   }
 
   /// Compares `code` with each environment's migration tables and schema, and nothing else:

@@ -242,6 +242,11 @@ public enum Change: String, Codable, Sendable, Hashable, CaseIterable {
   case inconsistent
   /// A pending migration that will fail against this environment (code versus database).
   case hazard
+  /// Recorded as applied in this environment, but an object it creates is absent from the schema
+  /// (code versus database): faked, failed part-way, or undone by hand.
+  case unfulfilled
+  /// Present in this environment, but made by no migration in the code (code versus database).
+  case unexplained
 }
 
 /// How much a finding matters at run time.

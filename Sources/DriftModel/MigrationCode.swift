@@ -157,6 +157,9 @@ public struct MigrationOperation: Codable, Sendable, Hashable {
   public var constraintHasIndex: Bool
   /// The SQL statements of a `RunSQL`.
   public var sql: [String]
+  /// For `CreateModel`: `false` when the model is unmanaged (`managed: False`) or a proxy, so
+  /// that neither it nor any later operation on the model touches the database.
+  public var managed: Bool
 
   /// Creates an operation.
   public init(
@@ -173,7 +176,8 @@ public struct MigrationOperation: Codable, Sendable, Hashable {
     indexes: [String] = [],
     constraints: [String] = [],
     constraintHasIndex: Bool = false,
-    sql: [String] = []
+    sql: [String] = [],
+    managed: Bool = true
   ) {
     self.kind = kind
     self.operationName = operationName ?? kind.rawValue
@@ -189,6 +193,7 @@ public struct MigrationOperation: Codable, Sendable, Hashable {
     self.constraints = constraints
     self.constraintHasIndex = constraintHasIndex
     self.sql = sql
+    self.managed = managed
   }
 }
 

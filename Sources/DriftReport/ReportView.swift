@@ -509,7 +509,9 @@ struct ReportView {
       var migration: String
       var state: String
     }
-    let rank: [Change: Int] = [.hazard: 0, .inconsistent: 1, .pending: 2, .ghost: 3]
+    let rank: [Change: Int] = [
+      .hazard: 0, .unfulfilled: 1, .inconsistent: 2, .pending: 3, .ghost: 4, .unexplained: 5,
+    ]
     var order: [Key] = []
     var schemas: [Key: [String]] = [:]
     for finding in comparison.findings {
@@ -526,12 +528,19 @@ struct ReportView {
         state = "🔴 applied without its dependency \(Markdown.code(finding.detail ?? ""))"
       case .pending:
         state = "⏳ pending"
+      case .unfulfilled:
+        state = "🕳️ recorded as applied, but its \(Markdown.code(finding.detail ?? "")) is absent"
+      case .unexplained:
+        state = "❔ present, made by no migration in the code"
       default:
         state = "👻 applied, but no file in the code"
       }
+      let subject =
+        finding.kind.change == .unexplained
+        ? "\(finding.kind.object.rawValue) \(finding.table.map { "\($0)." } ?? "")\(finding.name)"
+        : finding.name
       let key = Key(
-        environment: environment, change: finding.kind.change, migration: finding.name,
-        state: state)
+        environment: environment, change: finding.kind.change, migration: subject, state: state)
       if schemas[key] == nil { order.append(key) }
       schemas[key, default: []].append(finding.schema ?? "")
     }
@@ -625,7 +634,9 @@ struct ReportView {
 
   private func checklist() -> [String] {
     var items: [String] = []
-    let migrationGaps = comparison.findings.contains { $0.kind.object == .migration }
+    let migrationGaps = comparison.findings.contains {
+      $0.kind.object == .migration && $0.kind.change != .unfulfilled
+    }
     let renames = comparison.findings.contains { $0.kind.change == .renamed }
     let unreachable = comparison.environments.filter { !$0.wasRead }.map(\.name)
     for name in unreachable {
@@ -636,6 +647,12 @@ struct ReportView {
       items.append(
         "Make each failing migration idempotent with the safe pattern shown, and check it against"
           + " a copy of the environment before deploying")
+    }
+    if comparison.findings.contains(where: { $0.kind.change == .unfulfilled }) {
+      items.append(
+        "For each migration recorded as applied whose effect is absent, re-create what it makes"
+          + " (its `sqlmigrate` output, guarded with `IF NOT EXISTS`) on a copy first; never"
+          + " `--fake` it again")
     }
     if migrationGaps {
       items.append(

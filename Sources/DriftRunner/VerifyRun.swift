@@ -35,7 +35,8 @@ public struct VerifyRun: Sendable {
 
   /// Checks `code` (a directory or `git:REF:path`) against every environment.
   ///
-  /// Exit 1 when any schema has pending migrations, hazards or an inconsistent history; 3 when
+  /// Exit 1 when any schema has pending migrations, hazards, an inconsistent history or an
+  /// applied migration whose effect is absent; 3 when
   /// an environment, or the migration table of a schema checked, could not be read; 0 when
   /// everything is applied.
   public func verify(code: String, environments: [EnvironmentSpec]) async throws(RunnerError)
@@ -75,9 +76,10 @@ public struct VerifyRun: Sendable {
     return RunResult(standardOutput: text, outcome: outcome, comparison: comparison)
   }
 
-  /// Whether a finding stops a deployment: pending, failing or out-of-order migrations.
+  /// Whether a finding stops a deployment: pending, failing or out-of-order migrations, and
+  /// migrations recorded as applied whose effect is absent.
   static func blocks(_ finding: Finding) -> Bool {
-    [.pending, .hazard, .inconsistent].contains(finding.kind.change)
+    [.pending, .hazard, .inconsistent, .unfulfilled].contains(finding.kind.change)
   }
 
   /// One block per environment, one line per schema that needs attention.
@@ -112,10 +114,25 @@ public struct VerifyRun: Sendable {
             + "\(unread.count == 1 ? "" : "s") could not be read; every migration in the code is"
             + " applied in the schemas that were read")
       } else {
-        lines.append(
-          "\(environment.name): \(blockingSchemas) schema\(blockingSchemas == 1 ? "" : "s")"
-            + " need\(blockingSchemas == 1 ? "s" : "") migrating"
-            + (hazards > 0 ? ", \(hazards) operation\(hazards == 1 ? "" : "s") will fail" : ""))
+        let migrating = bySchema.filter {
+          $0.value.contains { Self.blocks($0) && $0.kind.change != .unfulfilled }
+        }.count
+        let unfulfilled = Set(
+          own.filter { $0.kind.change == .unfulfilled }.map { "\($0.schema ?? "") \($0.name)" }
+        ).count
+        var parts: [String] = []
+        if migrating > 0 {
+          parts.append(
+            "\(migrating) schema\(migrating == 1 ? "" : "s") need\(migrating == 1 ? "s" : "")"
+              + " migrating")
+        }
+        if hazards > 0 { parts.append("\(hazards) operation\(hazards == 1 ? "" : "s") will fail") }
+        if unfulfilled > 0 {
+          parts.append(
+            "\(unfulfilled) migration\(unfulfilled == 1 ? " is" : "s are") recorded as applied"
+              + " without \(unfulfilled == 1 ? "its" : "their") effect")
+        }
+        lines.append("\(environment.name): \(parts.joined(separator: ", "))")
       }
       for item in unread {
         lines.append("  \(item.schema): not verified: cannot read \(item.object): \(item.reason)")
@@ -130,6 +147,15 @@ public struct VerifyRun: Sendable {
           if !names.isEmpty {
             lines.append("  \(schema): \(label): \(names.joined(separator: ", "))")
           }
+        }
+        for finding in findings where finding.kind.change == .unfulfilled {
+          lines.append(
+            "  \(schema): applied, effect absent: \(finding.name): \(finding.detail ?? "") is absent"
+          )
+        }
+        let strays = findings.filter { $0.kind.change == .unexplained }.compactMap(\.detail)
+        if !strays.isEmpty {
+          lines.append("  \(schema): made by no migration: \(strays.joined(separator: ", "))")
         }
         for hazard in findings where hazard.kind.change == .hazard {
           lines.append(

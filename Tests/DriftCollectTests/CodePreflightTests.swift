@@ -50,12 +50,15 @@ struct CodePreflightTests {
         "gone hazard finance.0003_remove_invoice_legacy UndefinedColumn",
         "gone hazard finance.0003_remove_invoice_legacy UndefinedObject",
         "gone pending finance.0003_remove_invoice_legacy pending",
+        "gone unfulfilled finance.0001_initial unfulfilled",
+        "gone unfulfilled finance.0001_initial unfulfilled",
         "idx hazard finance.0002_invoice_due DuplicateTable",
         "idx pending finance.0002_invoice_due pending",
         "idx pending finance.0003_remove_invoice_legacy pending",
         "public hazard \(rename) UndefinedTable",
         "public pending tenants.0003_client_domain pending",
         "public pending \(rename) pending",
+        "public unfulfilled tenants.0001_initial unfulfilled",
       ])
   }
 

@@ -271,13 +271,18 @@ struct CodeComparerTests {
   }
 
   @Test func aSquashedMigrationCountsAsAppliedWhenEverythingItReplacesIs() {
-    let squash = Code.migration(
+    var squash = Code.migration(
       "tenants.0001_squashed_0002", replaces: ["tenants.0001_initial", Self.rename.key.description])
+    squash.operations = Self.initial.operations + Self.rename.operations
+    var renamed = Self.domain
+    renamed.indexes = [
+      Index(name: "tenants_ten_domain_f3abe6_idx", definition: "USING btree (domain)")
+    ]
     let applied = Code.environment(
-      tables: [Self.domain], applied: ["tenants.0001_initial", Self.rename.key.description])
+      tables: [renamed], applied: ["tenants.0001_initial", Self.rename.key.description])
     #expect(Code.check([squash], against: applied) == [])
     let appliedAsSquash = Code.environment(
-      tables: [Self.domain], applied: ["tenants.0001_squashed_0002"])
+      tables: [renamed], applied: ["tenants.0001_squashed_0002"])
     #expect(Code.check([squash, Self.initial, Self.rename], against: appliedAsSquash) == [])
     let halfway = Code.environment(tables: [Self.domain], applied: ["tenants.0001_initial"])
     #expect(
@@ -302,9 +307,12 @@ struct CodeComparerTests {
     #expect(
       Code.check([Self.initial, Self.rename], against: snapshot) == [
         "acme migration.pending \(Self.rename.key) pending",
+        "acme table.unexplained finance_invoice unexplained",
         "public migration.hazard \(Self.rename.key) UndefinedTable",
         "public migration.pending \(Self.rename.key) pending",
-      ])
+        "public migration.unfulfilled tenants.0001_initial unfulfilled",
+      ],
+      "0001's index is absent in public; acme, where tenants does not run, expects nothing")
   }
 
   @Test func hazardsComeFirstAmongTheLikelyCauses() {
@@ -324,6 +332,10 @@ struct CodeComparerTests {
       comparison.causes.first?.message.hasPrefix(
         "prod: applying `\(Self.rename.key)` will fail in 1 schema (`public`)") == true)
     #expect(comparison.code?.migrations == 2)
-    #expect(comparison.environments.first?.counts.error == 1)
+    #expect(
+      comparison.findings.filter { $0.severity == .error }.map(\.kind) == [
+        FindingKind(.migration, .hazard), FindingKind(.migration, .unfulfilled),
+      ],
+      "0001 is recorded but its index is absent, so the rename that needs it will fail")
   }
 }

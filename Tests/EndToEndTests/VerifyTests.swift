@@ -36,7 +36,15 @@ struct VerifyTests {
     #expect(result.status == 1, "\(result.error)")
     let lines = result.output.split(separator: "\n").map(String.init)
     #expect(lines.first == "code \(Self.backend): 7 migrations in 2 apps")
-    #expect(lines.contains("dev: 8 schemas need migrating, 6 operations will fail"))
+    #expect(
+      lines.contains(
+        "dev: 8 schemas need migrating, 6 operations will fail, 2 migrations are recorded as"
+          + " applied without their effect"))
+    #expect(
+      lines.contains(
+        "  gone: applied, effect absent: finance.0001_initial: column finance_invoice.legacy_code"
+          + " is absent"),
+      "the column 0003 would remove was dropped by hand while 0001 is recorded")
     #expect(
       lines.contains(
         "  public: will fail: \(Self.rename) RenameIndex(model_name=\"tenantdomain\","
@@ -134,6 +142,51 @@ struct VerifyTests {
     #expect(hazard["severity"] as? String == "error")
     #expect((hazard["values"] as? [String: Any])?["code"] as? String != nil)
     #expect(!findings.contains { $0["environment"] as? String == "prod" })
+  }
+
+  @Test func aMigrationRecordedAsAppliedWhoseColumnIsGoneFailsVerifyAndExplainsCompare() throws {
+    let databases = try Self.databases.get()
+    let faked = try TestPostgres.createDatabase("verify_faked")
+    defer { faked.drop() }
+    try TestPostgres.runPSQL(
+      database: faked.name,
+      arguments: ["-f", Self.fixture.appendingPathComponent("migrated.sql").path])
+    try faked.load(
+      "ALTER TABLE acme.finance_invoice DROP COLUMN due; CREATE TABLE acme.scratch (x int);")
+    let verify = try Envdrift.run(["verify", Self.backend, "prod=dbname=\(faked.name)"])
+    #expect(verify.status == 1, "\(verify.output)\(verify.error)")
+    let lines = verify.output.split(separator: "\n").map(String.init)
+    #expect(lines.contains("prod: 1 migration is recorded as applied without its effect"))
+    #expect(
+      lines.contains(
+        "  acme: applied, effect absent: finance.0002_invoice_due: column finance_invoice.due is"
+          + " absent"))
+    #expect(lines.contains("  acme: made by no migration: table scratch"))
+    #expect(!verify.output.contains("every migration in the code is applied"))
+
+    let json = try Envdrift.run([
+      "verify", Self.backend, "prod=dbname=\(faked.name)", "--format", "json",
+    ])
+    let document = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any]
+    let findings = try #require(document?["findings"] as? [[String: Any]])
+    #expect(
+      findings.map { "\($0["kind"] ?? "") \($0["severity"] ?? "") \($0["name"] ?? "")" } == [
+        "table.unexplained info scratch", "migration.unfulfilled error finance.0002_invoice_due",
+      ])
+
+    let compare = try Envdrift.run([
+      "compare", "code=\(Self.backend)", "dev=dbname=\(databases.migrated.name)",
+      "prod=dbname=\(faked.name)", "--baseline", "dev", "--format", "json",
+    ])
+    #expect(compare.status == 1)
+    let compared =
+      try JSONSerialization.jsonObject(with: Data(compare.output.utf8)) as? [String: Any]
+    let missing = try #require(
+      (compared?["findings"] as? [[String: Any]])?.first {
+        $0["kind"] as? String == "column.missing" && $0["name"] as? String == "due"
+      })
+    #expect(missing["migration"] as? String == "finance.0002_invoice_due")
+    #expect((missing["cause"] as? String)?.contains("is recorded as applied in prod") == true)
   }
 
   @Test func aGitRefIsACodeSourceReadAsCommitted() throws {

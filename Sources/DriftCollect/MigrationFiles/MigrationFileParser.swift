@@ -107,6 +107,8 @@ private struct OperationReader {
         let constraints = options["constraints"]?.elements ?? []
         operation.constraints = constraints.compactMap(Self.objectName)
         operation.constraintHasIndex = constraints.contains(where: Self.constraintHasIndex)
+        operation.managed =
+          options["managed"]?.dottedName != "False" && options["proxy"]?.dottedName != "True"
       }
       return [operation]
     case "DeleteModel":

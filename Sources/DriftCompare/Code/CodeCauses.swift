@@ -1,7 +1,7 @@
 import DriftModel
 
-/// Likely-cause lines for code-versus-database findings: hazards first, then history
-/// inconsistencies, then one line per environment on pending and ghost migrations.
+/// Likely-cause lines for code-versus-database findings: hazards first, then applied migrations
+/// whose effect is absent, then history inconsistencies, then one line per environment on pending and ghost migrations.
 enum CodeCauses {
   /// The most schema names a cause line lists.
   static let nameLimit = 5
@@ -16,7 +16,7 @@ enum CodeCauses {
     var order: [Group] = []
     var schemas: [Group: [String]] = [:]
     for finding in findings where finding.kind.object == .migration {
-      guard [.hazard, .inconsistent, .pending, .ghost].contains(finding.kind.change),
+      guard [.hazard, .unfulfilled, .inconsistent, .pending, .ghost].contains(finding.kind.change),
         let environment = finding.environment, finding.scope == .environments
       else { continue }
       let detail =
@@ -36,6 +36,7 @@ enum CodeCauses {
     }
     var hazards: [Cause] = []
     var inconsistencies: [Cause] = []
+    var unfulfilled: [Cause] = []
     var tallies: [String: [Change: (migrations: Set<String>, schemas: Set<String>)]] = [:]
     var environments: [String] = []
     for group in order {
@@ -50,6 +51,16 @@ enum CodeCauses {
               "\(group.environment): applying \(Wording.code(group.migration)) will fail in"
               + " \(place(names)): \(Wording.code(group.detail)). Make the operation"
               + " idempotent (see the finding's fix) before deploying"
+          ))
+      case .unfulfilled:
+        unfulfilled.append(
+          Cause(
+            severity: .error,
+            message:
+              "\(group.environment): \(Wording.code(group.migration)) is recorded as applied in"
+              + " \(place(names)) but its \(Wording.code(group.detail)) is absent: the migration was"
+              + " faked (`migrate --fake`), failed part-way, or the object was dropped by hand;"
+              + " Django will not apply it again"
           ))
       case .inconsistent:
         inconsistencies.append(
@@ -111,6 +122,6 @@ enum CodeCauses {
             + (code.problems.count > nameLimit ? "; …" : "")
         ))
     }
-    return hazards + inconsistencies + summaries + problems
+    return hazards + unfulfilled + inconsistencies + summaries + problems
   }
 }

@@ -29,17 +29,41 @@ public struct CodeComparer: Sendable {
 
   /// Every code-versus-database finding for `snapshot`.
   public func findings(for snapshot: Snapshot) -> [Finding] {
-    let plan = MigrationPlan(code: code)
-    return findings(for: snapshot, plan: plan)
+    report(for: [snapshot]).findings
   }
 
   /// Every code-versus-database finding for each snapshot.
   public func findings(for snapshots: [Snapshot]) -> [Finding] {
-    let plan = MigrationPlan(code: code)
-    return snapshots.flatMap { findings(for: $0, plan: plan) }
+    report(for: snapshots).findings
   }
 
-  private func findings(for snapshot: Snapshot, plan: MigrationPlan) -> [Finding] {
+  /// An object an applied migration should have made, absent from one schema of one
+  /// environment: what links a `*.missing` finding to the migration behind it.
+  struct Unfulfilment: Hashable {
+    var environment: String
+    var schema: String
+    var object: ObjectKind
+    /// The table (for a table: its own name).
+    var table: String
+    var name: String
+    var migration: String
+  }
+
+  /// Every finding for each snapshot, with the absences behind its `migration.unfulfilled`
+  /// findings.
+  func report(for snapshots: [Snapshot]) -> (findings: [Finding], absences: [Unfulfilment]) {
+    let plan = MigrationPlan(code: code)
+    var findings: [Finding] = []
+    var absences: [Unfulfilment] = []
+    for snapshot in snapshots {
+      findings += self.findings(for: snapshot, plan: plan, absences: &absences)
+    }
+    return (findings, absences)
+  }
+
+  private func findings(
+    for snapshot: Snapshot, plan: MigrationPlan, absences: inout [Unfulfilment]
+  ) -> [Finding] {
     let environment = snapshot.environment.name
     let placement = AppPlacement(snapshot: snapshot, plan: plan)
     let replaced = Set(plan.replacements.values.joined())
@@ -57,12 +81,16 @@ public struct CodeComparer: Sendable {
         uniquingKeysWith: { first, _ in first })
       let applied = AppliedSet(rows: Set(rows.keys), plan: plan)
       var simulation = SchemaSimulation(schema: schemas[schema])
+      var expected = ExpectedSchema()
       for step in plan.steps {
         let key = step.migration.key
         if applied.contains(key) {
           findings += inconsistencies(
             of: step.migration, plan: plan, applied: applied, rows: rows,
             environment: environment, schema: schema)
+          if applied.isReplayed(key), placement.runs(app: step.migration.app, in: schema) {
+            expected.replay(step)
+          }
           continue
         }
         guard applied.isPlanned(key) else { continue }
@@ -91,6 +119,26 @@ public struct CodeComparer: Sendable {
               environment: environment, schema: schema))
         }
       }
+      // A migration applied from another branch (a ghost row) may have changed its app's tables
+      // in ways the code cannot tell: that app's objects are not expected by name.
+      let ghostApps = Set(
+        rows.keys.filter {
+          apps.contains($0.app) && !plan.keys.contains($0) && !replaced.contains($0)
+        }.map(\.app))
+      let absent = expected.absences(in: schemas[schema]).filter {
+        !ghostApps.contains($0.producer.migration.app)
+      }
+      for absence in absent {
+        absences.append(
+          Unfulfilment(
+            environment: environment, schema: schema, object: absence.object,
+            table: absence.table, name: absence.name,
+            migration: absence.producer.migration.description))
+      }
+      findings += fulfilment(
+        expected, absent: absent, schema: schemas[schema], rows: rows, plan: plan,
+        historyTables: Set(snapshot.migrationTables.filter { $0.schema == schema }.map(\.name)),
+        environment: environment, schemaName: schema)
       for key in rows.keys.sorted()
       where apps.contains(key.app) && !plan.keys.contains(key) && !replaced.contains(key) {
         findings.append(
@@ -109,6 +157,73 @@ public struct CodeComparer: Sendable {
             aspect: "ghost"
           ))
       }
+    }
+    return findings
+  }
+
+  /// `migration.unfulfilled` for each object the applied migrations should have made and the
+  /// schema lacks; `table.unexplained` and `column.unexplained` for what none of them makes.
+  private func fulfilment(
+    _ expected: ExpectedSchema,
+    absent: [ExpectedSchema.Absence],
+    schema: Schema?,
+    rows: [MigrationKey: MigrationRow],
+    plan: MigrationPlan,
+    historyTables: Set<String>,
+    environment: String,
+    schemaName: String
+  ) -> [Finding] {
+    var findings: [Finding] = []
+    for absence in absent {
+      let key = absence.producer.migration
+      let applied = rows[key]?.appliedAt.map { " on \($0)" } ?? ""
+      findings.append(
+        Finding(
+          kind: FindingKind(.migration, .unfulfilled),
+          schema: schemaName,
+          table: absence.table,
+          name: key.description,
+          values: [
+            codeName: absence.producer.operation,
+            environment: "recorded as applied\(applied); \(absence.phrase) is absent",
+          ],
+          severity: .error,
+          message:
+            "migration \(Wording.code(key.description)) is recorded as applied in \(environment)"
+            + " (schema \(Wording.code(schemaName))) but its \(Wording.code(absence.phrase)) is"
+            + " absent: the migration was faked, failed part-way, or the object was dropped by"
+            + " hand",
+          environment: environment,
+          migration: key.description,
+          aspect: "unfulfilled",
+          detail: absence.phrase
+        ))
+    }
+    guard let schema else { return findings }
+    var foreignApps = Self.frameworkApps.union(["django"])
+    for key in rows.keys where !code.apps.contains(key.app) { foreignApps.insert(key.app) }
+    let codeTables = plan.modelTables
+    for stray in expected.strays(
+      in: schema, foreignApps: foreignApps, historyTables: historyTables, codeTables: codeTables)
+    {
+      let phrase = stray.object == .table ? "table" : "column"
+      let shown = stray.object == .table ? stray.name : "\(stray.table).\(stray.name)"
+      findings.append(
+        Finding(
+          kind: FindingKind(stray.object, .unexplained),
+          schema: schemaName,
+          table: stray.object == .table ? nil : stray.table,
+          name: stray.name,
+          values: [codeName: nil, environment: "present"],
+          severity: .info,
+          message:
+            "\(phrase) \(Wording.code(shown)) exists in \(environment) (schema"
+            + " \(Wording.code(schemaName))) but no migration in the code makes it: made by hand,"
+            + " by a script, or by a migration since deleted",
+          environment: environment,
+          aspect: "unexplained",
+          detail: "\(phrase) \(shown)"
+        ))
     }
     return findings
   }
@@ -176,6 +291,7 @@ public struct CodeComparer: Sendable {
 struct AppliedSet {
   private var applied: Set<MigrationKey>
   private var skipped: Set<MigrationKey> = []
+  private var replacedBySquash: Set<MigrationKey> = []
 
   init(rows: Set<MigrationKey>, plan: MigrationPlan) {
     applied = rows
@@ -184,6 +300,7 @@ struct AppliedSet {
       if rows.contains(squash) || appliedOlds.count == olds.count {
         applied.insert(squash)
         applied.formUnion(olds)
+        if plan.keys.contains(squash) { replacedBySquash.formUnion(olds) }
       } else if appliedOlds.isEmpty {
         skipped.formUnion(olds.filter { plan.keys.contains($0) })
       } else {
@@ -197,6 +314,10 @@ struct AppliedSet {
 
   /// Whether an unapplied `key` is one Django would run (not replaced by a squash it uses).
   func isPlanned(_ key: MigrationKey) -> Bool { !skipped.contains(key) }
+
+  /// Whether an applied `key`'s operations stand for what the schema holds: `false` for the
+  /// migrations an applied squash replaces, whose effect the squash states once.
+  func isReplayed(_ key: MigrationKey) -> Bool { !replacedBySquash.contains(key) }
 }
 
 /// Where each app's operations run under django-tenants: shared apps in `public` (and other

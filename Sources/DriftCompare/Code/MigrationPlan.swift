@@ -45,8 +45,10 @@ struct MigrationPlan {
 
   /// Every migration, dependencies first.
   var steps: [Step]
-  /// Every table each app's models have used, at any point in the history.
+  /// Every table each app's managed models have used, at any point in the history.
   var tablesByApp: [String: Set<String>]
+  /// Every table any model names, managed or not: what the code accounts for.
+  var modelTables: Set<String>
   /// Each migration's dependencies, `__first__`/`__latest__` resolved, restricted to the code.
   var dependencies: [MigrationKey: [MigrationKey]]
   /// Each squashed migration with what it replaces.
@@ -90,6 +92,7 @@ struct MigrationPlan {
     }
     self.steps = steps
     self.tablesByApp = state.tablesByApp
+    self.modelTables = state.modelTables
   }
 
   /// Orders migrations dependencies first (Kahn's algorithm), ties broken by app and name.
@@ -130,10 +133,13 @@ private struct ProjectState {
     var table: String
     var explicitTable: Bool
     var columns: [String: String?]
+    /// `false` for an unmanaged or proxy model: Django never touches its table.
+    var managed = true
   }
 
   var models: [String: Model] = [:]
   var tablesByApp: [String: Set<String>] = [:]
+  var modelTables: Set<String> = []
 
   private static func key(_ app: String, _ model: String) -> String { "\(app).\(model)" }
 
@@ -154,9 +160,14 @@ private struct ProjectState {
     let described = Self.describe(operation)
     let model = operation.model
     let table = table(app, model)
+    let managed =
+      operation.kind == .createModel
+      ? operation.managed : (model.flatMap { models[Self.key(app, $0)]?.managed } ?? true)
     var actions: [DatabaseAction] = []
     func act(_ change: DatabaseAction.Change) {
-      if operation.touchesDatabase { actions.append(DatabaseAction(change, operation: described)) }
+      if operation.touchesDatabase && managed {
+        actions.append(DatabaseAction(change, operation: described))
+      }
     }
     switch operation.kind {
     case .createModel:
@@ -170,12 +181,14 @@ private struct ProjectState {
           .addConstraint(
             table: created, name: constraint, hasIndex: operation.constraintHasIndex))
       }
-      tablesByApp[app, default: []].insert(created)
+      if managed { tablesByApp[app, default: []].insert(created) }
+      modelTables.insert(created)
       if operation.changesState {
         var fieldColumns: [String: String?] = [:]
         for field in operation.fields { fieldColumns[field.name] = field.column }
         models[Self.key(app, model)] = Model(
-          table: created, explicitTable: operation.table != nil, columns: fieldColumns)
+          table: created, explicitTable: operation.table != nil, columns: fieldColumns,
+          managed: managed)
       }
     case .deleteModel:
       act(.dropTable(table: table))
@@ -186,18 +199,20 @@ private struct ProjectState {
       let renamed =
         existing?.explicitTable == true ? (existing?.table ?? table) : "\(app)_\(new)"
       if renamed != table { act(.renameTable(from: table, to: renamed)) }
-      tablesByApp[app, default: []].insert(renamed)
+      if managed { tablesByApp[app, default: []].insert(renamed) }
+      modelTables.insert(renamed)
       if operation.changesState {
         models[Self.key(app, old)] = nil
         models[Self.key(app, new)] = Model(
           table: renamed, explicitTable: existing?.explicitTable ?? false,
-          columns: existing?.columns ?? [:])
+          columns: existing?.columns ?? [:], managed: managed)
       }
     case .alterModelTable:
       guard let model else { break }
       let renamed = operation.table ?? "\(app)_\(model)"
       if renamed != table { act(.renameTable(from: table, to: renamed)) }
-      tablesByApp[app, default: []].insert(renamed)
+      if managed { tablesByApp[app, default: []].insert(renamed) }
+      modelTables.insert(renamed)
       if operation.changesState {
         models[
           Self.key(app, model), default: Model(table: table, explicitTable: false, columns: [:])
