@@ -68,18 +68,50 @@ public struct Comparer: Sendable {
       findings = Differ(sides: sides, baseline: baseline, scope: .environments, environment: nil)
         .findings()
     }
-    if compareTenants {
-      findings += readable.concurrentMap {
-        TenantComparer(filter: filter).findings(in: $0, reference: nil)
-      }.flatMap { $0 }
-    }
     var codeFindings: [Finding] = []
+    var absences: [CodeComparer.Unfulfilment] = []
     if let code {
-      let report = CodeComparer(codeName: code.name, code: code.files, filter: filter)
-        .report(for: readable)
-      codeFindings = report.findings
-      findings = Self.link(findings, to: report.absences)
+      (codeFindings, absences) = CodeComparer(
+        codeName: code.name, code: code.files, filter: filter
+      )
+      .report(for: readable)
     }
+    var references: [String: TenantReference] = [:]
+    if compareTenants {
+      let tenants = TenantComparer(filter: filter)
+      var counted: [String: [String: Int]] = [:]
+      for finding in codeFindings {
+        guard let environment = finding.environment, let schema = finding.schema else { continue }
+        counted[environment, default: [:]][schema, default: 0] += 1
+      }
+      let distances = code == nil ? nil : counted
+      // The baseline's tenants go first: the shapes they share break ties in the others.
+      let baselineSnapshot = readable.first { $0.environment.name == baseline }
+      var outcomes: [String: TenantComparer.Outcome] = [:]
+      if let baselineSnapshot {
+        outcomes[baseline] = tenants.compare(
+          baselineSnapshot, reference: nil,
+          hints: .init(codeDistance: distances.map { $0[baseline] ?? [:] }))
+      }
+      let baselineShapes = outcomes[baseline]?.shapes
+      let others = readable.filter { $0.environment.name != baseline }
+      let otherOutcomes = others.concurrentMap { snapshot in
+        tenants.compare(
+          snapshot, reference: nil,
+          hints: .init(
+            baseline: baselineShapes,
+            codeDistance: distances.map { $0[snapshot.environment.name] ?? [:] }))
+      }
+      for (snapshot, outcome) in zip(others, otherOutcomes) {
+        outcomes[snapshot.environment.name] = outcome
+      }
+      for snapshot in readable {
+        guard let outcome = outcomes[snapshot.environment.name] else { continue }
+        findings += outcome.findings
+        references[snapshot.environment.name] = outcome.reference
+      }
+    }
+    findings = Self.link(findings, to: absences)
     return assemble(
       environments: environments,
       snapshots: readable,
@@ -87,6 +119,7 @@ public struct Comparer: Sendable {
       findings: findings,
       codeFindings: codeFindings,
       code: code,
+      references: references,
       generatedAt: generatedAt
     )
   }
@@ -159,15 +192,17 @@ public struct Comparer: Sendable {
     reference: String?,
     generatedAt: String
   ) -> Comparison {
-    var findings: [Finding] = []
+    var outcome = TenantComparer.Outcome()
     if let snapshot = environment.snapshot {
-      findings = TenantComparer(filter: filter).findings(in: snapshot, reference: reference)
+      outcome = TenantComparer(filter: filter).compare(
+        snapshot, reference: reference, hints: .init())
     }
     return assemble(
       environments: [environment],
       snapshots: environment.snapshot.map { [$0] } ?? [],
       baseline: environment.name,
-      findings: findings,
+      findings: outcome.findings,
+      references: outcome.reference.map { [environment.name: $0] } ?? [:],
       generatedAt: generatedAt
     )
   }
@@ -179,6 +214,7 @@ public struct Comparer: Sendable {
     findings: [Finding],
     codeFindings: [Finding] = [],
     code: NamedCode? = nil,
+    references: [String: TenantReference] = [:],
     generatedAt: String
   ) -> Comparison {
     let (kept, accepted) = acceptance.apply(findings)
@@ -209,7 +245,9 @@ public struct Comparer: Sendable {
     }
     analyzed.findings.sort(by: Finding.canonicalOrder)
     let statuses = environments.map { environment in
-      status(of: environment, baseline: baseline, findings: analyzed.findings)
+      var status = status(of: environment, baseline: baseline, findings: analyzed.findings)
+      status.tenantReference = references[environment.name]
+      return status
     }
     return Comparison(
       generatedAt: generatedAt,

@@ -4,7 +4,8 @@ import DriftModel
 ///
 /// Tenants are the schemas django-tenants' registry lists, else every schema but `public` with a
 /// `django_migrations` table of its own. The reference defaults to the tenant closest to the
-/// shape most tenants share, so that one broken tenant among 1,000 is the one reported.
+/// shape most tenants share, so that one broken tenant among 1,000 is the one reported; ties are
+/// broken by the baseline environment's tenants, then by the code, then by name.
 ///
 /// Each tenant is compared with the reference table by table on schema-free copies: tables
 /// that are equal need no further work, and only the parts that differ are flattened into
@@ -20,9 +21,38 @@ struct TenantComparer: Sendable {
     var comparableMigrations: [String: [String]]
   }
 
+  /// The shapes a set of tenants shares: per table name the schema-free table, and per
+  /// migration table its rows, that a majority of them have.
+  struct Shapes: Sendable, Hashable {
+    var tables: [String: Table] = [:]
+    var migrations: [String: [String]] = [:]
+  }
+
+  /// What breaks a tie between tenants that match the majority's shape equally well.
+  struct ReferenceHints: Sendable {
+    /// The shapes the baseline environment's tenants share, for the other environments.
+    var baseline: Shapes?
+    /// Per schema, how many code findings it has (fewer is closer to the code), when code was
+    /// given.
+    var codeDistance: [String: Int]?
+  }
+
+  /// One environment's tenant comparison.
+  struct Outcome: Sendable {
+    var findings: [Finding] = []
+    var reference: TenantReference?
+    var shapes: Shapes?
+  }
+
   func findings(in snapshot: Snapshot, reference requested: String?) -> [Finding] {
+    compare(snapshot, reference: requested, hints: ReferenceHints()).findings
+  }
+
+  func compare(_ snapshot: Snapshot, reference requested: String?, hints: ReferenceHints)
+    -> Outcome
+  {
     let names = snapshot.tenantSchemas.filter(filter.includes).sorted()
-    guard names.count >= 2 || (requested != nil && !names.isEmpty) else { return [] }
+    guard names.count >= 2 || (requested != nil && !names.isEmpty) else { return Outcome() }
     var wanted = Set(names)
     if let requested { wanted.insert(requested) }
     var migrations: [String: [MigrationTable]] = [:]
@@ -44,13 +74,18 @@ struct TenantComparer: Sendable {
     }
     var tenants: [String: Tenant] = [:]
     for tenant in prepared { tenants[tenant.name] = tenant }
-    let reference = requested ?? Self.typical(names.compactMap { tenants[$0] })
-    guard let referenceTenant = tenants[reference] else { return [] }
-    let others = names.filter { $0 != reference }.compactMap { tenants[$0] }
+    let candidates = names.compactMap { tenants[$0] }
+    let shapes = Self.shapes(of: candidates)
+    let chosen =
+      requested.map { TenantReference(schema: $0, reason: .requested) }
+      ?? Self.reference(among: candidates, shapes: shapes, hints: hints)
+    guard let referenceTenant = tenants[chosen.schema] else { return Outcome() }
+    let others = names.filter { $0 != chosen.schema }.compactMap { tenants[$0] }
     let environment = snapshot.environment.name
-    return others.concurrentMap { tenant in
+    let findings = others.concurrentMap { tenant in
       compare(tenant, with: referenceTenant, environment: environment)
     }.flatMap { $0 }
+    return Outcome(findings: findings, reference: chosen, shapes: shapes)
   }
 
   private func compare(_ tenant: Tenant, with reference: Tenant, environment: String) -> [Finding] {
@@ -122,14 +157,14 @@ struct TenantComparer: Sendable {
     }
   }
 
-  /// The tenant that agrees with the majority of tenants on the most tables and migrations.
+  /// The shapes most of `tenants` share.
   ///
   /// Votes are cast per table name on whole (schema-free) tables, and per migration table on
-  /// its set of rows, so choosing costs one hash per table, not one per column. Ties are broken
-  /// by name, the first in sort order (`tenants` come sorted): the same input always gives the
-  /// same reference.
-  static func typical(_ tenants: [Tenant]) -> String {
-    guard tenants.count > 2 else { return tenants.first?.name ?? "" }
+  /// its set of rows, so that choosing costs one hash per table, not one per column. A shape
+  /// wins only with a strict lead and at least half the votes of the tenants that have the
+  /// object; a tie between shapes has no winner, so no choice depends on the order a dictionary
+  /// lists them in.
+  static func shapes(of tenants: [Tenant]) -> Shapes {
     var tableVotes: [String: [Ballot: Int]] = [:]
     var migrationVotes: [String: [[String]: Int]] = [:]
     for tenant in tenants {
@@ -140,8 +175,6 @@ struct TenantComparer: Sendable {
         migrationVotes[name, default: [:]][rows, default: 0] += 1
       }
     }
-    // A shape most tenants share wins; a tie between shapes has no winner, so that no choice
-    // depends on the order a dictionary happens to list them in.
     func winner<Value: Hashable>(_ tally: [Value: Int]) -> Value? {
       let present = tally.values.reduce(0, +)
       let most = tally.values.max() ?? 0
@@ -151,27 +184,64 @@ struct TenantComparer: Sendable {
       else { return nil }
       return best.key
     }
-    let typicalTables = tableVotes.compactMapValues(winner)
-    let typicalMigrations = migrationVotes.compactMapValues(winner)
-    var best = tenants[0].name
-    var bestScore = Int.min
-    for tenant in tenants {
-      var score = 0
-      for table in tenant.schema.tables {
-        score += typicalTables[table.name]?.table == table ? 1 : -1
-      }
-      score -=
-        typicalTables.keys.filter { name in !tenant.schema.tables.contains { $0.name == name } }
-        .count
-      for (name, rows) in tenant.comparableMigrations {
-        score += typicalMigrations[name] == rows ? 10 : -10
-      }
-      if score > bestScore {
-        best = tenant.name
-        bestScore = score
+    return Shapes(
+      tables: tableVotes.compactMapValues(winner).mapValues(\.table),
+      migrations: migrationVotes.compactMapValues(winner))
+  }
+
+  /// How closely `tenant` matches `shapes`: +1 per table equal to the shared one, −1 per table
+  /// that differs or is missing, ±10 per migration table.
+  static func agreement(of tenant: Tenant, with shapes: Shapes) -> Int {
+    var score = 0
+    var present = Set<String>()
+    for table in tenant.schema.tables {
+      present.insert(table.name)
+      score += shapes.tables[table.name] == table ? 1 : -1
+    }
+    score -= shapes.tables.keys.filter { !present.contains($0) }.count
+    for (name, rows) in tenant.comparableMigrations {
+      score += shapes.migrations[name] == rows ? 10 : -10
+    }
+    return score
+  }
+
+  /// The reference tenant: the one that agrees most with the shapes its environment's tenants
+  /// share; among those tied, the closest to the baseline environment's tenants, then the
+  /// closest to the code, then the first by name (`tenants` come sorted by name).
+  ///
+  /// Tied candidates that are all alike make no tie: any of them gives the same findings.
+  static func reference(among tenants: [Tenant], shapes: Shapes, hints: ReferenceHints)
+    -> TenantReference
+  {
+    guard let first = tenants.first else { return TenantReference(schema: "", reason: .name) }
+    func best(_ candidates: [Tenant], by score: (Tenant) -> Int) -> [Tenant] {
+      let scores = candidates.map(score)
+      let top = scores.max() ?? 0
+      return zip(candidates, scores).filter { $0.1 == top }.map(\.0)
+    }
+    func alike(_ candidates: [Tenant]) -> Bool {
+      guard let head = candidates.first else { return true }
+      return candidates.dropFirst().allSatisfy {
+        $0.schema == head.schema && $0.comparableMigrations == head.comparableMigrations
       }
     }
-    return best
+    var candidates = best(tenants) { agreement(of: $0, with: shapes) }
+    if candidates.count == 1 || alike(candidates) {
+      return TenantReference(schema: candidates.first?.name ?? first.name, reason: .majority)
+    }
+    if let baseline = hints.baseline {
+      candidates = best(candidates) { agreement(of: $0, with: baseline) }
+      if candidates.count == 1 || alike(candidates) {
+        return TenantReference(schema: candidates[0].name, reason: .baseline)
+      }
+    }
+    if let distance = hints.codeDistance {
+      candidates = best(candidates) { -(distance[$0.name] ?? 0) }
+      if candidates.count == 1 || alike(candidates) {
+        return TenantReference(schema: candidates[0].name, reason: .code)
+      }
+    }
+    return TenantReference(schema: candidates[0].name, reason: .name)
   }
 
   /// A table as a vote for the typical tenant: equal when the tables are equal, hashed cheaply.

@@ -94,6 +94,9 @@ public struct EnvironmentStatus: Codable, Sendable, Hashable {
   /// Migration tables of compared schemas it could not read (a role without `SELECT` on one
   /// tenant's `django_migrations`): their migrations are unknown, never taken as applied.
   public var unreadable: [UnreadableObject]?
+  /// The tenant schema its other tenants were compared with, and why that one, when its tenants
+  /// were compared.
+  public var tenantReference: TenantReference?
 
   /// Whether a snapshot of it was read (it is neither unreachable nor changing).
   public var wasRead: Bool { status != .unreachable && status != .changing }
@@ -107,7 +110,8 @@ public struct EnvironmentStatus: Codable, Sendable, Hashable {
     snapshotAt: String? = nil,
     error: String? = nil,
     counts: SeverityCounts = SeverityCounts(),
-    unreadable: [UnreadableObject]? = nil
+    unreadable: [UnreadableObject]? = nil,
+    tenantReference: TenantReference? = nil
   ) {
     self.name = name
     self.status = status
@@ -117,6 +121,36 @@ public struct EnvironmentStatus: Codable, Sendable, Hashable {
     self.error = error
     self.counts = counts
     self.unreadable = unreadable
+    self.tenantReference = tenantReference
+  }
+}
+
+/// The tenant schema an environment's other tenants were compared with, and the rule that chose
+/// it.
+public struct TenantReference: Codable, Sendable, Hashable {
+  /// Why this schema: each rule is tried only when the ones before it leave a tie.
+  public enum Reason: String, Codable, Sendable, Hashable {
+    /// The user named it (`--reference`).
+    case requested
+    /// It has the shape most tenants share (or every candidate is alike).
+    case majority
+    /// Tied on shape: it is closest to the shape the baseline environment's tenants share.
+    case baseline
+    /// Tied on shape and on the baseline: it is closest to what the code's migrations make.
+    case code
+    /// Tied on every rule: the first tied schema by name.
+    case name
+  }
+
+  /// The reference schema.
+  public var schema: String
+  /// The rule that chose it.
+  public var reason: Reason
+
+  /// Creates a reference.
+  public init(schema: String, reason: Reason) {
+    self.schema = schema
+    self.reason = reason
   }
 }
 

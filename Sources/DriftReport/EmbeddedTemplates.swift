@@ -91,7 +91,7 @@ enum EmbeddedTemplates {
     <details><summary>Tenant schemas</summary>
 
     {{#tenantSections}}
-    **{{environment}}**: {{findingCount}} findings across {{tenantCount}} tenant schemas, compared with the reference schema {{reference}}.
+    **{{environment}}**: {{findingCount}} findings across {{tenantCount}} tenant schemas, compared with the reference schema {{reference}} ({{referenceWhy}}).
 
     {{#items}}
     - {{line}}
@@ -210,7 +210,7 @@ enum EmbeddedTemplates {
     ### Tenant schemas
 
     {{#tenantSections}}
-    **{{environment}}**: {{findingCount}} findings across {{tenantCount}} tenant schemas, compared with the reference schema {{reference}}.
+    **{{environment}}**: {{findingCount}} findings across {{tenantCount}} tenant schemas, compared with the reference schema {{reference}} ({{referenceWhy}}).
 
     {{#items}}
     - {{line}}

@@ -483,6 +483,7 @@ struct ReportView {
       sections.append([
         "environment": Markdown.text(environment),
         "reference": Markdown.code(reference),
+        "referenceWhy": referenceWhy(environment),
         "tenantCount": total,
         "findingCount": own.count,
         "items": items,
@@ -492,6 +493,19 @@ struct ReportView {
       ])
     }
     return sections
+  }
+
+  /// Why the environment's reference tenant was chosen, in words.
+  private func referenceWhy(_ environment: String) -> String {
+    let reason = comparison.environments.first { $0.name == environment }?.tenantReference?.reason
+    switch reason {
+    case .requested: return "named with `--reference`"
+    case .baseline:
+      return "tied on shape; the closest to the tenants of \(Markdown.text(comparison.baseline))"
+    case .code: return "tied on shape; the closest to what the code's migrations make"
+    case .name: return "tied on every rule; the first by name"
+    case .majority, nil: return "the shape most tenants share"
+    }
   }
 
   // MARK: - Code versus database

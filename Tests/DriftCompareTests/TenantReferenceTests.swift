@@ -65,4 +65,100 @@ struct TenantReferenceTests {
       }
     }
   }
+
+  /// Three tenants of one environment: `zeta` healthy, `alpha` without the `billing` app, and
+  /// `beta` changed by hand (an extra column). Shape votes tie `beta` and `zeta`; `beta` sorts
+  /// first, so only a rule beyond the name can make `zeta` the reference.
+  static func threeTenants(named environment: String = "prod", handChanged: Bool = true)
+    -> Snapshot
+  {
+    func tenant(_ name: String, billing: Bool, extra: Bool) -> Schema {
+      var invoice = [
+        Column(name: "id", position: 1, type: "bigint", notNull: true),
+        Column(name: "total", position: 2, type: "numeric", notNull: true),
+      ]
+      if extra { invoice.append(Column(name: "hand_note", position: 3, type: "text")) }
+      return Schema(
+        name: name, owner: "app",
+        tables: [Fixture.migrationTableShape]
+          + (billing ? [Fixture.table("billing_invoice", columns: invoice)] : []))
+    }
+    let schemas = [
+      tenant("alpha", billing: false, extra: false),
+      tenant("beta", billing: true, extra: handChanged),
+      tenant("zeta", billing: true, extra: false),
+    ]
+    return Fixture.snapshot(
+      environment, schemas: [Schema(name: "public", owner: "app")] + schemas,
+      migrations: schemas.map { schema in
+        Fixture.djangoMigrations(
+          schema.name,
+          schema.tables.count > 1 ? [("billing", "0001_initial", "2025-01-01T00:00:00Z")] : [])
+      },
+      registry: TenantRegistry(table: "public.tenants_client", schemas: schemas.map(\.name)))
+  }
+
+  static let billingCode = NamedCode(
+    name: "code",
+    files: MigrationCode(
+      source: "./backend",
+      migrations: [
+        CodeMigration(
+          app: "billing", name: "0001_initial", file: "billing/migrations/0001_initial.py",
+          operations: [
+            MigrationOperation(
+              kind: .createModel, model: "invoice",
+              fields: [
+                CodeField(name: "id", type: "BigAutoField", column: "id"),
+                CodeField(name: "total", type: "DecimalField", column: "total"),
+              ])
+          ])
+      ]))
+
+  static func reference(_ comparison: Comparison, _ environment: String = "prod")
+    -> TenantReference?
+  {
+    comparison.environments.first { $0.name == environment }?.tenantReference
+  }
+
+  @Test func withNothingElseToGoOnATieFallsToTheFirstNameAndSaysSo() {
+    let comparison = Fixture.compare([Self.threeTenants()])
+    #expect(Self.reference(comparison) == TenantReference(schema: "beta", reason: .name))
+  }
+
+  @Test func aTieIsBrokenByTheShapeTheBaselinesTenantsShare() {
+    let dev = Self.threeTenants(named: "dev", handChanged: false)
+    let comparison = Fixture.compare([dev, Self.threeTenants()], baseline: "dev")
+    #expect(Self.reference(comparison) == TenantReference(schema: "zeta", reason: .baseline))
+    let tenantFindings = comparison.findings.filter { $0.scope == .tenants }
+    #expect(
+      Set(tenantFindings.map { "\($0.environment ?? "") \($0.schema ?? "")" }) == [
+        "dev alpha", "prod alpha", "prod beta",
+      ],
+      "the hand-changed tenant is reported, never the healthy one")
+    #expect(
+      Self.reference(comparison, "dev") == TenantReference(schema: "beta", reason: .majority),
+      "dev's tenants that have billing are alike: no tie to break")
+  }
+
+  @Test func thenByWhatTheCodesMigrationsMake() {
+    let comparison = Comparer().compare(
+      [CollectedEnvironment(snapshot: Self.threeTenants())], baseline: "prod",
+      generatedAt: "2026-11-21T03:00:00Z", code: Self.billingCode)
+    #expect(Self.reference(comparison) == TenantReference(schema: "zeta", reason: .code))
+    #expect(
+      comparison.findings.contains {
+        $0.scope == .tenants && $0.schema == "beta" && $0.name == "hand_note"
+      })
+  }
+
+  @Test func theReferenceAndItsReasonAreInTheJSONAndTheSameWhateverTheOrderOfSchemas() throws {
+    var shuffled = Self.threeTenants()
+    shuffled.schemas.reverse()
+    shuffled.migrationTables.reverse()
+    let dev = Self.threeTenants(named: "dev", handChanged: false)
+    let first = Fixture.compare([dev, Self.threeTenants()], baseline: "dev")
+    let second = Fixture.compare([dev, shuffled], baseline: "dev")
+    #expect(first == second)
+  }
 }
