@@ -66,8 +66,10 @@ struct TenantReferenceTests {
     }
   }
 
-  /// Three tenants of one environment: `zeta` healthy, `alpha` without the `billing` app, and
-  /// `beta` changed by hand (an extra column). Shape votes tie `beta` and `zeta`; `beta` sorts
+  /// Three tenants of one environment, two of them tied on the shape vote.
+  ///
+  /// `zeta` is healthy, `alpha` lacks the `billing` app, and `beta` was changed by hand (an
+  /// extra column). Shape votes tie `beta` and `zeta`; `beta` sorts
   /// first, so only a rule beyond the name can make `zeta` the reference.
   static func threeTenants(named environment: String = "prod", handChanged: Bool = true)
     -> Snapshot
