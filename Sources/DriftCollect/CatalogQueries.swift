@@ -454,7 +454,8 @@ enum CatalogQueries {
     WHERE \(userSchema) AND \(notFromExtension("pg_catalog.pg_collation", "c.oid"))
     """
 
-  /// Finds migration-history tables and whether this role may read them.
+  /// Finds migration-history tables (and Rails' `ar_internal_metadata` beside them) and whether
+  /// this role may read them.
   static let migrationTables = """
     SELECT n.nspname, c.relname,
       pg_catalog.has_schema_privilege(n.oid, 'USAGE') AND
@@ -470,7 +471,7 @@ enum CatalogQueries {
     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
     WHERE c.relkind IN ('r', 'p', 'v', 'f')
       AND c.relname IN ('django_migrations', 'flyway_schema_history', 'alembic_version',
-        'schema_migrations')
+        'schema_migrations', 'ar_internal_metadata')
       AND \(userSchema)
     ORDER BY 1, 2
     """

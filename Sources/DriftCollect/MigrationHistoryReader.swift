@@ -14,9 +14,17 @@ enum MigrationHistoryReader {
     var tables: [MigrationTable] = []
     var unreadable: [UnreadableObject] = []
     var branches: [String] = []
+    var metadata: [String: String] = [:]
     for row in try connection.query(CatalogQueries.migrationTables).rows {
       let schema = row[0] ?? ""
       let name = row[1] ?? ""
+      if name == "ar_internal_metadata" {
+        if row[2] == "t" {
+          metadata[schema] =
+            try connection.quoteIdentifier(schema) + "." + connection.quoteIdentifier(name)
+        }
+        continue
+      }
       guard let framework = MigrationTable.Framework.allCases.first(where: { $0.tableName == name })
       else { continue }
       guard row[2] == "t", row[3] == "t" else {
@@ -52,63 +60,137 @@ enum MigrationHistoryReader {
       }
       tables.append(MigrationTable(schema: schema, name: name, framework: framework))
     }
+    // Rails' environment, read beside each schema_migrations (any table shape: the key is taken
+    // from the row as JSON, so a table of that name without a `key` column reads as nothing).
+    for (key, table) in tables.enumerated()
+    where table.framework == .schemaMigrations && table.unreadableReason == nil {
+      guard let qualified = metadata[table.schema] else { continue }
+      branches.append(
+        "(SELECT \(-1 - key), NULL::text, NULL::text, NULL::text, pg_catalog.to_jsonb(t)::text"
+          + " FROM \(qualified) t WHERE pg_catalog.to_jsonb(t) ->> 'key' = 'environment'"
+          + " OFFSET 0)")
+    }
     guard !branches.isEmpty else { return (tables, unreadable) }
     let result = try connection.query(branches.joined(separator: "\nUNION ALL\n"))
     var rowsByTable: [Int: [MigrationRow]] = [:]
+    var flywayRows: [Int: [FlywayRow]] = [:]
     for row in result.rows {
       guard let key = row[0].flatMap(Int.init) else { continue }
-      let framework = tables[key].framework
-      let migration: MigrationRow?
-      if framework == .django {
-        migration = MigrationRow(app: row[1] ?? "", name: row[2] ?? "", appliedAt: row[3])
-      } else {
-        migration = decode(json: row[4] ?? "{}", framework: framework)
+      if key < 0 {
+        let object = JSONRow(row[4] ?? "{}")
+        if tables.indices.contains(-1 - key) {
+          tables[-1 - key].environmentName = object.text("value")
+        }
+        continue
       }
-      if let migration { rowsByTable[key, default: []].append(migration) }
+      let framework = tables[key].framework
+      if framework == .django {
+        rowsByTable[key, default: []].append(
+          MigrationRow(app: row[1] ?? "", name: row[2] ?? "", appliedAt: row[3]))
+        continue
+      }
+      let object = JSONRow(row[4] ?? "{}")
+      switch framework {
+      case .flyway:
+        flywayRows[key, default: []].append(FlywayRow(object))
+      case .alembic:
+        rowsByTable[key, default: []].append(
+          MigrationRow(app: "alembic", name: object.text("version_num") ?? ""))
+      case .schemaMigrations, .golangMigrate:
+        // golang-migrate's table has a `dirty` column; Rails' has only `version`.
+        if object.has("dirty") { tables[key].framework = .golangMigrate }
+        rowsByTable[key, default: []].append(
+          MigrationRow(
+            app: "schema_migrations", name: object.text("version") ?? "",
+            success: !(object.flag("dirty") ?? false)))
+      case .django:
+        break
+      }
     }
+    for (key, rows) in flywayRows { rowsByTable[key] = FlywayRow.effective(rows) }
     for (key, rows) in rowsByTable {
       tables[key].rows = rows.sorted { ($0.app, $0.name) < ($1.app, $1.name) }
     }
+    for key in tables.indices where tables[key].framework == .golangMigrate {
+      tables[key].environmentName = nil
+    }
     return (tables, unreadable)
-  }
-
-  private static func decode(json: String, framework: MigrationTable.Framework) -> MigrationRow? {
-    guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
-    else { return nil }
-    func text(_ key: String) -> String? {
-      switch object[key] {
-      case let value as String: value
-      case let value as NSNumber: value.stringValue
-      default: nil
-      }
-    }
-    func flag(_ key: String) -> Bool? { (object[key] as? NSNumber)?.boolValue }
-    switch framework {
-    case .flyway:
-      return MigrationRow(
-        app: "flyway",
-        name: text("version") ?? text("description") ?? "",
-        appliedAt: text("installed_on").map(normalizeTimestamp),
-        description: text("description"),
-        checksum: text("checksum"),
-        success: flag("success") ?? true
-      )
-    case .alembic:
-      return MigrationRow(app: "alembic", name: text("version_num") ?? "")
-    case .schemaMigrations:
-      return MigrationRow(
-        app: "schema_migrations",
-        name: text("version") ?? "",
-        success: !(flag("dirty") ?? false)
-      )
-    case .django:
-      return nil
-    }
   }
 
   /// Turns `2026-11-20T03:00:00.123456+00:00` (to_jsonb's form, UTC session) into ISO seconds.
   static func normalizeTimestamp(_ text: String) -> String {
     guard text.count >= 19 else { return text }
     return String(text.prefix(19)) + "Z"
+  }
+}
+
+/// One row of a migration table as `to_jsonb` gives it.
+struct JSONRow {
+  private let object: [String: Any]
+
+  init(_ json: String) {
+    object =
+      (try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]) ?? [:]
+  }
+
+  /// Whether the row has the column, whatever its value.
+  func has(_ key: String) -> Bool { object[key] != nil }
+
+  /// A text or number column as text.
+  func text(_ key: String) -> String? {
+    switch object[key] {
+    case let value as String: value
+    case let value as NSNumber: value.stringValue
+    default: nil
+    }
+  }
+
+  /// A boolean column.
+  func flag(_ key: String) -> Bool? { (object[key] as? NSNumber)?.boolValue }
+}
+
+/// A row of `flyway_schema_history`, and the history it adds up to.
+///
+/// The table is a log: a repeatable migration gets a row each time its checksum changes, an undo
+/// (`UNDO_SQL`, Flyway Teams) takes its version back, and `flyway repair` marks removed rows
+/// `DELETE` in recent versions. What a database holds is the last word on each version (or each
+/// repeatable's description), in `installed_rank` order.
+struct FlywayRow {
+  var rank: Int
+  var version: String?
+  var description: String
+  var type: String
+  var checksum: String?
+  var installedOn: String?
+  var success: Bool
+
+  init(_ row: JSONRow) {
+    rank = row.text("installed_rank").flatMap { Int($0) } ?? 0
+    version = row.text("version")
+    description = row.text("description") ?? ""
+    type = row.text("type") ?? ""
+    checksum = row.text("checksum")
+    installedOn = row.text("installed_on").map(MigrationHistoryReader.normalizeTimestamp)
+    success = row.flag("success") ?? true
+  }
+
+  /// The migrations in effect: per version (or repeatable description), the last row by
+  /// `installed_rank`, without the versions undone or deleted since.
+  static func effective(_ rows: [FlywayRow]) -> [MigrationRow] {
+    var current: [String: FlywayRow] = [:]
+    for row in rows.sorted(by: { $0.rank < $1.rank }) {
+      let key = row.version ?? "R \(row.description)"
+      let type = row.type.uppercased()
+      if type.hasPrefix("UNDO_") || type == "DELETE" {
+        if row.success { current[key] = nil }
+        continue
+      }
+      current[key] = row
+    }
+    return current.map { key, row in
+      MigrationRow(
+        app: "flyway", name: key, appliedAt: row.installedOn, description: row.description,
+        checksum: row.checksum, success: row.success)
+    }
   }
 }

@@ -232,6 +232,7 @@ struct SnapshotJSON {
 
   private mutating func write(_ table: MigrationTable) {
     object { json in
+      json.field("environmentName", table.environmentName)
       json.field("framework", table.framework.rawValue)
       json.field("name", table.name)
       json.field("rows", table.rows) { json, row in

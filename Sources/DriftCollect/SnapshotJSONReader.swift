@@ -185,6 +185,9 @@ struct SnapshotJSONReader {
       case "unreadableReason":
         value.unreadableReason = try reader.optionalString()
         return 4
+      case "environmentName":
+        value.environmentName = try reader.optionalString()
+        return 5
       default:
         return nil
       }

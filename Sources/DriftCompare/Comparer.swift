@@ -112,6 +112,7 @@ public struct Comparer: Sendable {
       }
     }
     findings = Self.link(findings, to: absences)
+    findings += FailedMigrations.findings(in: readable, filter: filter)
     return assemble(
       environments: environments,
       snapshots: readable,
@@ -196,6 +197,7 @@ public struct Comparer: Sendable {
     if let snapshot = environment.snapshot {
       outcome = TenantComparer(filter: filter).compare(
         snapshot, reference: reference, hints: .init())
+      outcome.findings += FailedMigrations.findings(in: [snapshot], filter: filter)
     }
     return assemble(
       environments: [environment],
@@ -225,6 +227,10 @@ public struct Comparer: Sendable {
     let sortedCode = keptCode.sorted(by: Finding.canonicalOrder)
     analyzed.causes = CodeCauses.causes(sortedCode, code: code?.status) + analyzed.causes
     analyzed.findings += sortedCode
+    analyzed.causes =
+      analyzed.findings.filter { $0.kind.change == .failed }.map {
+        Cause(severity: .error, message: $0.message)
+      } + analyzed.causes
     analyzed.causes += acceptance.expiredCauses
     if environments.count > 1,
       let unreadable = environments.first(where: { $0.name == baseline && $0.snapshot == nil })

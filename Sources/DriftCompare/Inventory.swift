@@ -141,6 +141,16 @@ struct Inventory: Sendable {
       entries[key] = ObjectValue(value: heads, display: heads.isEmpty ? "no head" : heads)
       return
     }
+    if table.framework == .golangMigrate {
+      // golang-migrate keeps one row: the version the database is at, and whether the last
+      // migration stopped part-way (`dirty`).
+      let version = table.rows.map { $0.name + ($0.success ? "" : " (dirty)") }.sorted()
+        .joined(separator: ", ")
+      let key = ObjectKey(
+        object: .migration, schema: schemaKey, table: table.name, name: "version")
+      entries[key] = ObjectValue(value: version, display: version.isEmpty ? "no version" : version)
+      return
+    }
     for row in table.rows {
       let key = ObjectKey(
         object: .migration,

@@ -247,6 +247,9 @@ public enum Change: String, Codable, Sendable, Hashable, CaseIterable {
   case unfulfilled
   /// Present in this environment, but made by no migration in the code (code versus database).
   case unexplained
+  /// Recorded as failed (Flyway `success = false`) or left dirty (golang-migrate): the framework
+  /// refuses to migrate this environment until the row is repaired.
+  case failed
 }
 
 /// How much a finding matters at run time.

@@ -8,8 +8,10 @@ public struct MigrationTable: Codable, Sendable, Hashable {
     case flyway
     /// Alembic's `alembic_version` (one row: the head).
     case alembic
-    /// Rails' or golang-migrate's `schema_migrations`.
+    /// Rails' `schema_migrations`: one row per applied version.
     case schemaMigrations = "schema_migrations"
+    /// golang-migrate's `schema_migrations`: one row, the current version and its `dirty` flag.
+    case golangMigrate = "golang_migrate"
 
     /// The table name the framework uses.
     public var tableName: String {
@@ -17,7 +19,7 @@ public struct MigrationTable: Codable, Sendable, Hashable {
       case .django: "django_migrations"
       case .flyway: "flyway_schema_history"
       case .alembic: "alembic_version"
-      case .schemaMigrations: "schema_migrations"
+      case .schemaMigrations, .golangMigrate: "schema_migrations"
       }
     }
   }
@@ -32,6 +34,9 @@ public struct MigrationTable: Codable, Sendable, Hashable {
   public var rows: [MigrationRow]
   /// Why the rows could not be read, when they could not.
   public var unreadableReason: String?
+  /// For Rails: the environment `ar_internal_metadata` records (`production`, `development`),
+  /// which Rails checks before destructive tasks.
+  public var environmentName: String?
 
   /// Creates a migration table.
   public init(
@@ -39,13 +44,15 @@ public struct MigrationTable: Codable, Sendable, Hashable {
     name: String? = nil,
     framework: Framework = .django,
     rows: [MigrationRow] = [],
-    unreadableReason: String? = nil
+    unreadableReason: String? = nil,
+    environmentName: String? = nil
   ) {
     self.schema = schema
     self.name = name ?? framework.tableName
     self.framework = framework
     self.rows = rows
     self.unreadableReason = unreadableReason
+    self.environmentName = environmentName
   }
 }
 
@@ -61,7 +68,8 @@ public struct MigrationRow: Codable, Sendable, Hashable {
   public var description: String?
   /// Flyway's checksum, when present.
   public var checksum: String?
-  /// `false` for a failed Flyway migration or a dirty golang-migrate version.
+  /// `false` for a failed Flyway migration or a dirty golang-migrate version: the framework
+  /// refuses to migrate until it is repaired.
   public var success: Bool
 
   /// Creates a migration row.

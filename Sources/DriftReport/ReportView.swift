@@ -148,8 +148,16 @@ struct ReportView {
         ? ""
         : " · ⚠️ \(unread.count) migration table\(unread.count == 1 ? "" : "s") unreadable, not"
           + " compared (\(unread.prefix(nameLimit).map { Markdown.code($0.schema) }.joined(separator: ", ")))"
+      let rails = Set(
+        input.snapshots.first { $0.environment.name == environment.name }?.migrationTables
+          .compactMap(\.environmentName) ?? []
+      ).sorted()
+      let railsNote =
+        rails.isEmpty
+        ? "" : " · Rails environment \(rails.map(Markdown.code).joined(separator: ", "))"
       let time =
-        (environment.snapshotAt.map { " · snapshot \(readableTime($0))" } ?? "") + unreadNote
+        (environment.snapshotAt.map { " · snapshot \(readableTime($0))" } ?? "") + railsNote
+        + unreadNote
       let counts = environment.counts
       let countText = "\(counts.error) errors, \(counts.warning) warnings, \(counts.info) info"
       switch environment.status {

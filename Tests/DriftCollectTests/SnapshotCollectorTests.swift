@@ -178,7 +178,7 @@ struct SnapshotCollectorTests {
     #expect(snapshot.schema(named: "public")?.tables.map(\.name) == ["t"])
   }
 
-  @Test func otherFrameworksMigrationTablesAreRecognised() throws {
+  @Test func otherFrameworksMigrationTablesAreReadWithTheirOwnMeaning() throws {
     let database = try TestPostgres.createDatabase(
       "collect_frameworks",
       sql: """
@@ -186,29 +186,53 @@ struct SnapshotCollectorTests {
           description varchar(200), type varchar(20), script varchar(1000), checksum int,
           installed_by varchar(100), installed_on timestamp DEFAULT now(), execution_time int,
           success boolean);
+        -- Inserted out of rank order: the log is read by installed_rank, not by storage order.
         INSERT INTO flyway_schema_history VALUES
+          (6, NULL, 'views', 'SQL', 'R__views.sql', 222, 'me', '2025-01-06 00:00:00', 1, true),
           (1, '1', 'init', 'SQL', 'V1__init.sql', 12345, 'me', '2025-01-02 03:04:05', 10, true),
-          (2, '2', 'broken', 'SQL', 'V2__broken.sql', -5, 'me', '2025-01-03 03:04:05', 10, false);
+          (2, '2', 'broken', 'SQL', 'V2__broken.sql', -5, 'me', '2025-01-03 03:04:05', 10, false),
+          (3, NULL, 'views', 'SQL', 'R__views.sql', 111, 'me', '2025-01-04 00:00:00', 1, true),
+          (4, '3', 'extra', 'SQL', 'V3__extra.sql', 7, 'me', '2025-01-05 00:00:00', 1, true),
+          (5, '3', 'extra', 'UNDO_SQL', 'U3__extra.sql', 8, 'me', '2025-01-05 01:00:00', 1, true);
         CREATE SCHEMA py; CREATE TABLE py.alembic_version (version_num varchar(32) PRIMARY KEY);
         INSERT INTO py.alembic_version VALUES ('ae1027a6acf');
         CREATE SCHEMA go; CREATE TABLE go.schema_migrations (version bigint PRIMARY KEY, dirty boolean);
         INSERT INTO go.schema_migrations VALUES (20250101120000, true);
+        CREATE SCHEMA rails;
+        CREATE TABLE rails.schema_migrations (version varchar PRIMARY KEY);
+        INSERT INTO rails.schema_migrations VALUES ('20250101000000'), ('20250102000000');
+        CREATE TABLE rails.ar_internal_metadata (key varchar PRIMARY KEY, value varchar,
+          created_at timestamp(6) NOT NULL DEFAULT now(), updated_at timestamp(6) NOT NULL DEFAULT now());
+        INSERT INTO rails.ar_internal_metadata (key, value)
+          VALUES ('environment', 'production'), ('schema_sha1', 'abc');
+        -- A table of that name in another shape is no Rails metadata, and breaks nothing.
+        CREATE TABLE go.ar_internal_metadata (id int);
         """
     )
     defer { database.drop() }
     let snapshot = try Self.snapshot(database)
     let flyway = try #require(snapshot.migrationTables.first { $0.framework == .flyway })
-    #expect(flyway.rows.map(\.name) == ["1", "2"])
-    #expect(flyway.rows[0].checksum == "12345")
+    #expect(
+      flyway.rows.map { "\($0.name) \($0.checksum ?? "-") \($0.success)" } == [
+        "1 12345 true", "2 -5 false", "R views 222 true",
+      ],
+      "the repeatable's last run counts, and version 3 was undone")
     #expect(flyway.rows[0].appliedAt == "2025-01-02T03:04:05Z")
-    #expect(flyway.rows[1].success == false)
     #expect(
       snapshot.migrationTables.first { $0.framework == .alembic }?.rows.map(\.name) == [
         "ae1027a6acf"
       ])
-    let golang = try #require(snapshot.migrationTables.first { $0.framework == .schemaMigrations })
+    let golang = try #require(snapshot.migrationTables.first { $0.framework == .golangMigrate })
+    #expect(golang.schema == "go")
     #expect(golang.rows.map(\.name) == ["20250101120000"])
     #expect(golang.rows.first?.success == false)
+    #expect(golang.environmentName == nil)
+    let rails = try #require(snapshot.migrationTables.first { $0.framework == .schemaMigrations })
+    #expect(rails.schema == "rails")
+    #expect(rails.rows.map(\.name) == ["20250101000000", "20250102000000"])
+    #expect(rails.environmentName == "production")
+    let file = try SnapshotFile.decode(SnapshotFile.encode(snapshot), path: "frameworks.json")
+    #expect(file == snapshot, "the new fields survive a snapshot file")
   }
 
   /// What each major has that the others lack is read where it exists: NOT NULL constraint rows

@@ -1,0 +1,58 @@
+import DriftModel
+
+/// Migrations a framework itself records as failed: a Flyway row with `success = false`, a
+/// golang-migrate version left `dirty`.
+///
+/// Each is an error in its own environment whatever the others hold: the framework will not run
+/// another migration there until the row is repaired, so two environments failed alike are not
+/// "in sync".
+enum FailedMigrations {
+  static func findings(in snapshots: [Snapshot], filter: SchemaFilter) -> [Finding] {
+    var findings: [Finding] = []
+    for snapshot in snapshots {
+      let environment = snapshot.environment.name
+      for table in snapshot.migrationTables
+      where table.unreadableReason == nil && filter.includes(table.schema) {
+        for row in table.rows where !row.success {
+          findings.append(finding(row, table: table, environment: environment))
+        }
+      }
+    }
+    return findings
+  }
+
+  private static func finding(_ row: MigrationRow, table: MigrationTable, environment: String)
+    -> Finding
+  {
+    let place = "\(environment) (schema \(Wording.code(table.schema)))"
+    let message: String
+    let state: String
+    switch table.framework {
+    case .golangMigrate:
+      state = "dirty"
+      message =
+        "golang-migrate left version \(Wording.code(row.name)) dirty in \(place): a migration"
+        + " stopped part-way. Check what it did, repair the schema, then run"
+        + " \(Wording.code("migrate force \(row.name)"))"
+    default:
+      state = "failed"
+      let what = row.description.map { " (\(Wording.code($0)))" } ?? ""
+      message =
+        "Flyway migration \(Wording.code(row.name))\(what) failed in \(place): Flyway will not"
+        + " migrate until the schema is repaired and \(Wording.code("flyway repair")) removes the"
+        + " failed row"
+    }
+    return Finding(
+      kind: FindingKind(.migration, .failed),
+      schema: table.schema,
+      table: table.name,
+      name: row.qualifiedName,
+      values: [environment: state + (row.appliedAt.map { " \($0)" } ?? "")],
+      severity: .error,
+      message: message,
+      environment: environment,
+      migration: row.qualifiedName,
+      aspect: state
+    )
+  }
+}
