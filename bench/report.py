@@ -42,6 +42,11 @@ def main(results_path, markdown_path):
             if compare and other in timed and float(timed[other][2]) > 0:
                 ratio = float(compare[2]) / float(timed[other][2])
                 lines.append(f"| envdrift compare / {other} | {ratio:.2f} | | |")
+        verify = timed.get("envdrift verify (names only)")
+        django = timed.get("Django migrate_schemas --check")
+        if verify and django and float(django[2]) > 0:
+            ratio = float(verify[2]) / float(django[2])
+            lines.append(f"| envdrift verify / Django migrate_schemas --check | {ratio:.2f} | | |")
         checks = [row for row in mine if row[1] == "check"]
         found = sum(int(row[2]) for row in checks)
         missed = [row[4] for row in checks if row[2] != "1"]

@@ -76,6 +76,49 @@ for name, ok in checks.items():
     print(f"{sys.argv[2]}\tcheck\t{1 if ok else 0}\t0\t{name}")
     print(f"  {'found' if ok else 'MISSED'}: {name}", file=sys.stderr)
 PY
+  # verify: the code that made the databases against them, names only.
+  code="$work/code"
+  rm -rf "$code"
+  python3 bench/django_code.py "$code"
+  measure "envdrift verify (names only)" "$scale" "$ENVDRIFT_BIN" verify "$code" "base=dbname=$base"
+  measure "envdrift verify of the drifted copy" "$scale" "$ENVDRIFT_BIN" verify "$code" \
+    "drifted=dbname=$drifted"
+  status=0
+  "$ENVDRIFT_BIN" verify "$code" "drifted=dbname=$drifted" >"$work/verify.txt" || status=$?
+  check() { # check NAME PATTERN: whether verify's output on the drifted copy holds the line
+    local ok=0
+    grep -qF -- "$2" "$work/verify.txt" && ok=1
+    printf '%s\tcheck\t%s\t0\t%s\n' "$scale" "$ok" "$1" >>"$BENCH_RESULTS"
+    echo "  $([ $ok = 1 ] && echo found || echo MISSED): $1" >&2
+  }
+  check "verify: missing migration rows are pending" "tenant_0003: pending: finance.0004_auto_4"
+  check "verify: the missing table is an unfulfilled migration" \
+    "tenant_0007: applied, effect absent: reports.0001_initial: table reports_schedule is absent"
+  check "verify: the added column is unexplained" \
+    "tenant_0004: made by no migration: column orders_order.tracking_code"
+  printf '%s\tcheck\t%s\t0\t%s\n' "$scale" "$([ $status = 1 ] && echo 1 || echo 0)" \
+    "verify: exit 1 on the drifted copy" >>"$BENCH_RESULTS"
+  if [ -n "${DJANGO_PYTHON:-}" ]; then
+    # Django's check needs its own framework apps' real history: a copy records contenttypes'
+    # two migrations in place of the generated rows (auth is not installed in the project).
+    django="bench_django_$scale"
+    createdb -T "$base" "$django"
+    psql -X -q -v ON_ERROR_STOP=1 -d "$django" <<'SQL'
+    DO $$ DECLARE s text; BEGIN
+      FOR s IN SELECT table_schema FROM information_schema.tables
+               WHERE table_name = 'django_migrations' LOOP
+        EXECUTE format('DELETE FROM %I.django_migrations WHERE app IN (''contenttypes'', ''auth'')', s);
+        EXECUTE format('INSERT INTO %I.django_migrations (app, name, applied) VALUES'
+          ' (''contenttypes'', ''0001_initial'', now()),'
+          ' (''contenttypes'', ''0002_remove_content_type_name'', now())', s);
+      END LOOP;
+    END $$;
+SQL
+    measure "Django migrate_schemas --check" "$scale" env BENCH_DATABASE="$django" \
+      "$DJANGO_PYTHON" "$code/manage.py" migrate_schemas --check
+    dropdb "$django"
+  fi
+
   dropdb "$drifted"
   dropdb "$base"
 done

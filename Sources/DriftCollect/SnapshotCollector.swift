@@ -22,12 +22,25 @@ public struct SnapshotCollector: Sendable {
   /// How many times a snapshot is taken before the environment is reported as changing.
   public static let maximumAttempts = 3
 
+  /// How much of a database a snapshot reads.
+  public enum Depth: Sendable, Hashable {
+    /// Everything a comparison needs: every object with its definition.
+    case full
+    /// Relations, columns, indexes and constraints by name, the migration tables and the
+    /// tenant registry, in one read-only transaction with no deparse call: what `verify`
+    /// checks migrations against. Such a snapshot is never compared or saved.
+    case names
+  }
+
   /// How to connect and how long statements may run.
   public var options: ConnectionOptions
+  /// How much is read.
+  public var depth: Depth
 
   /// Creates a collector.
-  public init(options: ConnectionOptions = ConnectionOptions()) {
+  public init(options: ConnectionOptions = ConnectionOptions(), depth: Depth = .full) {
     self.options = options
+    self.depth = depth
   }
 
   /// Connects with `connectionString` and snapshots the database as environment `name`.
@@ -43,6 +56,10 @@ public struct SnapshotCollector: Sendable {
     now: Date = Date()
   ) throws -> Snapshot {
     let connection = try Connection(connectionString, options: options)
+    if depth == .names {
+      return try readNames(
+        name: name, source: connectionString.redacted, connection: connection, now: now)
+    }
     let options = options
     let helper = IndexReader {
       let second = try Connection(connectionString, options: options)
@@ -69,7 +86,11 @@ public struct SnapshotCollector: Sendable {
     connection: Connection,
     now: Date = Date()
   ) throws -> Snapshot {
-    try collect(name: name, source: source, connection: connection, now: now, indexReader: nil)
+    if depth == .names {
+      return try readNames(name: name, source: source, connection: connection, now: now)
+    }
+    return try collect(
+      name: name, source: source, connection: connection, now: now, indexReader: nil)
   }
 
   private func collect(
@@ -200,6 +221,49 @@ public struct SnapshotCollector: Sendable {
     snapshot.sort()
     snapshot.shareEqualArrays()
     return (snapshot, fingerprint)
+  }
+
+  /// A names-only snapshot (see ``Depth/names``), read in one repeatable-read transaction so
+  /// that every name is of one moment without any fingerprint.
+  private func readNames(name: String, source: String, connection: Connection, now: Date)
+    throws -> Snapshot
+  {
+    try connection.query(CatalogQueries.session, [String(options.catalogLockTimeoutMilliseconds)])
+    try connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+    do {
+      var builder = NameSnapshotBuilder()
+      func read(_ sql: String, _ add: (inout NameSnapshotBuilder, Row) -> Void) throws {
+        try connection.forEachRow(sql) { add(&builder, $0) }
+      }
+      try read(CatalogQueries.schemas) { $0.addSchema($1) }
+      try read(NameQueries.relations) { $0.addRelation($1) }
+      try read(NameQueries.columns) { $0.addColumn($1) }
+      try read(NameQueries.indexes) { $0.addIndex($1) }
+      try read(NameQueries.constraints) { $0.addConstraint($1) }
+      let (migrationTables, unreadable) = try readMigrationTables(connection)
+      let registry = try Self.readTenantRegistry(connection)
+      try connection.query("COMMIT")
+      var snapshot = Snapshot(
+        environment: EnvironmentInfo(
+          name: name,
+          source: source,
+          serverVersion: connection.serverVersion,
+          serverVersionNumber: connection.serverVersionNumber,
+          database: connection.database,
+          user: connection.user,
+          collectedAt: Timestamp.iso8601(now),
+          envdriftVersion: EnvdriftVersion.current
+        ),
+        schemas: builder.takeSchemas(),
+        migrationTables: migrationTables,
+        tenantRegistry: registry,
+        unreadable: unreadable
+      )
+      snapshot.sort()
+      return snapshot
+    } catch let error as MigrationTablesUnreadable {
+      throw error.error
+    }
   }
 
   private static func readTenantRegistry(_ connection: Connection) throws -> TenantRegistry? {

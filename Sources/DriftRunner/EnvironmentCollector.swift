@@ -15,6 +15,8 @@ public struct EnvironmentCollector: Sendable {
   public var now: Date
   /// Told when each environment has been read, with how long it took.
   public var progress: (@Sendable (String) -> Void)?
+  /// How much of each live database is read.
+  public var depth: SnapshotCollector.Depth = .full
 
   /// Creates a collector.
   public init(
@@ -59,6 +61,7 @@ public struct EnvironmentCollector: Sendable {
     let options = options
     let now = now
     let progress = progress
+    let depth = depth
     var results = [CollectedEnvironment?](repeating: nil, count: specs.count)
     for (position, snapshot) in loaded {
       results[position] = CollectedEnvironment(snapshot: snapshot)
@@ -79,7 +82,8 @@ public struct EnvironmentCollector: Sendable {
             named: spec.name,
             connectionString: text,
             options: spec.options ?? options,
-            now: now
+            now: now,
+            depth: depth
           )
           let seconds = (ContinuousClock.now - started).seconds
           let outcome = result.snapshot == nil ? "could not be read" : "read"
@@ -136,7 +140,8 @@ public struct EnvironmentCollector: Sendable {
     named name: String,
     connectionString text: String,
     options: ConnectionOptions,
-    now: Date
+    now: Date,
+    depth: SnapshotCollector.Depth = .full
   ) -> CollectedEnvironment {
     let connectionString: ConnectionString
     do {
@@ -146,7 +151,7 @@ public struct EnvironmentCollector: Sendable {
         name: name, source: "(invalid connection string)", error: error.description)
     }
     do {
-      let snapshot = try SnapshotCollector(options: options).collect(
+      let snapshot = try SnapshotCollector(options: options, depth: depth).collect(
         name: name,
         connectionString: connectionString,
         now: now

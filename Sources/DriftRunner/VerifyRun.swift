@@ -49,6 +49,9 @@ public struct VerifyRun: Sendable {
       throw .moreThanOneCode([code, named.name])
     }
     guard let files = try CompareRun.readCode([codeSpec]) else { throw .onlyCode }
+    // Verify checks names only: a names-only read takes no deparse and no lock on a user table.
+    var collector = collector
+    collector.depth = .names
     let collected = try await collector.collect(environments)
     try CompareRun.requireMatches(filter, in: collected)
     let comparison = Comparer(filter: filter, compareTenants: false).verify(

@@ -31,6 +31,53 @@ struct CodePreflightTests {
       .sorted()
   }
 
+  @Test func theNamesOnlyReadGivesTheSameCodeFindingsAsAFullSnapshot() throws {
+    let database = try TestPostgres.createDatabase("code_names")
+    defer { database.drop() }
+    try TestPostgres.runPSQL(
+      database: database.name,
+      arguments: ["-f", Self.fixture.appendingPathComponent("migrated.sql").path])
+    try database.load(
+      """
+      CREATE TABLE acme.scratch (x int);
+      ALTER TABLE acme.finance_invoice DROP COLUMN due;
+      CREATE TABLE public.parted (id int) PARTITION BY RANGE (id);
+      CREATE TABLE public.parted_1 PARTITION OF public.parted FOR VALUES FROM (0) TO (10);
+      CREATE MATERIALIZED VIEW public.totals AS SELECT 1 AS one;
+      CREATE INDEX totals_one ON public.totals (one);
+      """)
+    let full = try SnapshotCollectorTests.snapshot(database, name: "dev")
+    let names = try SnapshotCollector(depth: .names).collect(
+      name: "dev", source: database.name, connection: database.connect(),
+      now: SnapshotCollectorTests.fixedTime)
+    let code = try MigrationCodeReader.read(
+      .directory(Self.fixture.appendingPathComponent("backend").path))
+    let comparer = CodeComparer(codeName: "code", code: code)
+    let fromFull = comparer.findings(for: full)
+    #expect(fromFull.contains { $0.kind.change == .unfulfilled })
+    #expect(fromFull.contains { $0.kind.change == .unexplained })
+    #expect(comparer.findings(for: names) == fromFull)
+    #expect(names.tenantSchemas == full.tenantSchemas)
+    #expect(names.migrationTables == full.migrationTables)
+    for (left, right) in zip(names.schemas, full.schemas) {
+      #expect(left.name == right.name)
+      #expect(left.tables.map(\.name) == right.tables.map(\.name))
+      #expect(
+        left.tables.map { $0.columns.map(\.name) } == right.tables.map { $0.columns.map(\.name) })
+      #expect(
+        left.tables.map { $0.indexes.map(\.name) } == right.tables.map { $0.indexes.map(\.name) })
+      #expect(
+        left.tables.map { $0.constraints.map(\.name) }
+          == right.tables.map { $0.constraints.map(\.name) })
+      #expect(left.views.map(\.name) == right.views.map(\.name))
+      #expect(
+        left.views.map { $0.indexes.map(\.name) } == right.views.map { $0.indexes.map(\.name) })
+      #expect(left.sequences.map(\.name) == right.sequences.map(\.name))
+      #expect(left.tables.map(\.partitionOf) == right.tables.map(\.partitionOf))
+    }
+    #expect(names.schemas.count == full.schemas.count)
+  }
+
   @Test func everyScenarioSchemaGetsExactlyTheFindingsItWasBuiltFor() throws {
     let rename = "tenants.0004_rename_tenants_ten_domain_6df599_idx_tenants_ten_domain_f3abe6_idx"
     #expect(
