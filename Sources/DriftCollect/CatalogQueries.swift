@@ -29,6 +29,49 @@ enum CatalogQueries {
     """
   }
 
+  /// Keeps rows whose relation `oid` envdrift may deparse now: not one of the relations
+  /// ``blockedRelations`` found (listed in the session setting `envdrift.blocked`).
+  ///
+  /// The server's deparse functions take a share lock on the relation they describe (and
+  /// `pg_get_viewdef` on each relation the view reads), so deparsing a table a migration holds
+  /// `ACCESS EXCLUSIVE` would wait for the migration, and queue ahead of the next one.
+  static func deparsable(_ oid: String) -> String {
+    """
+    \(oid) <> ALL (pg_catalog.string_to_array(
+      COALESCE(pg_catalog.current_setting('envdrift.blocked', true), ''), ',')::pg_catalog.oid[])
+    """
+  }
+
+  /// Relations of user schemas another session holds, or waits for, in `ACCESS EXCLUSIVE`
+  /// mode (a migration's `ALTER TABLE`, `DROP`, `REINDEX`, …), and the views that read one: what
+  /// envdrift must not deparse now. Each row: oid, schema, name, kind, and for a view the
+  /// locked relation it reads (schema, name).
+  static let blockedRelations = """
+    WITH locked AS (
+      SELECT DISTINCT l.relation AS oid FROM pg_catalog.pg_locks l
+      WHERE l.locktype = 'relation' AND l.mode = 'AccessExclusiveLock'
+        AND l.pid <> pg_catalog.pg_backend_pid()
+        AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d
+                          WHERE d.datname = pg_catalog.current_database())
+    ), blocked AS (
+      SELECT oid, NULL::pg_catalog.oid AS via FROM locked
+      UNION
+      SELECT rw.ev_class, pg_catalog.min(d.refobjid) FROM pg_catalog.pg_rewrite rw
+      JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass
+        AND d.objid = rw.oid AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
+      WHERE d.refobjid IN (SELECT oid FROM locked) AND rw.ev_class NOT IN (SELECT oid FROM locked)
+      GROUP BY rw.ev_class
+    )
+    SELECT b.oid, n.nspname, c.relname, c.relkind::text, vn.nspname, v.relname
+    FROM blocked b
+    JOIN pg_catalog.pg_class c ON c.oid = b.oid
+    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+    LEFT JOIN pg_catalog.pg_class v ON v.oid = b.via
+    LEFT JOIN pg_catalog.pg_namespace vn ON vn.oid = v.relnamespace
+    WHERE \(userSchema)
+    ORDER BY 2, 3
+    """
+
   /// Sets up the snapshot transaction: empty search path, UTC, no parallel workers, no JIT.
   ///
   /// Parallel workers are turned off because the catalog queries spend their time in the
@@ -110,10 +153,13 @@ enum CatalogQueries {
   static let relations = """
     SELECT n.nspname, c.relname, c.relkind::text, c.relpersistence::text,
       pg_catalog.pg_get_userbyid(c.relowner), c.relrowsecurity, c.relforcerowsecurity,
-      CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END,
-      CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END,
+      CASE WHEN c.relkind = 'p' AND \(deparsable("c.oid"))
+        THEN pg_catalog.pg_get_partkeydef(c.oid) END,
+      CASE WHEN c.relispartition AND \(deparsable("c.oid"))
+        THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END,
       d.description,
-      CASE WHEN c.relkind IN ('v', 'm') THEN pg_catalog.pg_get_viewdef(c.oid) END
+      CASE WHEN c.relkind IN ('v', 'm') AND \(deparsable("c.oid"))
+        THEN pg_catalog.pg_get_viewdef(c.oid) END
     FROM pg_catalog.pg_class c
     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
     LEFT JOIN pg_catalog.pg_description d
@@ -169,7 +215,7 @@ enum CatalogQueries {
     WITH defaults AS MATERIALIZED (
       SELECT s.tree, pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) AS expression
       FROM (SELECT ad.adbin::pg_catalog.text AS tree, pg_catalog.min(ad.oid) AS oid
-            FROM pg_catalog.pg_attrdef ad GROUP BY 1) s
+            FROM pg_catalog.pg_attrdef ad WHERE \(deparsable("ad.adrelid")) GROUP BY 1) s
       JOIN pg_catalog.pg_attrdef ad ON ad.oid = s.oid
     )
     SELECT n.nspname, c.relname, a.attname, a.attnum,
@@ -195,7 +241,7 @@ enum CatalogQueries {
       ON d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass
         AND d.objsubid = a.attnum
     WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'f') AND \(userSchema)
-      AND \(notFromExtension("pg_catalog.pg_class", "c.oid"))
+      AND \(notFromExtension("pg_catalog.pg_class", "c.oid")) AND \(deparsable("c.oid"))
     """
 
   /// Reads every index with its table, deparsing one index of each shape only.
@@ -248,6 +294,7 @@ enum CatalogQueries {
           ON d.objoid = ic.oid AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass
         WHERE c.relkind IN ('r', 'p', 'm') AND \(userSchema)
           AND \(notFromExtension("pg_catalog.pg_class", "c.oid"))
+          AND \(deparsable("c.oid")) AND \(deparsable("i.indexrelid"))
       ), shapes AS (
         SELECT shape, pg_catalog.min(indexrelid) AS representative
         FROM found WHERE shape IS NOT NULL GROUP BY shape
@@ -311,7 +358,7 @@ enum CatalogQueries {
         LEFT JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid AND con.contype = 'f'
         LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
         WHERE c.relkind IN ('r', 'p', 'f') AND \(userSchema)
-          AND \(notFromExtension("pg_catalog.pg_class", "c.oid"))
+          AND \(notFromExtension("pg_catalog.pg_class", "c.oid")) AND \(deparsable("c.oid"))
       ), definitions AS MATERIALIZED (
         SELECT shape, pg_catalog.pg_get_constraintdef(pg_catalog.min(oid)) AS definition
         FROM found WHERE shape IS NOT NULL GROUP BY shape
@@ -341,7 +388,7 @@ enum CatalogQueries {
     JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
     WHERE NOT t.tgisinternal AND \(userSchema)
-      AND \(notFromExtension("pg_catalog.pg_class", "c.oid"))
+      AND \(notFromExtension("pg_catalog.pg_class", "c.oid")) AND \(deparsable("c.oid"))
     """
 
   static let policies = """
@@ -354,7 +401,7 @@ enum CatalogQueries {
     FROM pg_catalog.pg_policy p
     JOIN pg_catalog.pg_class c ON c.oid = p.polrelid
     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-    WHERE \(userSchema)
+    WHERE \(userSchema) AND \(deparsable("c.oid"))
     """
 
   /// Reads each table's grants, one row per grantee, expanding each distinct ACL once.

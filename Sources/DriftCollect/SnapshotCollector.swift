@@ -61,9 +61,10 @@ public struct SnapshotCollector: Sendable {
         name: name, source: connectionString.redacted, connection: connection, now: now)
     }
     let options = options
-    let helper = IndexReader {
+    let helper = IndexReader { blocked in
       let second = try Connection(connectionString, options: options)
       try second.query(CatalogQueries.session, [String(options.catalogLockTimeoutMilliseconds)])
+      try second.query(Self.setBlocked, [blocked])
       return try SnapshotBuilder.indexesByTable { body in
         try second.forEachRow(CatalogQueries.indexes(serverVersion: second.serverVersionNumber)) {
           body($0)
@@ -163,8 +164,11 @@ public struct SnapshotCollector: Sendable {
   ) throws -> (Snapshot, String) {
     try connection.query(CatalogQueries.session, [String(options.catalogLockTimeoutMilliseconds)])
     let fingerprint = try Self.fingerprint(connection)
+    let blocked = try Self.blockedRelations(connection)
+    let blockedList = blocked.map(\.oid).joined(separator: ",")
+    try connection.query(Self.setBlocked, [blockedList])
     var snapshot = try {
-      let parallel = indexReader?.start()
+      let parallel = indexReader?.start(blocked: blockedList)
       var builder = SnapshotBuilder()
       func read(_ sql: String, _ add: (inout SnapshotBuilder, Row) -> Void) throws {
         try connection.forEachRow(sql) { add(&builder, $0) }
@@ -189,7 +193,8 @@ public struct SnapshotCollector: Sendable {
           name: $0[0] ?? "", version: $0[1] ?? "", schema: $0[2] ?? "", defaultVersion: $0[3])
       }
       let (migrationTables, unreadable) = try readMigrationTables(connection)
-      let registry = try Self.readTenantRegistry(connection)
+      let registry = try Self.readTenantRegistry(
+        connection, blocked: Set(blocked.filter { $0.schema == "public" }.map(\.name)))
       if let indexes = parallel?.wait() {
         builder.setIndexes(indexes)
       } else {
@@ -215,7 +220,7 @@ public struct SnapshotCollector: Sendable {
         extensions: extensions,
         migrationTables: migrationTables,
         tenantRegistry: registry,
-        unreadable: unreadable
+        unreadable: unreadable + blocked.compactMap(\.unreadable)
       )
     }()
     snapshot.sort()
@@ -266,8 +271,47 @@ public struct SnapshotCollector: Sendable {
     }
   }
 
-  private static func readTenantRegistry(_ connection: Connection) throws -> TenantRegistry? {
-    guard let table = try connection.query(CatalogQueries.tenantRegistries).rows.first?[0]
+  /// Sets `envdrift.blocked`, the relations the catalog statements leave undeparsed (see
+  /// ``CatalogQueries/deparsable(_:)``).
+  static let setBlocked = "SELECT pg_catalog.set_config('envdrift.blocked', $1, false)"
+
+  /// A relation another session holds locked, or a view that reads one.
+  struct BlockedRelation {
+    var oid: String
+    var schema: String
+    var name: String
+    var kind: String
+    /// For a view: the locked relation it reads, qualified.
+    var via: String?
+
+    /// How the snapshot records it; `nil` for kinds envdrift never deparses (sequences).
+    var unreadable: UnreadableObject? {
+      guard ["r", "p", "f", "v", "m", "i", "I"].contains(kind) else { return nil }
+      let reason =
+        via.map {
+          "it reads \($0), which another session holds locked (ACCESS EXCLUSIVE, DDL in"
+            + " progress); not read, not compared"
+        }
+        ?? "another session holds it locked (ACCESS EXCLUSIVE, DDL in progress); not read, not"
+        + " compared"
+      return UnreadableObject(schema: schema, object: name, reason: reason, kind: .relation)
+    }
+  }
+
+  /// The relations envdrift must not deparse now (see ``CatalogQueries/blockedRelations``).
+  static func blockedRelations(_ connection: Connection) throws -> [BlockedRelation] {
+    try connection.query(CatalogQueries.blockedRelations).rows.map { row in
+      BlockedRelation(
+        oid: row[0] ?? "", schema: row[1] ?? "", name: row[2] ?? "", kind: row[3] ?? "",
+        via: row[5].map { "\(row[4] ?? "").\($0)" })
+    }
+  }
+
+  private static func readTenantRegistry(_ connection: Connection, blocked: Set<String> = [])
+    throws -> TenantRegistry?
+  {
+    guard let table = try connection.query(CatalogQueries.tenantRegistries).rows.first?[0],
+      !blocked.contains(table)
     else { return nil }
     let quoted = try "public." + connection.quoteIdentifier(table)
     let rows = try connection.query("SELECT DISTINCT schema_name::text FROM \(quoted)").rows
@@ -292,7 +336,8 @@ public enum Timestamp {
 /// The second connection is opened and used only on that thread, as libpq requires. If it fails
 /// for any reason, ``Running/wait()`` returns `nil` and the caller reads the indexes itself.
 final class IndexReader: Sendable {
-  typealias Work = @Sendable () throws -> [SnapshotBuilder.TableKey: [Index]]
+  /// Reads the indexes, leaving out the relations listed (see ``CatalogQueries/deparsable(_:)``).
+  typealias Work = @Sendable (_ blocked: String) throws -> [SnapshotBuilder.TableKey: [Index]]
   private let work: Work
 
   init(_ work: @escaping Work) {
@@ -300,11 +345,11 @@ final class IndexReader: Sendable {
   }
 
   /// Starts reading.
-  func start() -> Running {
+  func start(blocked: String) -> Running {
     let running = Running()
     let work = work
     let thread = Thread {
-      running.finish(try? work())
+      running.finish(try? work(blocked))
     }
     thread.stackSize = 1 << 20
     thread.start()

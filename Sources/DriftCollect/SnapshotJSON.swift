@@ -209,6 +209,7 @@ struct SnapshotJSON {
       }
       json.field("unreadable", snapshot.unreadable) { json, item in
         json.leaf {
+          $0.field("kind", item.kind?.rawValue)
           $0.field("object", item.object)
           $0.field("reason", item.reason)
           $0.field("schema", item.schema)

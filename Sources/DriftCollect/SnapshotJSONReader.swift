@@ -144,6 +144,9 @@ struct SnapshotJSONReader {
       case "reason":
         value.reason = try reader.string()
         return 2
+      case "kind":
+        value.kind = try reader.nullable { try $0.enumeration() }
+        return 3
       default:
         return nil
       }

@@ -72,7 +72,16 @@ struct CauseAnalyzer {
     explainObjects(&findings, &objects)
     var causes = duplicates + renames + tenants + migrations + objects
     for snapshot in snapshots {
-      for item in snapshot.unreadable {
+      for item in snapshot.unreadable where item.isRelation {
+        causes.append(
+          Cause(
+            severity: .warning,
+            message:
+              "\(snapshot.environment.name): \(Wording.code("\(item.schema).\(item.object)")) was"
+              + " not read: \(item.reason)"
+          ))
+      }
+      for item in snapshot.unreadable where !item.isRelation {
         causes.append(
           Cause(
             severity: .warning,

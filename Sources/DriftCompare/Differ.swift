@@ -104,6 +104,9 @@ struct Differ {
   }
 
   private func participates(_ side: Side, in key: ObjectKey) -> Bool {
+    if !side.inventory.unreadableRelations.isEmpty, Self.isUnread(key, in: side.inventory) {
+      return false
+    }
     guard let parent = key.parent else { return true }
     if side.inventory.unreadableMigrationTables.contains(parent) { return false }
     if parent.object == .schema, parent.schema == "" { return true }
@@ -115,6 +118,20 @@ struct Differ {
       if side.inventory.entries[relation] != nil { return true }
     }
     return false
+  }
+
+  /// Whether `key` is, or hangs off, a relation that side could not read.
+  private static func isUnread(_ key: ObjectKey, in inventory: Inventory) -> Bool {
+    let prefix = key.schema.map { $0.isEmpty ? "" : "\($0)." } ?? ""
+    if let table = key.table, inventory.unreadableRelations.contains(prefix + table) {
+      return true
+    }
+    switch key.object {
+    case .table, .view, .materializedView, .index:
+      return inventory.unreadableRelations.contains(prefix + key.name)
+    default:
+      return false
+    }
   }
 
   private func compare(_ key: ObjectKey) -> Finding? {

@@ -71,6 +71,9 @@ struct Inventory: Sendable {
   private var versions = VersionNormaliser.none
   /// Migration tables whose rows could not be read: their rows are not compared.
   var unreadableMigrationTables: Set<ObjectKey> = []
+  /// Relations that could not be read (`schema.name`, or the bare name in a tenant's
+  /// schema-free inventory): neither they nor anything on them is compared.
+  var unreadableRelations: Set<String> = []
 
   /// Flattens the schemas of `snapshot` that `includes` accepts.
   ///
@@ -86,6 +89,9 @@ struct Inventory: Sendable {
     versions: VersionNormaliser = .none
   ) {
     self.versions = versions
+    for item in snapshot.unreadable where item.isRelation {
+      unreadableRelations.insert("\(item.schema).\(item.object)")
+    }
     let tables = snapshot.schemas.reduce(0) { $0 + $1.tables.count }
     let rows = snapshot.migrationTables.reduce(0) { $0 + $1.rows.count }
     entries.reserveCapacity(

@@ -19,6 +19,8 @@ struct TenantComparer: Sendable {
     var schema: Schema
     var migrations: [MigrationTable]
     var comparableMigrations: [String: [String]]
+    /// Relations of this tenant that could not be read (another session held them locked).
+    var unreadable: Set<String> = []
   }
 
   /// The shapes a set of tenants shares: per table name the schema-free table, and per
@@ -60,6 +62,11 @@ struct TenantComparer: Sendable {
       migrations[table.schema, default: []].append(table)
     }
     let migrationsBySchema = migrations
+    var unreadable: [String: Set<String>] = [:]
+    for item in snapshot.unreadable where item.isRelation && wanted.contains(item.schema) {
+      unreadable[item.schema, default: []].insert(item.object)
+    }
+    let unreadableBySchema = unreadable
     let prepared = snapshot.schemas.filter { wanted.contains($0.name) }.concurrentMap { schema in
       let tables = migrationsBySchema[schema.name] ?? []
       return Tenant(
@@ -69,7 +76,8 @@ struct TenantComparer: Sendable {
         comparableMigrations: Dictionary(
           tables.map { ($0.name, $0.unreadableReason == nil ? $0.comparable : ["unreadable"]) },
           uniquingKeysWith: { left, _ in left }
-        )
+        ),
+        unreadable: unreadableBySchema[schema.name] ?? []
       )
     }
     var tenants: [String: Tenant] = [:]
@@ -95,15 +103,15 @@ struct TenantComparer: Sendable {
     let migrationsDiffer = tenant.comparableMigrations != reference.comparableMigrations
     if !schemasDiffer, !migrationsDiffer { return [] }
     Self.keepDifferences(&left, &right)
+    // A relation either side could not read is compared on neither.
+    let unread = tenant.unreadable.union(reference.unreadable)
+    var referenceInventory = Inventory(tenant: left, migrationTables: reference.migrations)
+    var tenantInventory = Inventory(tenant: right, migrationTables: tenant.migrations)
+    referenceInventory.unreadableRelations = unread
+    tenantInventory.unreadableRelations = unread
     let sides = [
-      Differ.Side(
-        name: reference.name,
-        inventory: Inventory(tenant: left, migrationTables: reference.migrations)
-      ),
-      Differ.Side(
-        name: tenant.name,
-        inventory: Inventory(tenant: right, migrationTables: tenant.migrations)
-      ),
+      Differ.Side(name: reference.name, inventory: referenceInventory),
+      Differ.Side(name: tenant.name, inventory: tenantInventory),
     ]
     let found = Differ(
       sides: sides,

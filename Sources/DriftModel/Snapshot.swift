@@ -140,19 +140,34 @@ public struct Extension: Codable, Sendable, Hashable {
 
 /// A schema (or object) the snapshot could not read, with the server's reason.
 public struct UnreadableObject: Codable, Sendable, Hashable {
+  /// What could not be read.
+  public enum Kind: String, Codable, Sendable, Hashable {
+    /// A migration table's rows: its migrations are unknown, never taken as applied.
+    case migrationTable = "migration_table"
+    /// A relation another session held locked (`ACCESS EXCLUSIVE`: a migration's `ALTER`),
+    /// or a view that reads one: its definition and everything on it are not compared.
+    case relation
+  }
+
   /// The schema concerned.
   public var schema: String
   /// The object concerned, such as `django_migrations`.
   public var object: String
   /// Why it could not be read, such as `permission denied for table django_migrations`.
   public var reason: String
+  /// What it is; `nil` (snapshot files of earlier versions) is a migration table.
+  public var kind: Kind?
 
   /// Creates a record of something unreadable.
-  public init(schema: String, object: String, reason: String) {
+  public init(schema: String, object: String, reason: String, kind: Kind? = nil) {
     self.schema = schema
     self.object = object
     self.reason = reason
+    self.kind = kind
   }
+
+  /// Whether it is a relation left out of the comparison, rather than a migration table.
+  public var isRelation: Bool { kind == .relation }
 }
 
 /// django-tenants' registry of tenant schemas (a `public` table with a `schema_name` column).

@@ -142,12 +142,21 @@ struct ReportView {
       let name = "**\(Markdown.text(environment.name))**"
       let version =
         environment.serverVersion.map { " · PostgreSQL \(Markdown.text(shortVersion($0)))" } ?? ""
-      let unread = environment.unreadable ?? []
-      let unreadNote =
+      let unread = (environment.unreadable ?? []).filter { !$0.isRelation }
+      let locked = (environment.unreadable ?? []).filter(\.isRelation)
+      var unreadNote =
         unread.isEmpty
         ? ""
         : " · ⚠️ \(unread.count) migration table\(unread.count == 1 ? "" : "s") unreadable, not"
           + " compared (\(unread.prefix(nameLimit).map { Markdown.code($0.schema) }.joined(separator: ", ")))"
+      if !locked.isEmpty {
+        unreadNote +=
+          " · 🔒 \(locked.count) relation\(locked.count == 1 ? "" : "s") locked by DDL in progress,"
+          + " not compared ("
+          + locked.prefix(nameLimit).map { Markdown.code("\($0.schema).\($0.object)") }.joined(
+            separator: ", ")
+          + (locked.count > nameLimit ? ", …" : "") + ")"
+      }
       let rails = Set(
         input.snapshots.first { $0.environment.name == environment.name }?.migrationTables
           .compactMap(\.environmentName) ?? []

@@ -344,12 +344,18 @@ enum Summary {
       case .unreachable: state = "unreachable: \(environment.error ?? "unknown error")"
       case .changing: state = "changing: DDL in progress: \(environment.error ?? "")"
       }
-      let unread = environment.unreadable ?? []
-      let note =
+      let unread = (environment.unreadable ?? []).filter { !$0.isRelation }
+      let locked = (environment.unreadable ?? []).filter(\.isRelation)
+      var note =
         unread.isEmpty
         ? ""
         : "; \(unread.count) migration table\(unread.count == 1 ? "" : "s") could not be read"
           + " (\(unread.map(\.schema).joined(separator: ", "))): not compared"
+      if !locked.isEmpty {
+        note +=
+          "; \(locked.count) relation\(locked.count == 1 ? "" : "s") locked by DDL in progress"
+          + " (\(locked.map { "\($0.schema).\($0.object)" }.joined(separator: ", "))): not compared"
+      }
       lines.append("\(environment.name): \(state)\(note)")
     }
     let order = comparison.environments.map(\.name)

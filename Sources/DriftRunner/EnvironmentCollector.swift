@@ -35,6 +35,7 @@ public struct EnvironmentCollector: Sendable {
     connectTimeout: Int,
     statementTimeout: Double,
     lockTimeout: Double,
+    environmentTimeout: Double = 600,
     concurrency: Int,
     now: Date = Date()
   ) {
@@ -43,7 +44,9 @@ public struct EnvironmentCollector: Sendable {
         defaultConnectTimeout: connectTimeout,
         statementTimeoutMilliseconds: ConnectionOptions.milliseconds(fromSeconds: statementTimeout)
           ?? 60_000,
-        lockTimeoutMilliseconds: ConnectionOptions.milliseconds(fromSeconds: lockTimeout) ?? 5_000
+        lockTimeoutMilliseconds: ConnectionOptions.milliseconds(fromSeconds: lockTimeout) ?? 5_000,
+        environmentTimeoutMilliseconds: ConnectionOptions.milliseconds(
+          fromSeconds: environmentTimeout) ?? 600_000
       ),
       concurrency: concurrency,
       now: now
@@ -151,7 +154,7 @@ public struct EnvironmentCollector: Sendable {
         name: name, source: "(invalid connection string)", error: error.description)
     }
     do {
-      let snapshot = try SnapshotCollector(options: options, depth: depth).collect(
+      let snapshot = try SnapshotCollector(options: options.startingNow(), depth: depth).collect(
         name: name,
         connectionString: connectionString,
         now: now

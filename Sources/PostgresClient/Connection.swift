@@ -17,6 +17,12 @@ public final class Connection {
   private let scrubber: SecretScrubber
   /// How long to wait for each statement, in milliseconds.
   private let deadline: Int
+  /// When every statement must be over, whatever its own deadline: the environment's.
+  private let environmentDeadline: ContinuousClock.Instant?
+  /// The environment's limit, in milliseconds, for the error that names it.
+  private let environmentTimeout: Int
+  /// Whether the last statement ran out of the environment's time rather than its own.
+  private var outOfEnvironmentTime = false
   /// Set once a statement timed out: the connection is then unusable.
   private var broken = false
 
@@ -41,8 +47,15 @@ public final class Connection {
     var keywords: [String] = []
     var values: [String] = []
     if !connectionString.sets("connect_timeout"), environment["PGCONNECT_TIMEOUT"] == nil {
+      var seconds = options.defaultConnectTimeout
+      // The environment's deadline bounds the connection's start too (libpq counts whole
+      // seconds, and waits at least 2).
+      if let end = options.environmentDeadline {
+        let left = ContinuousClock.now.duration(to: end).components.seconds + 1
+        seconds = max(1, min(seconds, Int(left)))
+      }
       keywords.append("connect_timeout")
-      values.append(String(options.defaultConnectTimeout))
+      values.append(String(seconds))
     }
     // A peer that vanishes without closing the connection is noticed by the kernel too.
     let network = [
@@ -74,6 +87,8 @@ public final class Connection {
     handle = pointer
     scrubber = connectionString.scrubber
     deadline = options.clientDeadlineMilliseconds
+    environmentDeadline = options.environmentDeadline
+    environmentTimeout = options.environmentTimeoutMilliseconds
     PQsetnonblocking(pointer, 1)
     serverVersionNumber = Int(PQserverVersion(pointer))
     serverVersion = PQparameterStatus(pointer, "server_version").map { String(cString: $0) } ?? ""
@@ -174,7 +189,13 @@ public final class Connection {
     -> ContinuousClock.Instant
   {
     guard !broken else { throw timedOut() }
-    let end = ContinuousClock.now + .milliseconds(deadline)
+    var end = ContinuousClock.now + .milliseconds(deadline)
+    if let environmentDeadline, environmentDeadline < end {
+      end = environmentDeadline
+      outOfEnvironmentTime = true
+    } else {
+      outOfEnvironmentTime = false
+    }
     let sent = Self.withOptionalCStringArray(parameters) { values in
       PQsendQueryParams(handle, sql, Int32(parameters.count), nil, values, nil, nil, 0)
     }
@@ -236,6 +257,13 @@ public final class Connection {
 
   /// The error for a statement that got no answer in time.
   private func timedOut() -> PostgresError {
+    if outOfEnvironmentTime {
+      let seconds = Double(environmentTimeout) / 1_000
+      return PostgresError(
+        kind: .timedOut,
+        message: "reading this environment took longer than its limit of \(seconds.formatted()) s"
+          + " (--environment-timeout); the statement was cancelled and the connection closed")
+    }
     let seconds = Double(deadline) / 1_000
     return PostgresError(
       kind: .timedOut,

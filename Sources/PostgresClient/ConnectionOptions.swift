@@ -8,6 +8,19 @@ public struct ConnectionOptions: Sendable, Hashable {
   public var lockTimeoutMilliseconds: Int
   /// The `application_name` the server sees, so that its logs can tell envdrift's sessions apart.
   public var applicationName: String
+  /// The longest reading one environment may take as a whole, in milliseconds: every
+  /// statement of every connection to it ends by then, however many statements there are.
+  public var environmentTimeoutMilliseconds: Int
+  /// When reading the environment must be over: set when its read starts (see
+  /// ``startingNow()``); `nil` leaves each statement to its own deadline alone.
+  public var environmentDeadline: ContinuousClock.Instant?
+
+  /// These options with the environment's deadline set from now.
+  public func startingNow() -> ConnectionOptions {
+    var options = self
+    options.environmentDeadline = .now + .milliseconds(environmentTimeoutMilliseconds)
+    return options
+  }
 
   /// How long a catalog statement may wait for a lock, in milliseconds: 200, or the lock
   /// timeout when that is shorter.
@@ -44,16 +57,19 @@ public struct ConnectionOptions: Sendable, Hashable {
   public static let acceptedSeconds =
     "a number of seconds from 0.001 to \(Int(maximumSeconds)) (there is no \"no limit\")"
 
-  /// Creates options; the defaults are 10 s to connect, 60 s per statement and 5 s per lock.
+  /// Creates options; the defaults are 10 s to connect, 60 s per statement, 5 s per lock and
+  /// 600 s per environment.
   public init(
     defaultConnectTimeout: Int = 10,
     statementTimeoutMilliseconds: Int = 60_000,
     lockTimeoutMilliseconds: Int = 5_000,
+    environmentTimeoutMilliseconds: Int = 600_000,
     applicationName: String = "envdrift"
   ) {
     self.defaultConnectTimeout = defaultConnectTimeout
     self.statementTimeoutMilliseconds = statementTimeoutMilliseconds
     self.lockTimeoutMilliseconds = lockTimeoutMilliseconds
+    self.environmentTimeoutMilliseconds = environmentTimeoutMilliseconds
     self.applicationName = applicationName
   }
 }

@@ -44,6 +44,11 @@ struct ConnectionFlags: ParsableArguments {
     help: "Seconds a query may wait for a lock (0.001 or more).")
   var lockTimeout: Double = 5
 
+  @Option(
+    name: .customLong("environment-timeout"), parsing: .unconditional,
+    help: "Seconds reading one environment may take in all (0.001 or more).")
+  var environmentTimeout: Double = 600
+
   @Option(name: .customLong("jobs"), help: "How many environments to read at once.")
   var jobs: Int = 4
 
@@ -59,7 +64,9 @@ struct ConnectionFlags: ParsableArguments {
       throw ValidationError(
         "--connect-timeout must be a whole number of seconds from 1 to \(Int(limit))")
     }
-    for (option, value) in [("statement", statementTimeout), ("lock", lockTimeout)]
+    for (option, value) in [
+      ("statement", statementTimeout), ("lock", lockTimeout), ("environment", environmentTimeout),
+    ]
     where ConnectionOptions.milliseconds(fromSeconds: value) == nil {
       throw ValidationError("--\(option)-timeout must be \(ConnectionOptions.acceptedSeconds)")
     }
@@ -79,6 +86,7 @@ struct ConnectionFlags: ParsableArguments {
       connectTimeout: connectTimeout,
       statementTimeout: statementTimeout,
       lockTimeout: lockTimeout,
+      environmentTimeout: environmentTimeout,
       concurrency: jobs,
       now: date
     )

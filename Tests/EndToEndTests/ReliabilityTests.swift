@@ -237,6 +237,40 @@ struct ReliabilityTests {
     #expect(elapsed < 3 + 1 + 2, "took \(elapsed) s")
   }
 
+  @Test func aSlowNetworkEndsAtTheEnvironmentsTimeoutPlusASecond() throws {
+    let databases = try Self.seed.get()
+    // Every answer arrives 0.3 s late: no statement stalls, but a snapshot's 20-odd statements
+    // would take several seconds.
+    let proxy = try StallingProxy(
+      limit: .max, target: UInt16(TestPostgres.port) ?? 5432, delay: 0.3)
+    defer { proxy.close() }
+    let started = Date()
+    let result = try Envdrift.run(
+      [
+        "compare",
+        "slow=host=127.0.0.1 port=\(proxy.port) user=postgres dbname=\(databases.dev.name)",
+        "prod=dbname=\(databases.prod.name)", "--environment-timeout", "2",
+        "--statement-timeout", "5", "--connect-timeout", "5", "--format", "json",
+      ],
+      environment: ["PGPASSWORD": TestPostgres.tcpPassword], killAfter: 30
+    )
+    let elapsed = Date().timeIntervalSince(started)
+    #expect(result.status == 3, "\(result.error)")
+    let document = try #require(
+      try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
+    let environments = try #require(document["environments"] as? [[String: Any]])
+    let slow = environments.first { $0["name"] as? String == "slow" }
+    #expect(slow?["status"] as? String == "unreachable")
+    #expect(
+      (slow?["error"] as? String)?.contains(
+        "reading this environment took longer than its limit of 2 s (--environment-timeout)")
+        == true, "\(slow?["error"] ?? "")")
+    #expect(
+      environments.first { $0["name"] as? String == "prod" }?["status"] as? String == "baseline")
+    // Two seconds of environment timeout, one of grace, and the process's own start.
+    #expect(elapsed < 2 + 1 + 1.5, "took \(elapsed) s")
+  }
+
   @Test func hostileIdentifiersSurviveEndToEnd() throws {
     let names = [
       "pipe|name", "<img src=x onerror=alert(1)>", "*emph* _u_", "new\nline", "select", "Ünï 🐘",
@@ -324,16 +358,19 @@ final class StallingProxy: @unchecked Sendable {
   private let listener: SilentListener
   private let limit: Int
   private let target: UInt16
+  /// How long each chunk from the server waits before it is forwarded: a slow network.
+  private let delay: TimeInterval
   private let lock = NSLock()
   private var sockets: [Int32] = []
   private var closed = false
 
   var port: UInt16 { listener.port }
 
-  init(limit: Int, target: UInt16) throws {
+  init(limit: Int, target: UInt16, delay: TimeInterval = 0) throws {
     listener = try SilentListener()
     self.limit = limit
     self.target = target
+    self.delay = delay
     Thread.detachNewThread { [self] in acceptLoop() }
   }
 
@@ -361,19 +398,22 @@ final class StallingProxy: @unchecked Sendable {
         }
       }
       guard connected == 0 else { continue }
-      Thread.detachNewThread { [self] in pump(from: client, to: server, limit: .max) }
-      Thread.detachNewThread { [self] in pump(from: server, to: client, limit: limit) }
+      Thread.detachNewThread { [self] in pump(from: client, to: server, limit: .max, delay: 0) }
+      Thread.detachNewThread { [self] in
+        pump(from: server, to: client, limit: limit, delay: delay)
+      }
     }
   }
 
   /// Copies bytes until `limit` have gone through, then reads and drops the rest.
-  private func pump(from source: Int32, to destination: Int32, limit: Int) {
+  private func pump(from source: Int32, to destination: Int32, limit: Int, delay: TimeInterval) {
     var buffer = [UInt8](repeating: 0, count: 16_384)
     var forwarded = 0
     while true {
       let count = buffer.withUnsafeMutableBytes { recv(source, $0.baseAddress, $0.count, 0) }
       guard count > 0 else { return }
       let allowed = min(count, max(0, limit - forwarded))
+      if delay > 0 { Thread.sleep(forTimeInterval: delay) }
       if allowed > 0 {
         let sent = buffer.withUnsafeBytes {
           send(destination, $0.baseAddress, allowed, Int32(MSG_NOSIGNAL))
