@@ -42,10 +42,12 @@ enum CatalogQueries {
     """
   }
 
+  /// What envdrift must not deparse now.
+  ///
   /// Relations of user schemas another session holds, or waits for, in `ACCESS EXCLUSIVE`
-  /// mode (a migration's `ALTER TABLE`, `DROP`, `REINDEX`, …), and the views that read one: what
-  /// envdrift must not deparse now. Each row: oid, schema, name, kind, and for a view the
-  /// locked relation it reads (schema, name).
+  /// mode (a migration's `ALTER TABLE`, `DROP`, `REINDEX`, …), and the views that read one.
+  /// Each row: oid, schema, name, kind, and for a view the locked relation it reads (schema,
+  /// name).
   static let blockedRelations = """
     WITH locked AS (
       SELECT DISTINCT l.relation AS oid FROM pg_catalog.pg_locks l
