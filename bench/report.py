@@ -43,7 +43,7 @@ def main(results_path, markdown_path):
                 ratio = float(compare[2]) / float(timed[other][2])
                 lines.append(f"| envdrift compare / {other} | {ratio:.2f} | | |")
         verify = timed.get("envdrift verify (names only)")
-        django = timed.get("Django migrate_schemas --check")
+        django = timed.get("Django migrate_schemas --check (one run)")
         if verify and django and float(django[2]) > 0:
             ratio = float(verify[2]) / float(django[2])
             lines.append(f"| envdrift verify / Django migrate_schemas --check | {ratio:.2f} | | |")

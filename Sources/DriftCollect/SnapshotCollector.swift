@@ -236,15 +236,11 @@ public struct SnapshotCollector: Sendable {
     try connection.query(CatalogQueries.session, [String(options.catalogLockTimeoutMilliseconds)])
     try connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
     do {
-      var builder = NameSnapshotBuilder()
-      func read(_ sql: String, _ add: (inout NameSnapshotBuilder, Row) -> Void) throws {
-        try connection.forEachRow(sql) { add(&builder, $0) }
+      let shells = try connection.query(CatalogQueries.schemas).rows.map {
+        Schema(name: $0[0] ?? "", owner: $0[1] ?? "")
       }
-      try read(CatalogQueries.schemas) { $0.addSchema($1) }
-      try read(NameQueries.relations) { $0.addRelation($1) }
-      try read(NameQueries.columns) { $0.addColumn($1) }
-      try read(NameQueries.indexes) { $0.addIndex($1) }
-      try read(NameQueries.constraints) { $0.addConstraint($1) }
+      var builder = NameSnapshotBuilder()
+      try connection.forEachRow(NameQueries.names) { builder.add($0) }
       let (migrationTables, unreadable) = try readMigrationTables(connection)
       let registry = try Self.readTenantRegistry(connection)
       try connection.query("COMMIT")
@@ -259,12 +255,16 @@ public struct SnapshotCollector: Sendable {
           collectedAt: Timestamp.iso8601(now),
           envdriftVersion: EnvdriftVersion.current
         ),
-        schemas: builder.takeSchemas(),
+        schemas: shells,
         migrationTables: migrationTables,
         tenantRegistry: registry,
         unreadable: unreadable
       )
       snapshot.sort()
+      let read = builder.take()
+      var names: [String: SchemaNames] = [:]
+      for shell in shells { names[shell.name] = read[shell.name] ?? SchemaNames() }
+      snapshot.namesOnly = names
       return snapshot
     } catch let error as MigrationTablesUnreadable {
       throw error.error

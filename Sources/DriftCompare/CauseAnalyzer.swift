@@ -70,7 +70,16 @@ struct CauseAnalyzer {
     explainTenants(findings, &tenants)
     explainMigrations(findings, &migrations)
     explainObjects(&findings, &objects)
-    var causes = duplicates + renames + tenants + migrations + objects
+    let causes =
+      duplicates + renames + tenants + migrations + objects
+      + Self.unreadableCauses(snapshots)
+    var seen = Set<String>()
+    return (findings, causes.filter { seen.insert($0.message).inserted })
+  }
+
+  /// One likely cause per object a snapshot could not read.
+  static func unreadableCauses(_ snapshots: [Snapshot]) -> [Cause] {
+    var causes: [Cause] = []
     for snapshot in snapshots {
       for item in snapshot.unreadable where item.isRelation {
         causes.append(
@@ -93,8 +102,7 @@ struct CauseAnalyzer {
         )
       }
     }
-    var seen = Set<String>()
-    return (findings, causes.filter { seen.insert($0.message).inserted })
+    return causes
   }
 
   // MARK: - Renames

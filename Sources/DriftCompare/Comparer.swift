@@ -170,7 +170,7 @@ public struct Comparer: Sendable {
     generatedAt: String
   ) -> Comparison {
     let readable = environments.compactMap(\.snapshot)
-    var comparison = assemble(
+    return assemble(
       environments: environments,
       snapshots: readable,
       baseline: "",
@@ -178,10 +178,9 @@ public struct Comparer: Sendable {
       codeFindings: CodeComparer(codeName: code.name, code: code.files, filter: filter)
         .findings(for: readable),
       code: code,
+      timeline: false,
       generatedAt: generatedAt
     )
-    comparison.timeline = []
-    return comparison
   }
 
   /// Compares the tenant schemas of one environment with each other.
@@ -217,13 +216,21 @@ public struct Comparer: Sendable {
     codeFindings: [Finding] = [],
     code: NamedCode? = nil,
     references: [String: TenantReference] = [:],
+    timeline: Bool = true,
     generatedAt: String
   ) -> Comparison {
     let (kept, accepted) = acceptance.apply(findings)
     let (keptCode, acceptedCode) = acceptance.apply(codeFindings)
-    var analyzer = CauseAnalyzer(snapshots: snapshots, baseline: baseline)
-    analyzer.migrationsInCode = Set(code?.files.migrations.map(\.key.description) ?? [])
-    var analyzed = analyzer.annotate(kept.sorted(by: Finding.canonicalOrder))
+    var analyzed: (findings: [Finding], causes: [Cause])
+    if kept.isEmpty {
+      // Nothing to explain (verify, or environments alike): the analyzer's indexes of every
+      // migration row and table would be built for nothing.
+      analyzed = ([], CauseAnalyzer.unreadableCauses(snapshots))
+    } else {
+      var analyzer = CauseAnalyzer(snapshots: snapshots, baseline: baseline)
+      analyzer.migrationsInCode = Set(code?.files.migrations.map(\.key.description) ?? [])
+      analyzed = analyzer.annotate(kept.sorted(by: Finding.canonicalOrder))
+    }
     let sortedCode = keptCode.sorted(by: Finding.canonicalOrder)
     analyzed.causes = CodeCauses.causes(sortedCode, code: code?.status) + analyzed.causes
     analyzed.findings += sortedCode
@@ -261,7 +268,8 @@ public struct Comparer: Sendable {
       environments: statuses,
       findings: analyzed.findings,
       causes: analyzed.causes,
-      timeline: Timeline.entries(snapshots: snapshots, baseline: baseline, filter: filter),
+      timeline: timeline
+        ? Timeline.entries(snapshots: snapshots, baseline: baseline, filter: filter) : [],
       acceptedCount: accepted + acceptedCode,
       code: code?.status,
       versions: Self.versions(of: snapshots)

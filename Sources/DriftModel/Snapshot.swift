@@ -21,6 +21,16 @@ public struct Snapshot: Codable, Sendable, Hashable {
   public var tenantRegistry: TenantRegistry?
   /// Parts of the database the role could not read, and why.
   public var unreadable: [UnreadableObject]
+  /// Each schema's names, for a names-only read (`envdrift verify`).
+  ///
+  /// ``schemas`` then holds the schemas alone. Never written to a snapshot file; `nil` for a
+  /// full snapshot.
+  public var namesOnly: [String: SchemaNames]?
+
+  private enum CodingKeys: String, CodingKey {
+    case formatVersion, environment, schemas, extensions, migrationTables, tenantRegistry
+    case unreadable
+  }
 
   /// Creates a snapshot.
   public init(
@@ -39,6 +49,20 @@ public struct Snapshot: Codable, Sendable, Hashable {
     self.migrationTables = migrationTables
     self.tenantRegistry = tenantRegistry
     self.unreadable = unreadable
+  }
+
+  /// The names in the schema called `name`: from a names-only read, or from the full schema.
+  public func names(of name: String) -> SchemaNames? {
+    if let namesOnly { return namesOnly[name] }
+    return schema(named: name).map(SchemaNames.init)
+  }
+
+  /// The names in every schema, by schema name (see ``names(of:)``).
+  public var allNames: [String: SchemaNames] {
+    if let namesOnly { return namesOnly }
+    var result: [String: SchemaNames] = [:]
+    for schema in schemas { result[schema.name] = SchemaNames(schema) }
+    return result
   }
 
   /// The schema called `name`, if the snapshot has it.

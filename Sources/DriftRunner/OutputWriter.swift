@@ -22,7 +22,27 @@ public enum OutputWriter {
     force: Bool,
     _ produce: (_ write: @escaping (UnsafeBufferPointer<UInt8>) throws -> Void) throws -> Void
   ) throws(RunnerError) {
-    let url = URL(fileURLWithPath: path)
+    var target = path
+    var status = stat()
+    if stat(path, &status) == 0 {
+      switch status.st_mode & S_IFMT {
+      case S_IFREG:
+        guard force else { throw .outputExists(path: path) }
+        // A symbolic link keeps pointing at the file it names, which is what gets replaced.
+        if let resolved = realpath(path, nil) {
+          target = String(cString: resolved)
+          free(resolved)
+        }
+      case S_IFDIR:
+        throw .outputFailed(path: path, reason: "it is a directory")
+      default:
+        // A device or a pipe (`/dev/null`, `/dev/stdout`, a FIFO) is written to as it is:
+        // renaming a file over it would replace the device itself.
+        try writeInPlace(to: path, produce)
+        return
+      }
+    }
+    let url = URL(fileURLWithPath: target)
     let directory = url.deletingLastPathComponent()
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory),
@@ -30,14 +50,11 @@ public enum OutputWriter {
     else {
       throw .outputFailed(path: path, reason: "directory \(directory.path) does not exist")
     }
-    if FileManager.default.fileExists(atPath: path), !force {
-      throw .outputExists(path: path)
-    }
     let temporary = directory.appendingPathComponent(
       ".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp"
     ).path
     do {
-      let file = try TemporaryFile(path: temporary)
+      let file = try OutputFile(path: temporary)
       try produce { try file.write($0) }
       try file.close()
     } catch {
@@ -52,13 +69,35 @@ public enum OutputWriter {
   }
 }
 
-/// A new file opened for writing; closes its descriptor in `deinit` if ``close()`` was not called.
-private final class TemporaryFile {
+extension OutputWriter {
+  /// Writes to an existing device or pipe, opened as it is (no creation, no truncation).
+  fileprivate static func writeInPlace(
+    to path: String,
+    _ produce: (_ write: @escaping (UnsafeBufferPointer<UInt8>) throws -> Void) throws -> Void
+  ) throws(RunnerError) {
+    do {
+      let file = try OutputFile(existing: path)
+      try produce { try file.write($0) }
+      try file.close()
+    } catch {
+      throw .outputFailed(path: path, reason: FileErrors.reason(error))
+    }
+  }
+}
+
+/// A file opened for writing (a new temporary one, or an existing device or pipe); closes its descriptor in `deinit` if ``close()`` was not called.
+private final class OutputFile {
   private var descriptor: Int32
 
   /// Creates the file (mode 0644 before the umask); fails if it already exists.
   init(path: String) throws {
     descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+  }
+
+  /// Opens an existing device or pipe for writing.
+  init(existing path: String) throws {
+    descriptor = open(path, O_WRONLY | O_CLOEXEC)
     guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
   }
 

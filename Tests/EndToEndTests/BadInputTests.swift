@@ -285,4 +285,66 @@ struct BadInputTests {
     #expect(unwritable.error.split(separator: "\n").count == 1)
     #expect(unwritable.error.hasSuffix("no such file or directory\n"), "\(unwritable.error)")
   }
+
+  @Test func anOutputThatIsADeviceAPipeOrALinkIsWrittenThroughNeverReplaced() throws {
+    let workdir = Self.directory.appendingPathComponent("devices-\(UUID())")
+    try FileManager.default.createDirectory(at: workdir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: workdir) }
+    let snapshots = TestFixtures.repositoryRoot.appendingPathComponent(
+      "Tests/DriftReportTests/Golden")
+    let sources = [
+      "dev=\(snapshots.appendingPathComponent("dev.snapshot.json").path)",
+      "prod=\(snapshots.appendingPathComponent("prod.snapshot.json").path)",
+    ]
+    func kind(_ path: String) -> mode_t {
+      var status = stat()
+      return lstat(path, &status) == 0 ? status.st_mode & S_IFMT : 0
+    }
+    // Renamed over, /dev/null would become a regular file for every process on the machine.
+    for force in [[], ["--force"]] {
+      let null = try Envdrift.run(["compare"] + sources + ["--output", "/dev/null"] + force)
+      #expect(null.status == 1, "\(null.error)")
+      #expect(kind("/dev/null") == S_IFCHR, "/dev/null is still the device")
+    }
+
+    let fifo = workdir.appendingPathComponent("fifo").path
+    #expect(mkfifo(fifo, 0o600) == 0)
+    let received = Collected()
+    let reader = Thread {
+      let handle = FileHandle(forReadingAtPath: fifo)
+      received.set(String(decoding: handle?.readDataToEndOfFile() ?? Data(), as: UTF8.self))
+    }
+    reader.start()
+    let piped = try Envdrift.run(["compare"] + sources + ["--output", fifo, "--format", "json"])
+    #expect(piped.status == 1, "\(piped.error)")
+    for _ in 0..<100 where received.value == nil { Thread.sleep(forTimeInterval: 0.05) }
+    #expect(received.value?.contains("\"findings\"") == true)
+    #expect(kind(fifo) == S_IFIFO)
+
+    let real = workdir.appendingPathComponent("real.md").path
+    let link = workdir.appendingPathComponent("link.md").path
+    try "old".write(toFile: real, atomically: true, encoding: .utf8)
+    try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: real)
+    let refused = try Envdrift.run(["compare"] + sources + ["--output", link])
+    #expect(refused.status == 2)
+    #expect(try String(contentsOfFile: real, encoding: .utf8) == "old")
+    let forced = try Envdrift.run(["compare"] + sources + ["--output", link, "--force"])
+    #expect(forced.status == 1, "\(forced.error)")
+    #expect(kind(link) == S_IFLNK, "the link is kept")
+    #expect(try String(contentsOfFile: real, encoding: .utf8).contains("envdrift"))
+
+    let folder = try Envdrift.run(["compare"] + sources + ["--output", workdir.path, "--force"])
+    #expect(folder.status == 2)
+    #expect(folder.error.contains("it is a directory"), "\(folder.error)")
+  }
+}
+
+/// A value one thread sets and another reads.
+private final class Collected: @unchecked Sendable {
+  private let lock = NSLock()
+  private var stored: String?
+
+  var value: String? { lock.withLock { stored } }
+
+  func set(_ text: String) { lock.withLock { stored = text } }
 }

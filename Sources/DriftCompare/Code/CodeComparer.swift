@@ -65,30 +65,38 @@ public struct CodeComparer: Sendable {
     for snapshot: Snapshot, plan: MigrationPlan, absences: inout [Unfulfilment]
   ) -> [Finding] {
     let environment = snapshot.environment.name
-    let placement = AppPlacement(snapshot: snapshot, plan: plan)
+    let schemas = snapshot.allNames
+    let placement = AppPlacement(snapshot: snapshot, names: schemas, plan: plan)
     let replaced = Set(plan.replacements.values.joined())
     let apps = code.apps
     var findings: [Finding] = []
-    var schemas: [String: Schema] = [:]
-    for schema in snapshot.schemas { schemas[schema.name] = schema }
     let tables = snapshot.migrationTables.filter {
       $0.framework == .django && $0.unreadableReason == nil && filter.includes($0.schema)
     }
+    // Under django-tenants every tenant records the same rows: what they should have made is
+    // replayed once per distinct history and placement, not once per tenant.
+    var replays: [ReplayKey: ExpectedSchema] = [:]
     for table in tables {
       let schema = table.schema
       let rows = Dictionary(
         table.rows.map { (MigrationKey(app: $0.app, name: $0.name), $0) },
         uniquingKeysWith: { first, _ in first })
-      let applied = AppliedSet(rows: Set(rows.keys), plan: plan)
-      var simulation = SchemaSimulation(schema: schemas[schema])
-      var expected = ExpectedSchema()
+      let recorded = Set(rows.keys)
+      let applied = AppliedSet(rows: recorded, plan: plan)
+      var simulation: SchemaSimulation?
+      let replayKey = ReplayKey(
+        recorded: recorded, tenant: placement.isTenant(schema))
+      let cached = replays[replayKey]
+      var expected = cached ?? ExpectedSchema()
       for step in plan.steps {
         let key = step.migration.key
         if applied.contains(key) {
           findings += inconsistencies(
             of: step.migration, plan: plan, applied: applied, rows: rows,
             environment: environment, schema: schema)
-          if applied.isReplayed(key), placement.runs(app: step.migration.app, in: schema) {
+          if cached == nil, applied.isReplayed(key),
+            placement.runs(app: step.migration.app, in: schema)
+          {
             expected.replay(step)
           }
           continue
@@ -111,7 +119,8 @@ public struct CodeComparer: Sendable {
         guard placement.runs(app: step.migration.app, in: schema) else { continue }
         var failed = Set<String>()
         for action in step.actions {
-          guard let problem = simulation.run(action), failed.insert(action.operation).inserted
+          if simulation == nil { simulation = SchemaSimulation(schema: schemas[schema]) }
+          guard let problem = simulation?.run(action), failed.insert(action.operation).inserted
           else { continue }
           findings.append(
             hazard(
@@ -119,6 +128,7 @@ public struct CodeComparer: Sendable {
               environment: environment, schema: schema))
         }
       }
+      if cached == nil { replays[replayKey] = expected }
       // A migration applied from another branch (a ghost row) may have changed its app's tables
       // in ways the code cannot tell: that app's objects are not expected by name.
       let ghostApps = Set(
@@ -166,7 +176,7 @@ public struct CodeComparer: Sendable {
   private func fulfilment(
     _ expected: ExpectedSchema,
     absent: [ExpectedSchema.Absence],
-    schema: Schema?,
+    schema: SchemaNames?,
     rows: [MigrationKey: MigrationRow],
     plan: MigrationPlan,
     historyTables: Set<String>,
@@ -200,8 +210,9 @@ public struct CodeComparer: Sendable {
         ))
     }
     guard let schema else { return findings }
+    let apps = code.apps
     var foreignApps = Self.frameworkApps.union(["django"])
-    for key in rows.keys where !code.apps.contains(key.app) { foreignApps.insert(key.app) }
+    for key in rows.keys where !apps.contains(key.app) { foreignApps.insert(key.app) }
     let codeTables = plan.modelTables
     for stray in expected.strays(
       in: schema, foreignApps: foreignApps, historyTables: historyTables, codeTables: codeTables)
@@ -286,6 +297,13 @@ public struct CodeComparer: Sendable {
   }
 }
 
+/// What a replay of applied migrations depends on: the rows recorded, and whether tenant or
+/// shared apps run in the schema.
+private struct ReplayKey: Hashable {
+  var recorded: Set<MigrationKey>
+  var tenant: Bool
+}
+
 /// Which migrations count as applied in one schema, with squashed migrations resolved the way
 /// Django's loader does.
 struct AppliedSet {
@@ -327,17 +345,22 @@ struct AppPlacement {
   private var shared: Set<String> = []
   private var tenant: Set<String> = []
 
-  init(snapshot: Snapshot, plan: MigrationPlan) {
+  init(snapshot: Snapshot, names: [String: SchemaNames], plan: MigrationPlan) {
     tenantSchemas = Set(snapshot.tenantSchemas)
     guard !tenantSchemas.isEmpty else { return }
     var tablesBySchema: [String: Set<String>] = [:]
-    for schema in snapshot.schemas { tablesBySchema[schema.name] = Set(schema.tables.map(\.name)) }
+    for (schema, schemaNames) in names {
+      tablesBySchema[schema] = Set(schemaNames.relations.filter { $0.value.kind == .table }.keys)
+    }
     for (app, tables) in plan.tablesByApp {
       for (schema, existing) in tablesBySchema where !existing.isDisjoint(with: tables) {
         if tenantSchemas.contains(schema) { tenant.insert(app) } else { shared.insert(app) }
       }
     }
   }
+
+  /// Whether `schema` is a tenant schema (tenant apps run there, shared apps do not).
+  func isTenant(_ schema: String) -> Bool { tenantSchemas.contains(schema) }
 
   /// Whether `app`'s operations run in `schema`; an app whose tables exist nowhere runs
   /// everywhere.

@@ -145,20 +145,18 @@ struct ExpectedSchema {
   ///
   /// In a stable order: tables, then each present table's columns, then indexes and
   /// constraints. An absent table hides its own objects.
-  func absences(in schema: Schema?) -> [Absence] {
+  func absences(in schema: SchemaNames?) -> [Absence] {
     var relations = Set<String>()
-    var columns: [String: Set<String>] = [:]
     var indexNames = Set<String>()
     var constraintNames = Set<String>()
-    for table in schema?.tables ?? [] {
-      relations.insert(table.name)
-      columns[table.name] = Set(table.columns.map(\.name))
-      for index in table.indexes { indexNames.insert(index.name) }
-      for constraint in table.constraints { constraintNames.insert(constraint.name) }
+    for (name, relation) in schema?.relations ?? [:] where relation.kind != .sequence {
+      relations.insert(name)
+      indexNames.formUnion(relation.indexes)
+      constraintNames.formUnion(relation.constraints)
     }
-    for view in schema?.views ?? [] {
-      relations.insert(view.name)
-      for index in view.indexes { indexNames.insert(index.name) }
+    func columns(_ table: String) -> [String]? {
+      guard let relation = schema?.relations[table], relation.kind == .table else { return nil }
+      return relation.columns
     }
     var result: [Absence] = []
     var absentTables = Set<String>()
@@ -168,7 +166,8 @@ struct ExpectedSchema {
       result.append(Absence(object: .table, table: name, name: name, producer: table.producer))
     }
     for name in tables.keys.sorted() where !absentTables.contains(name) && checkable(name) {
-      guard let present = columns[name], let expected = tables[name]?.columns else { continue }
+      guard let listed = columns(name), let expected = tables[name]?.columns else { continue }
+      let present = Set(listed)
       for column in expected.keys.sorted() where checkable(column) && !present.contains(column) {
         guard let producer = expected[column] else { continue }
         result.append(Absence(object: .column, table: name, name: column, producer: producer))
@@ -195,19 +194,20 @@ struct ExpectedSchema {
   /// - Parameter codeTables: every table the code's migrations make in any schema; one of them
   ///   in a schema where its app does not run is misplaced, not unexplained.
   func strays(
-    in schema: Schema, foreignApps: Set<String>, historyTables: Set<String>,
+    in schema: SchemaNames, foreignApps: Set<String>, historyTables: Set<String>,
     codeTables: Set<String>
   ) -> [Stray] {
     var result: [Stray] = []
     let produced = everProduced.union(tables.keys).union(codeTables)
-    for table in schema.tables.sorted(by: { $0.name < $1.name }) {
-      let name = table.name
-      guard checkable(name), !historyTables.contains(name), table.partitionOf == nil else {
+    for name in schema.tableNames {
+      guard let table = schema.relations[name], checkable(name), !historyTables.contains(name),
+        table.partitionOf == nil
+      else {
         continue
       }
       if let expected = tables[name] {
         guard let known = expected.columns else { continue }
-        for column in table.columns.map(\.name).sorted()
+        for column in table.columns.sorted()
         where known[column] == nil && checkable(column) {
           result.append(Stray(object: .column, table: name, name: column))
         }

@@ -17,27 +17,19 @@ struct SchemaSimulation {
   private var relations: Set<String> = []
   private var indexes: Set<String> = []
 
-  init(schema: Schema?) {
+  init(schema: SchemaNames?) {
     guard let schema else { return }
-    for table in schema.tables {
-      tables[table.name] = TableState(
-        columns: Set(table.columns.map(\.name)),
-        constraints: Set(table.constraints.map(\.name))
-      )
-      relations.insert(table.name)
-      for index in table.indexes {
-        relations.insert(index.name)
-        indexes.insert(index.name)
+    for (name, relation) in schema.relations {
+      relations.insert(name)
+      if relation.kind == .table {
+        tables[name] = TableState(
+          columns: Set(relation.columns), constraints: Set(relation.constraints))
+      }
+      for index in relation.indexes {
+        relations.insert(index)
+        indexes.insert(index)
       }
     }
-    for view in schema.views {
-      relations.insert(view.name)
-      for index in view.indexes {
-        relations.insert(index.name)
-        indexes.insert(index.name)
-      }
-    }
-    for sequence in schema.sequences { relations.insert(sequence.name) }
   }
 
   /// A reason the action fails here, if it does; the action is then applied either way.
