@@ -32,6 +32,8 @@ public enum RunnerError: Error, CustomStringConvertible, Sendable, Equatable {
   case unknownReference(String, environment: String, closest: [String])
   /// A `--schema` pattern matches no schema of any environment that was read.
   case schemaMatchesNothing(String, closest: [String])
+  /// `explain` found no error it understands in the text it was given.
+  case nothingToExplain(understood: String)
 
   /// A sentence the user can act on.
   public var description: String {
@@ -72,6 +74,8 @@ public enum RunnerError: Error, CustomStringConvertible, Sendable, Equatable {
     case .schemaMatchesNothing(let pattern, let closest):
       "--schema \(TerminalText.value(pattern)) matches no schema of any environment that was read"
         + Closest.suggestion(closest.map(TerminalText.value))
+    case .nothingToExplain(let understood):
+      "no error envdrift explains was found in the text; it explains: \(understood)"
     }
   }
 

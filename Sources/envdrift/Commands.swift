@@ -328,3 +328,74 @@ enum VerifyFormatArgument: String, ExpressibleByArgument, CaseIterable {
 
   var value: VerifyRun.Format { self == .json ? .json : .text }
 }
+
+struct Explain: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract:
+      "Explain a PostgreSQL or Django error: where the object is, what changed it, the fix.",
+    discussion: """
+      ERROR is the message, a Django traceback or a whole CI log; give '-' or leave it out \
+      to read standard input. The environments are read names only (as verify reads them); \
+      code=DIR or code=git:REF:path adds what the project's migrations do.
+
+      Exit codes: 0 explained, 2 no error explain understands (or a usage error), 3 an \
+      environment could not be read (the others still answer).
+
+      Examples:
+        envdrift explain 'relation "finance_invoice" does not exist' prod=service=prod
+        kubectl logs job/migrate | envdrift explain - dev=service=dev prod=service=prod code=./backend
+      """
+  )
+
+  @Argument(
+    help: "The error text, '-' for standard input, then environments as NAME=SOURCE and code=DIR.")
+  var arguments: [String] = []
+
+  @Option(help: "text (default), markdown or json.")
+  var format: ExplainFormatArgument = .text
+
+  @OptionGroup var connection: ConnectionFlags
+
+  /// Whether `argument` reads as NAME=SOURCE rather than as error text.
+  static func isEnvironment(_ argument: String) -> Bool {
+    guard let equals = argument.firstIndex(of: "="), equals > argument.startIndex else {
+      return false
+    }
+    return argument[..<equals].allSatisfy { $0.isLetter || $0.isNumber || "._-".contains($0) }
+  }
+
+  func run() async throws {
+    var rest = arguments
+    var text: String
+    if let first = rest.first, !Self.isEnvironment(first) {
+      rest.removeFirst()
+      text = first
+    } else {
+      text = "-"
+    }
+    if text == "-" {
+      text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+    }
+    guard !rest.isEmpty else {
+      throw ValidationError("explain needs at least one environment as NAME=SOURCE")
+    }
+    let specs = try parseEnvironments(rest)
+    let run = ExplainRun(collector: connection.collector(quiet: false), format: format.value)
+    let result = try await run.explain(text, environments: specs)
+    Output.emit(result.standardOutput, quiet: false)
+    throw ExitCode(result.outcome.rawValue)
+  }
+}
+
+/// `explain --format` values.
+enum ExplainFormatArgument: String, ExpressibleByArgument, CaseIterable {
+  case text, markdown, json
+
+  var value: ExplainRenderer.Format {
+    switch self {
+    case .text: .text
+    case .markdown: .markdown
+    case .json: .json
+    }
+  }
+}

@@ -23,7 +23,7 @@ struct Envdrift: AsyncParsableCommand {
       3 an environment could not be read (the report is still written).
       """,
     version: EnvdriftVersion.current,
-    subcommands: [Compare.self, Tenants.self, Verify.self, Snapshot.self, Init.self]
+    subcommands: [Compare.self, Tenants.self, Verify.self, Explain.self, Snapshot.self, Init.self]
   )
 }
 

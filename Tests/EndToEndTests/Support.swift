@@ -21,7 +21,8 @@ enum Envdrift {
     in directory: URL? = nil,
     environment extra: [String: String] = [:],
     removing removed: [String] = [],
-    killAfter seconds: Double? = nil
+    killAfter seconds: Double? = nil,
+    input: String? = nil
   ) throws -> Result {
     let process = Process()
     process.executableURL = binary
@@ -35,8 +36,16 @@ enum Envdrift {
     let error = Pipe()
     process.standardOutput = output
     process.standardError = error
-    process.standardInput = FileHandle.nullDevice
+    let standardInput = Pipe()
+    process.standardInput = input == nil ? FileHandle.nullDevice : standardInput
     try process.run()
+    if let input {
+      let data = Data(input.utf8)
+      Thread.detachNewThread {
+        try? standardInput.fileHandleForWriting.write(contentsOf: data)
+        try? standardInput.fileHandleForWriting.close()
+      }
+    }
     if let seconds {
       // A hang is a failure, not a stuck test run: the process is killed and the test fails
       // on its exit status.

@@ -1,0 +1,377 @@
+import DriftModel
+import Foundation
+
+/// Answers one error message from the environments' names and migration rows, and the code
+/// when given.
+///
+/// Says where the object is, under which other name, and which migration made, renamed or
+/// dropped it, recorded where. Pure: it reads snapshots and parsed files only.
+public struct Explainer: Sendable {
+  /// The project's migrations, when the user gave them.
+  public var code: MigrationCode?
+
+  /// Creates an explainer.
+  public init(code: MigrationCode? = nil) {
+    self.code = code
+  }
+
+  /// The explanation of `error` across `environments`, in their order.
+  public func explain(_ error: ErrorReport, in environments: [CollectedEnvironment])
+    -> Explanation
+  {
+    switch error.kind {
+    case .inconsistentHistory, .nodeNotFound:
+      return history(error, in: environments)
+    default:
+      return object(error, in: environments)
+    }
+  }
+
+  // MARK: - Objects
+
+  /// Whether `names` (one schema) holds the error's object.
+  private static func holds(_ names: SchemaNames, _ error: ErrorReport, name: String) -> Bool {
+    switch error.kind {
+    case .undefinedRelation, .duplicateRelation:
+      return names.relations[name] != nil
+        || names.relations.values.contains { $0.indexes.contains(name) }
+    case .undefinedIndex:
+      return names.relations.values.contains { $0.indexes.contains(name) }
+    case .undefinedColumn, .duplicateColumn:
+      if let table = error.table { return names.relations[table]?.columns.contains(name) == true }
+      return names.relations.values.contains { $0.columns.contains(name) }
+    case .undefinedConstraint, .duplicateConstraint:
+      let relations =
+        error.table.map { names.relations[$0].map { [$0] } ?? [] }
+        ?? Array(names.relations.values)
+      return relations.contains { $0.constraints.contains(name) || $0.indexes.contains(name) }
+    default:
+      return false
+    }
+  }
+
+  private func object(_ error: ErrorReport, in environments: [CollectedEnvironment])
+    -> Explanation
+  {
+    let read = environments.compactMap(\.snapshot)
+    var migrations = codeMigrations(for: error)
+    var renamedTo = migrations.compactMap(\.renamedTo).first
+    let renamedFrom = migrations.compactMap(\.renamedFrom).first
+    if code == nil {
+      let mentioned = Self.mentioningRows(error.name, in: read)
+      migrations = mentioned.map { Fact(name: $0, effect: .mentions) }
+      if renamedTo == nil {
+        renamedTo = Self.renameTarget(of: error.name, rows: mentioned, in: read)
+      }
+      let table = error.table ?? error.name
+      if migrations.isEmpty, let first = Self.firstMigration(ofAppOwning: table, in: read) {
+        // Django names migrations after their models (`0005_client_domain` for
+        // `tenants_domain`): the app's migrations that name the model, else its first one.
+        let app = String(first.prefix { $0 != "." })
+        let model = String(table.dropFirst(app.count + 1))
+        let duplicate = [.duplicateRelation, .duplicateColumn, .duplicateConstraint].contains(
+          error.kind)
+        let named =
+          duplicate
+          ? Self.mentioningRows(model, in: read).filter { $0.hasPrefix(app + ".") } : []
+        migrations =
+          named.isEmpty
+          ? [Fact(name: first, effect: .firstOfApp)]
+          : named.map { Fact(name: $0, effect: .mentions) }
+      }
+    }
+    // The kind of schema the object lives in: where it exists, under either name, anywhere.
+    var presentSchemas = Set<String>()
+    var tenantKind = false
+    for snapshot in read {
+      let tenants = Set(snapshot.tenantSchemas)
+      for (schema, names) in snapshot.allNames
+      where Self.holds(names, error, name: error.name)
+        || renamedTo.map({ Self.holds(names, error, name: $0) }) == true
+      {
+        presentSchemas.insert(schema)
+        if tenants.contains(schema) { tenantKind = true }
+      }
+    }
+    var places: [Explanation.Place] = []
+    var candidatesByEnvironment: [String: [String]] = [:]
+    for environment in environments {
+      guard let snapshot = environment.snapshot else {
+        places.append(
+          Explanation.Place(environment: environment.name, read: false, error: environment.error))
+        continue
+      }
+      let all = snapshot.allNames
+      var candidates: Set<String>
+      if let schema = error.schema {
+        candidates = [schema]
+      } else {
+        candidates = presentSchemas.filter { all[$0] != nil }
+        if tenantKind { candidates.formUnion(snapshot.tenantSchemas) }
+        if candidates.isEmpty, all["public"] != nil { candidates = ["public"] }
+      }
+      let ordered = candidates.sorted(by: Self.schemaOrder)
+      candidatesByEnvironment[environment.name] = ordered
+      var place = Explanation.Place(environment: environment.name)
+      for schema in ordered {
+        if error.kind == .undefinedSchema {
+          if all[schema] != nil {
+            place.present.append(schema)
+          } else {
+            place.absent.append(schema)
+          }
+          continue
+        }
+        guard let names = all[schema] else {
+          place.absent.append(schema)
+          continue
+        }
+        if Self.holds(names, error, name: error.name) {
+          place.present.append(schema)
+        } else if let renamedTo, Self.holds(names, error, name: renamedTo) {
+          place.renamed.append(schema)
+        } else {
+          place.absent.append(schema)
+        }
+      }
+      places.append(place)
+    }
+    if error.kind == .undefinedSchema {
+      for index in places.indices where places[index].read {
+        let name = places[index].environment
+        let snapshot = read.first { $0.environment.name == name }
+        places[index].present =
+          snapshot?.schemas.contains { $0.name == error.name } == true
+          ? [error.name] : []
+        places[index].absent = places[index].present.isEmpty ? [error.name] : []
+      }
+    }
+    let facts = migrations.map { fact in
+      Explanation.Migration(
+        name: fact.name, effect: fact.effect, operation: fact.operation,
+        idempotent: fact.idempotent,
+        applied: Self.recorded(fact.name, in: read, schemas: candidatesByEnvironment))
+    }
+    var explanation = Explanation(
+      error: error, places: places, renamedTo: renamedTo, renamedFrom: renamedFrom,
+      migrations: facts)
+    explanation.relationKind = Self.relationKind(
+      of: [error.name] + [renamedTo].compactMap { $0 }, in: read)
+    return explanation
+  }
+
+  /// Whether the first of `names` found anywhere is a table, an index, a view or a sequence.
+  private static func relationKind(of names: [String], in snapshots: [Snapshot])
+    -> Explanation.RelationKind?
+  {
+    for name in names {
+      for snapshot in snapshots {
+        for schema in snapshot.allNames.values {
+          if let relation = schema.relations[name] {
+            switch relation.kind {
+            case .table: return .table
+            case .view: return .view
+            case .sequence: return .sequence
+            }
+          }
+          if schema.relations.values.contains(where: { $0.indexes.contains(name) }) {
+            return .index
+          }
+        }
+      }
+    }
+    return nil
+  }
+
+  /// A migration's relation to the object, before its rows are looked up.
+  private struct Fact {
+    var name: String
+    var effect: Explanation.Migration.Effect
+    var operation: String? = nil
+    var idempotent: Bool? = nil
+    var renamedTo: String? = nil
+    var renamedFrom: String? = nil
+  }
+
+  /// The code's migrations whose operations create, rename or drop the object.
+  private func codeMigrations(for error: ErrorReport) -> [Fact] {
+    guard let code else { return [] }
+    let name = error.name
+    var facts: [Fact] = []
+    for step in MigrationPlan(code: code).steps {
+      for action in step.actions {
+        var fact = Fact(
+          name: step.migration.key.description, effect: .creates, operation: action.operation,
+          idempotent: action.guarded)
+        switch action.change {
+        case .createTable(let table, _) where table == name: fact.effect = .creates
+        case .addIndex(_, let index) where index == name: fact.effect = .creates
+        case .addConstraint(_, let constraint, _) where constraint == name: fact.effect = .creates
+        case .addColumn(let table, let column)
+        where column == name && (error.table == nil || error.table == table):
+          fact.effect = .creates
+        case .dropTable(let table) where table == name: fact.effect = .drops
+        case .dropIndex(let index) where index == name: fact.effect = .drops
+        case .dropConstraint(_, let constraint) where constraint == name: fact.effect = .drops
+        case .dropColumn(let table, let column)
+        where column == name && (error.table == nil || error.table == table):
+          fact.effect = .drops
+        case .renameTable(let from, let to) where from == name || to == name,
+          .renameIndex(_, let from, let to) where from == name || to == name:
+          fact.effect = .renames
+          if from == name { fact.renamedTo = to } else { fact.renamedFrom = from }
+        case .renameColumn(let table, let from, let to)
+        where (from == name || to == name) && (error.table == nil || error.table == table):
+          fact.effect = .renames
+          if from == name { fact.renamedTo = to } else { fact.renamedFrom = from }
+        default:
+          continue
+        }
+        facts.append(fact)
+      }
+    }
+    return facts
+  }
+
+  /// Migration rows (`app.name`) whose name mentions `name`, across every environment, sorted.
+  private static func mentioningRows(_ name: String, in snapshots: [Snapshot]) -> [String] {
+    let lowered = name.lowercased()
+    var found = Set<String>()
+    for snapshot in snapshots {
+      for table in snapshot.migrationTables {
+        for row in table.rows where row.name.lowercased().contains(lowered) {
+          found.insert(row.qualifiedName)
+        }
+      }
+    }
+    return found.sorted()
+  }
+
+  /// The first migration (`app.0001_…`) of the app whose label prefixes `table` (`finance` for
+  /// `finance_invoice`; the longest label wins), among every environment's rows.
+  private static func firstMigration(ofAppOwning table: String, in snapshots: [Snapshot])
+    -> String?
+  {
+    var byApp: [String: String] = [:]
+    for snapshot in snapshots {
+      for migrationTable in snapshot.migrationTables where migrationTable.framework == .django {
+        for row in migrationTable.rows where table.hasPrefix(row.app + "_") {
+          if byApp[row.app].map({ row.name < $0 }) ?? true { byApp[row.app] = row.name }
+        }
+      }
+    }
+    guard let app = byApp.keys.max(by: { ($0.count, $1) < ($1.count, $0) }),
+      let name = byApp[app]
+    else { return nil }
+    return "\(app).\(name)"
+  }
+
+  /// The new name in a Django rename migration's name (`NNNN_rename_<old>_<new>[_and_more]`):
+  /// the longest name after `<old>_` that exists somewhere.
+  private static func renameTarget(of name: String, rows: [String], in snapshots: [Snapshot])
+    -> String?
+  {
+    let marker = "rename_" + name.lowercased() + "_"
+    var existing = Set<String>()
+    for snapshot in snapshots {
+      for names in snapshot.allNames.values {
+        for (relation, item) in names.relations {
+          existing.insert(relation)
+          existing.formUnion(item.indexes)
+        }
+      }
+    }
+    for row in rows {
+      let lowered = row.lowercased()
+      guard let range = lowered.range(of: marker) else { continue }
+      let rest = String(row[range.upperBound...])
+      var candidate = rest
+      while !candidate.isEmpty {
+        if existing.contains(candidate) { return candidate }
+        guard let cut = candidate.lastIndex(of: "_") else { break }
+        candidate = String(candidate[..<cut])
+      }
+    }
+    return nil
+  }
+
+  /// Where migration `name` is recorded, per environment, among `schemas` of each.
+  private static func recorded(
+    _ name: String, in snapshots: [Snapshot], schemas: [String: [String]]
+  ) -> [Explanation.Recorded] {
+    snapshots.map { snapshot in
+      let wanted = Set(schemas[snapshot.environment.name] ?? [])
+      var recorded: [String] = []
+      var missing: [String] = []
+      var earliest: String?
+      for table in snapshot.migrationTables
+      where table.framework == .django && table.unreadableReason == nil
+        && (wanted.isEmpty || wanted.contains(table.schema))
+      {
+        if let row = table.rows.first(where: { $0.qualifiedName == name }) {
+          recorded.append(table.schema)
+          if let time = row.appliedAt, earliest.map({ time < $0 }) ?? true { earliest = time }
+        } else {
+          missing.append(table.schema)
+        }
+      }
+      return Explanation.Recorded(
+        environment: snapshot.environment.name, schemas: recorded.sorted(by: schemaOrder),
+        missing: missing.sorted(by: schemaOrder), appliedAt: earliest)
+    }
+  }
+
+  /// `public` first, then by name.
+  static func schemaOrder(_ lhs: String, _ rhs: String) -> Bool {
+    if lhs == "public" { return rhs != "public" }
+    if rhs == "public" { return false }
+    return lhs < rhs
+  }
+
+  // MARK: - Migration history
+
+  /// Django's history errors: where the migration is recorded without its dependency, or
+  /// where the missing parent is recorded at all.
+  private func history(_ error: ErrorReport, in environments: [CollectedEnvironment])
+    -> Explanation
+  {
+    let read = environments.compactMap(\.snapshot)
+    let dependency = error.dependency ?? ""
+    var places: [Explanation.Place] = []
+    for environment in environments {
+      guard let snapshot = environment.snapshot else {
+        places.append(
+          Explanation.Place(environment: environment.name, read: false, error: environment.error))
+        continue
+      }
+      var place = Explanation.Place(environment: environment.name)
+      for table in snapshot.migrationTables
+      where table.framework == .django && table.unreadableReason == nil {
+        let names = Set(table.rows.map(\.qualifiedName))
+        if names.contains(error.name), !names.contains(dependency) {
+          place.present.append(table.schema)
+        } else if names.contains(error.name) {
+          place.absent.append(table.schema)
+        }
+      }
+      place.present.sort(by: Self.schemaOrder)
+      place.absent.sort(by: Self.schemaOrder)
+      places.append(place)
+    }
+    var facts = [
+      Explanation.Migration(
+        name: error.name, effect: .named,
+        applied: Self.recorded(error.name, in: read, schemas: [:])),
+      Explanation.Migration(
+        name: dependency, effect: .dependency,
+        applied: Self.recorded(dependency, in: read, schemas: [:])),
+    ]
+    if let code {
+      let keys = Set(code.migrations.map(\.key.description))
+      for index in facts.indices where keys.contains(facts[index].name) {
+        facts[index].operation = "in the code"
+      }
+    }
+    return Explanation(error: error, places: places, migrations: facts)
+  }
+}

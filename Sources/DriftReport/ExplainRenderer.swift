@@ -1,0 +1,488 @@
+import DriftModel
+import Foundation
+
+/// Writes `envdrift explain`'s answer — **What failed**, **Why**, **Where**, **Fix** — for a
+/// terminal, in Markdown, or as JSON.
+///
+/// The answer is composed once, as sentences of plain text and names, and each medium escapes
+/// the names its own way: Markdown code spans, or as they are for a terminal (the command line
+/// escapes control characters last).
+public enum ExplainRenderer {
+  /// The output formats.
+  public enum Format: String, Sendable, CaseIterable {
+    /// Plain lines for a terminal.
+    case text
+    /// GitHub-flavoured Markdown.
+    case markdown
+    /// The typed facts, with the sentences.
+    case json
+  }
+
+  /// One piece of a sentence.
+  enum Piece: Hashable {
+    /// Plain words.
+    case words(String)
+    /// A name from a database, the code or the error: escaped for the medium.
+    case name(String)
+  }
+
+  /// One answer's sections.
+  struct Answer {
+    var whatFailed: [Piece]
+    var why: [[Piece]]
+    var whereRows: [(environment: String, cells: [String])]
+    var whereHeader: [String]
+    var fix: [[Piece]]
+    var sql: String?
+  }
+
+  /// The answers to `explanations`, in `format`.
+  public static func render(_ explanations: [Explanation], format: Format) throws(ReportError)
+    -> String
+  {
+    let answers = explanations.map(answer)
+    switch format {
+    case .text:
+      return answers.map(text).joined(separator: "\n")
+    case .markdown:
+      return answers.map(markdown).joined(separator: "\n---\n\n")
+    case .json:
+      struct Document: Encodable {
+        var formatVersion = 1
+        var explanations: [Item]
+      }
+      struct Item: Encodable {
+        var explanation: Explanation
+        var whatFailed: String
+        var why: [String]
+        var fix: [String]
+        var sql: String?
+      }
+      let document = Document(
+        explanations: zip(explanations, answers).map { explanation, answer in
+          Item(
+            explanation: explanation, whatFailed: plain(answer.whatFailed),
+            why: answer.why.map(plain), fix: answer.fix.map(plain), sql: answer.sql)
+        })
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+      do {
+        return String(decoding: try encoder.encode(document), as: UTF8.self) + "\n"
+      } catch {
+        throw .encodingFailed(reason: "\(error)")
+      }
+    }
+  }
+
+  // MARK: - Media
+
+  private static func plain(_ pieces: [Piece]) -> String {
+    pieces.map {
+      switch $0 {
+      case .words(let text): text
+      case .name(let name): name
+      }
+    }.joined()
+  }
+
+  private static func markdownLine(_ pieces: [Piece]) -> String {
+    pieces.map {
+      switch $0 {
+      case .words(let text): Markdown.text(text)
+      case .name(let name): Markdown.code(name)
+      }
+    }.joined()
+  }
+
+  private static func text(_ answer: Answer) -> String {
+    var lines = ["What failed: " + plain(answer.whatFailed), "Why:"]
+    lines += answer.why.map { "  - " + plain($0) }
+    lines.append("Where:")
+    let width = answer.whereRows.map(\.environment.count).max() ?? 0
+    for row in answer.whereRows {
+      let padded = row.environment.padding(toLength: width, withPad: " ", startingAt: 0)
+      let cells = zip(answer.whereHeader.dropFirst(), row.cells).map { "\($0): \($1)" }
+      lines.append("  \(padded)  " + cells.joined(separator: "; "))
+    }
+    lines.append("Fix:")
+    lines += answer.fix.map { "  - " + plain($0) }
+    if let sql = answer.sql {
+      lines += sql.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  private static func markdown(_ answer: Answer) -> String {
+    var lines = ["**What failed**: " + markdownLine(answer.whatFailed), "", "**Why**", ""]
+    lines += answer.why.map { "- " + markdownLine($0) }
+    lines += ["", "**Where**", ""]
+    lines.append("| " + answer.whereHeader.map(Markdown.text).joined(separator: " | ") + " |")
+    lines.append("|" + String(repeating: "---|", count: answer.whereHeader.count))
+    for row in answer.whereRows {
+      let cells = ([Markdown.text(row.environment)] + row.cells.map(Markdown.text)).map(
+        Markdown.cell)
+      lines.append("| " + cells.joined(separator: " | ") + " |")
+    }
+    lines += ["", "**Fix**", ""]
+    lines += answer.fix.map { "- " + markdownLine($0) }
+    if let sql = answer.sql {
+      let fence = Markdown.fence(for: sql)
+      lines += ["", fence + "sql", Markdown.block(sql), fence]
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  // MARK: - Composing
+
+  /// At most five schema names, then how many more.
+  static func schemaList(_ schemas: [String]) -> String {
+    guard !schemas.isEmpty else { return "—" }
+    let shown = schemas.prefix(5).joined(separator: ", ")
+    return schemas.count > 5 ? "\(schemas.count) schemas: \(shown), …" : shown
+  }
+
+  private static func noun(_ error: ErrorReport) -> String {
+    switch error.kind {
+    case .undefinedRelation, .duplicateRelation: "relation"
+    case .undefinedIndex: "index"
+    case .undefinedColumn, .duplicateColumn: "column"
+    case .undefinedConstraint, .duplicateConstraint: "constraint"
+    case .undefinedSchema: "schema"
+    case .inconsistentHistory, .nodeNotFound: "migration"
+    }
+  }
+
+  private static func subject(_ error: ErrorReport) -> [Piece] {
+    var pieces: [Piece] = [.words(noun(error) + " "), .name(error.name)]
+    if let table = error.table { pieces += [.words(" of "), .name(table)] }
+    if let schema = error.schema { pieces += [.words(" in schema "), .name(schema)] }
+    return pieces
+  }
+
+  private static func recordedText(_ migration: Explanation.Migration) -> String {
+    let applied = migration.applied.filter { !$0.schemas.isEmpty }
+    let absent = migration.applied.filter { $0.schemas.isEmpty }.map(\.environment)
+    var parts: [String] = []
+    if !applied.isEmpty {
+      parts.append(
+        "recorded in "
+          + applied.map { recorded in
+            let when = recorded.appliedAt.map { " since \(TimeText.readable($0))" } ?? ""
+            let missing =
+              recorded.missing.isEmpty ? "" : ", not in \(schemaList(recorded.missing))"
+            return "\(recorded.environment) (\(schemaList(recorded.schemas))\(when)\(missing))"
+          }.joined(separator: "; "))
+    }
+    if !absent.isEmpty { parts.append("not recorded in \(absent.joined(separator: ", "))") }
+    return parts.isEmpty ? "recorded nowhere" : parts.joined(separator: "; ")
+  }
+
+  static func answer(_ explanation: Explanation) -> Answer {
+    let error = explanation.error
+    var why: [[Piece]] = []
+    var fix: [[Piece]] = []
+    var sql: String?
+    let what: [Piece] = [.words("\(error.errorName): ")] + whatPieces(error)
+    switch error.kind {
+    case .inconsistentHistory, .nodeNotFound:
+      history(explanation, why: &why, fix: &fix)
+    default:
+      sql = objects(explanation, why: &why, fix: &fix)
+    }
+    for place in explanation.places where !place.read {
+      why.append([
+        .words(
+          "\(place.environment) could not be read (\(place.error ?? "unknown error")):"
+            + " what holds there is unknown")
+      ])
+    }
+    var header = ["Environment"]
+    var rows: [(String, [String])] = []
+    switch error.kind {
+    case .inconsistentHistory, .nodeNotFound:
+      header += ["recorded without its dependency", "recorded with it"]
+      for place in explanation.places {
+        rows.append(
+          (
+            place.environment,
+            place.read
+              ? [schemaList(place.present), schemaList(place.absent)] : ["not read", "not read"]
+          ))
+      }
+    default:
+      header += ["has \(error.name)", "lacks it"]
+      if let renamed = explanation.renamedTo { header.append("has it as \(renamed)") }
+      for place in explanation.places {
+        var cells = [schemaList(place.present), schemaList(place.absent)]
+        if explanation.renamedTo != nil { cells.append(schemaList(place.renamed)) }
+        if !place.read { cells = cells.map { _ in "not read" } }
+        rows.append((place.environment, cells))
+      }
+    }
+    return Answer(
+      whatFailed: what, why: why, whereRows: rows.map { ($0.0, $0.1) }, whereHeader: header,
+      fix: fix, sql: sql)
+  }
+
+  private static func whatPieces(_ error: ErrorReport) -> [Piece] {
+    switch error.kind {
+    case .inconsistentHistory:
+      return [
+        .words("migration "), .name(error.name), .words(" is applied before its dependency "),
+        .name(error.dependency ?? ""),
+      ]
+    case .nodeNotFound:
+      return [
+        .words("migration "), .name(error.name), .words(" depends on "),
+        .name(error.dependency ?? ""), .words(", which the code does not have"),
+      ]
+    case .duplicateRelation, .duplicateColumn, .duplicateConstraint:
+      return subject(error) + [.words(" already exists")]
+    default:
+      return subject(error) + [.words(" does not exist")]
+    }
+  }
+
+  /// Why and how to fix an object error; returns the idempotent SQL when one applies.
+  private static func objects(
+    _ explanation: Explanation, why: inout [[Piece]], fix: inout [[Piece]]
+  ) -> String? {
+    let error = explanation.error
+    let name = error.name
+    let read = explanation.places.filter(\.read)
+    var sql: String?
+    if !explanation.foundAnywhere {
+      var line: [Piece] = [.name(name), .words(" exists in no environment that was read")]
+      if !explanation.closest.isEmpty {
+        line.append(.words("; the closest names there are: "))
+        for (index, close) in explanation.closest.enumerated() {
+          if index > 0 { line.append(.words(", ")) }
+          line.append(.name(close))
+        }
+      }
+      why.append(line)
+    }
+    if let renamedTo = explanation.renamedTo {
+      for migration in explanation.migrations where migration.effect != .drops {
+        why.append([
+          .name(migration.name), .words(" renames "), .name(name), .words(" to "),
+          .name(renamedTo), .words(": " + recordedText(migration)),
+        ])
+      }
+      let renamedPlaces = read.filter { !$0.renamed.isEmpty }
+      for place in renamedPlaces {
+        why.append([
+          .words("in \(place.environment) "), .name(name), .words(" is already "),
+          .name(renamedTo), .words(" (\(schemaList(place.renamed)))"),
+        ])
+      }
+      if let migration = explanation.migrations.first {
+        let (app, migrationName) = split(migration.name)
+        fix.append([
+          .words("where "), .name(name), .words(" is already "), .name(renamedTo),
+          .words(" but "), .name(migration.name),
+          .words(" is not recorded, record it: "),
+          .name("python manage.py migrate \(app) \(migrationName) --fake"),
+          .words(" (after checking the schema), or make the rename idempotent:"),
+        ])
+      }
+      let statement: String
+      switch explanation.relationKind {
+      case .index?: statement = "ALTER INDEX"
+      case .view?: statement = "ALTER VIEW"
+      case .sequence?: statement = "ALTER SEQUENCE"
+      default: statement = error.kind == .undefinedIndex ? "ALTER INDEX" : "ALTER TABLE"
+      }
+      let guardText =
+        " BEGIN IF pg_catalog.to_regclass(\(SQL.literal(SQL.quoteIdent(name)))) IS NOT NULL"
+        + " AND pg_catalog.to_regclass(\(SQL.literal(SQL.quoteIdent(renamedTo)))) IS NULL THEN"
+        + " \(statement) \(SQL.identifier(name)) RENAME TO \(SQL.identifier(renamedTo));"
+        + " END IF; END "
+      sql = "DO " + SQL.dollarQuoted(guardText) + ";"
+      return sql
+    }
+    let creators = explanation.migrations.filter {
+      $0.effect == .creates || $0.effect == .firstOfApp
+    }
+    let isDuplicate = [.duplicateRelation, .duplicateColumn, .duplicateConstraint].contains(
+      error.kind)
+    // Without the code, the migration that fails on a duplicate is the first one (by name, the
+    // order Django applies an app's migrations) that names the object and is not recorded
+    // where the object already exists.
+    let suspect = explanation.migrations.filter { $0.effect == .mentions }.sorted {
+      $0.name < $1.name
+    }.first { migration in
+      migration.applied.contains { recorded in
+        read.first { $0.environment == recorded.environment }?.present.contains {
+          !recorded.schemas.contains($0)
+        } == true
+      }
+    }
+    let shown =
+      isDuplicate && creators.isEmpty
+      ? (suspect.map { [$0] } ?? explanation.migrations) : explanation.migrations
+    for migration in shown {
+      let verb: String
+      switch migration.effect {
+      case .creates: verb = " creates "
+      case .drops: verb = " drops "
+      case .renames: verb = " renames "
+      case .firstOfApp: verb = ", the first migration of the app whose tables are named like "
+      default: verb = " mentions "
+      }
+      var line: [Piece] = [.name(migration.name)]
+      if let operation = migration.operation {
+        line += [.words(" ("), .name(operation), .words(")")]
+      }
+      line += [.words(verb), .name(name), .words(": " + recordedText(migration))]
+      if migration.effect == .creates, let idempotent = migration.idempotent {
+        line.append(.words(idempotent ? "; it is idempotent" : "; it is not idempotent"))
+      }
+      why.append(line)
+    }
+    if explanation.migrations.isEmpty, explanation.foundAnywhere {
+      why.append([
+        .words("no migration "), .words(explanationHasCode(explanation) ? "in the code" : "name"),
+        .words(" mentions "), .name(name), .words(": it was made or removed outside migrations"),
+      ])
+    }
+    switch error.kind {
+    case .duplicateRelation, .duplicateColumn, .duplicateConstraint:
+      let suspects = creators.isEmpty ? (suspect.map { [$0] } ?? []) : creators
+      for creator in suspects {
+        for recorded in creator.applied {
+          guard let place = read.first(where: { $0.environment == recorded.environment })
+          else { continue }
+          let unrecorded = place.present.filter { !recorded.schemas.contains($0) }
+          guard !unrecorded.isEmpty else { continue }
+          why.append([
+            .name(name), .words(" exists in \(place.environment) (\(schemaList(unrecorded))) but "),
+            .name(creator.name),
+            .words(
+              creator.effect == .creates
+                ? ", which creates it, is not recorded there: it was made by hand or by a"
+                  + " script, so applying the migration fails with \(error.errorName)"
+                : ", which likely creates it, is not recorded there: it was made by hand or by a"
+                  + " script, so applying the migration fails with \(error.errorName)"),
+          ])
+        }
+        let unrecordedSomewhere = creator.applied.contains { recorded in
+          read.first { $0.environment == recorded.environment }?.present.contains {
+            !recorded.schemas.contains($0)
+          } == true
+        }
+        guard unrecordedSomewhere else { continue }
+        let (app, migrationName) = split(creator.name)
+        fix.append([
+          .words("if the existing object matches what "), .name(creator.name),
+          .words(" creates, record the migration: "),
+          .name("python manage.py migrate \(app) \(migrationName) --fake"),
+          .words(
+            "; otherwise make the operation idempotent (IF NOT EXISTS, in a SeparateDatabaseAndState)"
+          ),
+        ])
+      }
+      if suspects.isEmpty {
+        fix.append([
+          .words("find what made "), .name(name),
+          .words(" where it exists; drop it there or make the failing migration idempotent"),
+        ])
+      }
+    default:
+      for creator in creators {
+        for recorded in creator.applied {
+          guard let place = read.first(where: { $0.environment == recorded.environment })
+          else { continue }
+          let faked = place.absent.filter { recorded.schemas.contains($0) }
+          let never = place.absent.filter { !recorded.schemas.contains($0) }
+          if !faked.isEmpty {
+            why.append([
+              .name(creator.name),
+              .words(" is recorded in \(place.environment) (\(schemaList(faked))) but "),
+              .name(name),
+              .words(
+                " is absent there: the migration was faked, failed part-way, or"
+                  + " the object was dropped by hand"),
+            ])
+            let (app, migrationName) = split(creator.name)
+            fix.append([
+              .words("in \(place.environment) \(schemaList(faked)): re-create it from "),
+              .name("python manage.py sqlmigrate \(app) \(migrationName)"),
+              .words(", guarded with IF NOT EXISTS, on a copy first"),
+            ])
+          }
+          if !never.isEmpty {
+            why.append([
+              .name(creator.name),
+              .words(" has not run in \(place.environment) (\(schemaList(never)))"),
+            ])
+            for schema in never.prefix(5) {
+              fix.append([
+                .words("in \(place.environment): "),
+                .name(
+                  schema == "public"
+                    ? "python manage.py migrate_schemas --shared"
+                    : "python manage.py migrate_schemas --schema=\(schema)"),
+              ])
+            }
+          }
+        }
+      }
+      if fix.isEmpty {
+        fix.append([
+          .words("compare the environments ("), .name("envdrift compare"),
+          .words(") to see what else differs where "), .name(name), .words(" is missing"),
+        ])
+      }
+    }
+    return sql
+  }
+
+  private static func explanationHasCode(_ explanation: Explanation) -> Bool {
+    explanation.migrations.contains { $0.operation != nil }
+  }
+
+  private static func split(_ migration: String) -> (String, String) {
+    let parts = migration.split(separator: ".", maxSplits: 1).map(String.init)
+    return (parts.first ?? migration, parts.count > 1 ? parts[1] : "")
+  }
+
+  private static func history(
+    _ explanation: Explanation, why: inout [[Piece]], fix: inout [[Piece]]
+  ) {
+    let error = explanation.error
+    let dependency = error.dependency ?? ""
+    for migration in explanation.migrations {
+      why.append([.name(migration.name), .words(": " + recordedText(migration))])
+    }
+    for place in explanation.places where place.read && !place.present.isEmpty {
+      why.append([
+        .words("in \(place.environment) (\(schemaList(place.present))) "), .name(error.name),
+        .words(" is recorded without "), .name(dependency),
+      ])
+    }
+    let (app, name) = split(dependency)
+    if error.kind == .nodeNotFound {
+      let inCode = explanation.migrations.first { $0.effect == .dependency }?.operation != nil
+      if !inCode {
+        why.append([
+          .name(dependency),
+          .words(
+            " has no file in the code: it was deleted, or lives on another"
+              + " branch"),
+        ])
+      }
+      fix.append([
+        .words("restore "), .name(dependency),
+        .words(" from the branch that has it, or point "), .name(error.name),
+        .words("'s dependency at a migration the code has"),
+      ])
+    } else {
+      fix.append([
+        .words("where "), .name(error.name), .words(" is recorded without it, apply "),
+        .name(dependency), .words(": "), .name("python manage.py migrate \(app) \(name)"),
+        .words(" — or, if what it makes already exists, record it with "), .name("--fake"),
+      ])
+    }
+  }
+}

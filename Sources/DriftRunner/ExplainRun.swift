@@ -1,0 +1,80 @@
+import DriftCollect
+import DriftCompare
+import DriftModel
+import DriftReport
+import Foundation
+
+/// `envdrift explain`: finds the errors in a pasted message, traceback or log, and answers each
+/// from the environments' names and migration rows (and the code, when given).
+public struct ExplainRun: Sendable {
+  /// How environments are read; they are read names only, like `verify`.
+  public var collector: EnvironmentCollector
+  /// How the answer is written.
+  public var format: ExplainRenderer.Format
+
+  /// Creates an explain run.
+  public init(
+    collector: EnvironmentCollector = EnvironmentCollector(),
+    format: ExplainRenderer.Format = .text
+  ) {
+    self.collector = collector
+    self.format = format
+  }
+
+  /// The answer to every error in `text`.
+  ///
+  /// Exit 0 when explained; 3 when an environment could not be read (the others still
+  /// answer). Text without an error it understands is an error (exit 2).
+  public func explain(_ text: String, environments: [EnvironmentSpec]) async throws(RunnerError)
+    -> (standardOutput: String, outcome: RunOutcome)
+  {
+    let errors = ErrorText.errors(in: text)
+    guard !errors.isEmpty else { throw .nothingToExplain(understood: ErrorText.understood) }
+    try EnvironmentSpec.validate(environments, minimum: 1)
+    if environments.filter(\.isCode).count > 1 {
+      throw .moreThanOneCode(environments.filter(\.isCode).map(\.name))
+    }
+    let code = try CompareRun.readCode(environments)
+    let databases = environments.filter { !$0.isCode }
+    guard !databases.isEmpty else { throw .onlyCode }
+    var collector = collector
+    collector.depth = .names
+    let collected = try await collector.collect(databases)
+    let explainer = Explainer(code: code?.files)
+    let explanations = errors.map { error in
+      var explanation = explainer.explain(error, in: collected)
+      if !explanation.foundAnywhere, error.kind != .inconsistentHistory,
+        error.kind != .nodeNotFound
+      {
+        explanation.closest = Closest.names(
+          to: error.name, among: Self.names(in: collected.compactMap(\.snapshot)))
+      }
+      return explanation
+    }
+    let output: String
+    do throws(ReportError) {
+      output = try ExplainRenderer.render(explanations, format: format)
+    } catch {
+      throw .render(error.description)
+    }
+    let unread = collected.contains { $0.snapshot == nil }
+    return (output, unread ? .unreachable : .clean)
+  }
+
+  /// Every relation, index, column and constraint name, for the closest-name suggestion.
+  private static func names(in snapshots: [Snapshot]) -> [String] {
+    var names = Set<String>()
+    for snapshot in snapshots {
+      for schema in snapshot.allNames.values {
+        for (relation, item) in schema.relations {
+          names.insert(relation)
+          names.formUnion(item.indexes)
+          names.formUnion(item.columns)
+          names.formUnion(item.constraints)
+        }
+      }
+      names.formUnion(snapshot.schemas.map(\.name))
+    }
+    return Array(names)
+  }
+}

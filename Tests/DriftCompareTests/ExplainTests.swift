@@ -1,0 +1,158 @@
+import DriftCompare
+import DriftModel
+import Testing
+
+@Suite("Reading error messages")
+struct ErrorTextTests {
+  @Test(arguments: [
+    "ERROR:  relation \"tenants_ten_domain_6df599_idx\" does not exist",
+    "psycopg2.errors.UndefinedTable: relation \"tenants_ten_domain_6df599_idx\" does not exist",
+    "django.db.utils.ProgrammingError: relation \"tenants_ten_domain_6df599_idx\" does not exist",
+    "relation \"tenants_ten_domain_6df599_idx\" does not exist",
+    "2025-11-29 21:41:07 UTC [31] ERROR:  relation \"tenants_ten_domain_6df599_idx\" does not exist",
+  ])
+  func anUndefinedRelationIsReadInLibpqPsycopgAndDjangoWording(line: String) throws {
+    let errors = ErrorText.errors(in: line)
+    #expect(errors.count == 1)
+    let error = try #require(errors.first)
+    #expect(error.kind == .undefinedRelation)
+    #expect(error.name == "tenants_ten_domain_6df599_idx")
+    #expect(error.errorName == "UndefinedTable")
+    #expect(error.schema == nil)
+  }
+
+  @Test func eachKindOfMessageGivesItsKindNameAndTable() {
+    let cases: [(String, ErrorReport.Kind, String, String?)] = [
+      (
+        "ERROR:  relation \"tenants_domain\" already exists", .duplicateRelation, "tenants_domain",
+        nil
+      ),
+      ("ERROR:  index \"old_idx\" does not exist", .undefinedIndex, "old_idx", nil),
+      ("ERROR:  column \"due_on\" does not exist", .undefinedColumn, "due_on", nil),
+      (
+        "ERROR:  column \"due_on\" of relation \"finance_invoice\" does not exist",
+        .undefinedColumn, "due_on", "finance_invoice"
+      ),
+      (
+        "ERROR:  column finance_invoice.due_on does not exist", .undefinedColumn, "due_on",
+        "finance_invoice"
+      ),
+      (
+        "ERROR:  column \"due_on\" of relation \"finance_invoice\" already exists",
+        .duplicateColumn, "due_on", "finance_invoice"
+      ),
+      (
+        "ERROR:  constraint \"uniq\" for relation \"finance_invoice\" already exists",
+        .duplicateConstraint, "uniq", "finance_invoice"
+      ),
+      (
+        "ERROR:  constraint \"uniq\" of relation \"finance_invoice\" does not exist",
+        .undefinedConstraint, "uniq", "finance_invoice"
+      ),
+      ("ERROR:  schema \"demo\" does not exist", .undefinedSchema, "demo", nil),
+    ]
+    for (line, kind, name, table) in cases {
+      let error = ErrorText.errors(in: line).first
+      #expect(error?.kind == kind, "\(line)")
+      #expect(error?.name == name, "\(line)")
+      #expect(error?.table == table, "\(line)")
+    }
+  }
+
+  @Test func djangosHistoryErrorsNameTheMigrationAndItsDependency() {
+    let inconsistent = ErrorText.errors(
+      in:
+        "django.db.migrations.exceptions.InconsistentMigrationHistory: Migration"
+        + " purchase_orders.0004_auto is applied before its dependency sales_orders.0002_line on"
+        + " database 'default'.")
+    #expect(inconsistent.first?.kind == .inconsistentHistory)
+    #expect(inconsistent.first?.name == "purchase_orders.0004_auto")
+    #expect(inconsistent.first?.dependency == "sales_orders.0002_line")
+    let missing = ErrorText.errors(
+      in:
+        "django.db.migrations.exceptions.NodeNotFoundError: Migration finance.0005_total"
+        + " dependencies reference nonexistent parent node ('finance', '0004_currency')")
+    #expect(missing.first?.kind == .nodeNotFound)
+    #expect(missing.first?.name == "finance.0005_total")
+    #expect(missing.first?.dependency == "finance.0004_currency")
+  }
+
+  @Test func aTracebackGivesItsErrorOnceWithTheSchemaItsSQLNames() {
+    let traceback = """
+      Traceback (most recent call last):
+        File "/app/venv/lib/python3.12/site-packages/django/db/backends/utils.py", line 105, in _execute
+          return self.cursor.execute(sql, params)
+      psycopg2.errors.UndefinedTable: relation "finance_invoice" does not exist
+      LINE 1: SELECT "finance_invoice"."id" FROM "finance_invoice"
+
+      The above exception was the direct cause of the following exception:
+
+      django.db.utils.ProgrammingError: relation "finance_invoice" does not exist
+      LINE 1: SELECT "finance_invoice"."id" FROM "finance_invoice"
+      [django_tenants] SET search_path = 'demo','public'
+      """
+    let errors = ErrorText.errors(in: traceback)
+    #expect(errors.count == 1)
+    #expect(errors.first?.name == "finance_invoice")
+    #expect(errors.first?.schema == "demo")
+  }
+
+  @Test func aCILogWithoutAnErrorGivesNothingAndHostileQuotesStayInTheName() {
+    #expect(ErrorText.errors(in: "Step 3/9 : RUN pip install\nall tests passed\n").isEmpty)
+    let hostile = ErrorText.errors(
+      in: "ERROR:  relation \"a\"\"b; DROP TABLE x --\" does not exist")
+    #expect(hostile.first?.name == "a\"b; DROP TABLE x --")
+  }
+}
+
+@Suite("Explaining an error from snapshots")
+struct ExplainerTests {
+  static func environment(_ name: String, indexName: String, rows: [(String, String, String)])
+    -> CollectedEnvironment
+  {
+    let table = Fixture.table(
+      "tenants_domain",
+      indexes: [Index(name: indexName, definition: "USING btree (domain)")])
+    return CollectedEnvironment(
+      snapshot: Fixture.snapshot(
+        name, schemas: [Schema(name: "public", owner: "app", tables: [table])],
+        migrations: [Fixture.djangoMigrations("public", rows)]))
+  }
+
+  static let rename = "0006_rename_tenants_ten_domain_6df599_idx_tenants_ten_domain_f3abe6_idx"
+
+  @Test func aRenamedIndexIsFoundUnderItsNewNameWithTheMigrationThatRenamedIt() throws {
+    let dev = Self.environment(
+      "dev", indexName: "tenants_ten_domain_f3abe6_idx",
+      rows: [("tenants", Self.rename, "2025-11-20T10:00:00Z")])
+    let prod = Self.environment("prod", indexName: "tenants_ten_domain_6df599_idx", rows: [])
+    let error = try #require(
+      ErrorText.errors(in: "ERROR:  relation \"tenants_ten_domain_6df599_idx\" does not exist")
+        .first)
+    let explanation = Explainer().explain(error, in: [dev, prod])
+    #expect(explanation.renamedTo == "tenants_ten_domain_f3abe6_idx")
+    #expect(explanation.relationKind == .index)
+    #expect(explanation.places.map(\.renamed) == [["public"], []])
+    #expect(explanation.places.map(\.present) == [[], ["public"]])
+    let migration = try #require(explanation.migrations.first)
+    #expect(migration.name == "tenants.\(Self.rename)")
+    #expect(migration.applied.map(\.schemas) == [["public"], []])
+    #expect(migration.applied.first?.appliedAt == "2025-11-20T10:00:00Z")
+  }
+
+  @Test func anObjectFoundNowhereSaysSo() throws {
+    let prod = Self.environment("prod", indexName: "x_idx", rows: [])
+    let error = try #require(ErrorText.errors(in: "relation \"nothing_here\" does not exist").first)
+    let explanation = Explainer().explain(error, in: [prod])
+    #expect(!explanation.foundAnywhere)
+    #expect(explanation.places.first?.absent == ["public"])
+  }
+
+  @Test func anUnreadEnvironmentIsMarkedNotGuessed() throws {
+    let error = try #require(ErrorText.errors(in: "relation \"x\" does not exist").first)
+    let explanation = Explainer().explain(
+      error, in: [CollectedEnvironment(name: "prod", source: "db", error: "timeout expired")])
+    #expect(explanation.places.first?.read == false)
+    #expect(explanation.places.first?.error == "timeout expired")
+  }
+}
