@@ -76,6 +76,17 @@ for name, ok in checks.items():
     print(f"{sys.argv[2]}\tcheck\t{1 if ok else 0}\t0\t{name}")
     print(f"  {'found' if ok else 'MISSED'}: {name}", file=sys.stderr)
 PY
+  # explain: one error answered from both databases, and with the code.
+  measure "envdrift explain (one error, two databases)" "$scale" "$ENVDRIFT_BIN" explain \
+    'ERROR:  relation "reports_schedule" does not exist' "base=dbname=$base" \
+    "drifted=dbname=$drifted"
+  "$ENVDRIFT_BIN" explain 'ERROR:  relation "reports_schedule" does not exist' \
+    "base=dbname=$base" "drifted=dbname=$drifted" >"$work/explain.txt" || true
+  ok=0
+  grep -qF "lacks it: tenant_0007" "$work/explain.txt" && ok=1
+  printf '%s\tcheck\t%s\t0\t%s\n' "$scale" "$ok" \
+    "explain: the missing table is placed in tenant_0007 of the drifted copy" >>"$BENCH_RESULTS"
+
   # verify: the code that made the databases against them, names only.
   code="$work/code"
   rm -rf "$code"
