@@ -42,7 +42,22 @@ enum NameQueries {
     SELECT r.nspname, r.relname, 'k', con.conname::text, NULL
     FROM rels r JOIN pg_catalog.pg_constraint con ON con.conrelid = r.oid
     WHERE r.relkind IN ('r', 'p', 'f')
+    UNION ALL
+    SELECT n.nspname, NULL, 'f', p.proname::text, NULL
+    FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+    WHERE \(CatalogQueries.userSchema)
+      AND \(CatalogQueries.notFromExtension("pg_catalog.pg_proc", "p.oid"))
+    UNION ALL
+    SELECT n.nspname, NULL, 't', t.typname::text, NULL
+    FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+    WHERE \(CatalogQueries.userSchema) AND (t.typtype IN ('d', 'e', 'r', 'm')
+        OR t.typtype = 'c' AND (SELECT c.relkind FROM pg_catalog.pg_class c
+                                WHERE c.oid = t.typrelid) = 'c')
+      AND \(CatalogQueries.notFromExtension("pg_catalog.pg_type", "t.oid"))
     """
+
+  /// The cluster's roles, by name (never a password: `pg_roles` shows none).
+  static let roles = "SELECT rolname::text FROM pg_catalog.pg_roles"
 }
 
 /// Builds a names-only snapshot's ``SchemaNames`` from ``NameQueries/names``' rows.
@@ -52,6 +67,8 @@ enum NameQueries {
 /// their references.
 struct NameSnapshotBuilder {
   private var schemas: [String: [String: SchemaNames.Relation]] = [:]
+  private var functions: [String: Set<String>] = [:]
+  private var types: [String: Set<String>] = [:]
   private var interned: [String: String] = [:]
 
   private mutating func intern(_ text: String) -> String {
@@ -62,8 +79,18 @@ struct NameSnapshotBuilder {
 
   mutating func add(_ row: Row) {
     let schema = intern(row[0] ?? "")
-    let relation = intern(row[1] ?? "")
     let name = intern(row[3] ?? "")
+    switch row[2] {
+    case "f":
+      functions[schema, default: []].insert(name)
+      return
+    case "t":
+      types[schema, default: []].insert(name)
+      return
+    default:
+      break
+    }
+    let relation = intern(row[1] ?? "")
     switch row[2] {
     case "r":
       let kind: SchemaNames.Relation.Kind =
@@ -91,6 +118,12 @@ struct NameSnapshotBuilder {
 
   /// Every schema's names, by schema name.
   func take() -> [String: SchemaNames] {
-    schemas.mapValues { SchemaNames(relations: $0) }
+    var result: [String: SchemaNames] = [:]
+    for schema in Set(schemas.keys).union(functions.keys).union(types.keys) {
+      result[schema] = SchemaNames(
+        relations: schemas[schema] ?? [:], functions: functions[schema] ?? [],
+        types: types[schema] ?? [])
+    }
+    return result
   }
 }

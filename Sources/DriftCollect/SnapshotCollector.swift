@@ -241,6 +241,7 @@ public struct SnapshotCollector: Sendable {
       }
       var builder = NameSnapshotBuilder()
       try connection.forEachRow(NameQueries.names) { builder.add($0) }
+      let roles = Set(try connection.query(NameQueries.roles).rows.compactMap { $0[0] })
       let (migrationTables, unreadable) = try readMigrationTables(connection)
       let registry = try Self.readTenantRegistry(connection)
       try connection.query("COMMIT")
@@ -265,6 +266,7 @@ public struct SnapshotCollector: Sendable {
       var names: [String: SchemaNames] = [:]
       for shell in shells { names[shell.name] = read[shell.name] ?? SchemaNames() }
       snapshot.namesOnly = names
+      snapshot.roleNames = roles
       return snapshot
     } catch let error as MigrationTablesUnreadable {
       throw error.error

@@ -12,6 +12,12 @@ public struct ErrorReport: Codable, Sendable, Hashable {
     case undefinedConstraint = "undefined_constraint"
     /// `schema "s" does not exist`.
     case undefinedSchema = "undefined_schema"
+    /// `function f(integer) does not exist` (UndefinedFunction).
+    case undefinedFunction = "undefined_function"
+    /// `type "t" does not exist`.
+    case undefinedType = "undefined_type"
+    /// `role "r" does not exist`.
+    case undefinedRole = "undefined_role"
     /// `relation "x" already exists` (DuplicateTable).
     case duplicateRelation = "duplicate_relation"
     /// `constraint "c" for relation "t" already exists`.

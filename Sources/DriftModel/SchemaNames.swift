@@ -43,10 +43,18 @@ public struct SchemaNames: Sendable, Hashable {
 
   /// Every relation by name.
   public var relations: [String: Relation]
+  /// Function and procedure names (overloads once each).
+  public var functions: Set<String>
+  /// User-defined type names: enums, domains, ranges, composite types.
+  public var types: Set<String>
 
   /// Creates a schema's names.
-  public init(relations: [String: Relation] = [:]) {
+  public init(
+    relations: [String: Relation] = [:], functions: Set<String> = [], types: Set<String> = []
+  ) {
     self.relations = relations
+    self.functions = functions
+    self.types = types
   }
 
   /// The names of a full schema.
@@ -62,6 +70,8 @@ public struct SchemaNames: Sendable, Hashable {
     }
     for sequence in schema.sequences { relations[sequence.name] = Relation(kind: .sequence) }
     self.relations = relations
+    functions = Set(schema.functions.map(\.name))
+    types = Set(schema.types.map(\.name))
   }
 
   /// The tables' names, sorted.

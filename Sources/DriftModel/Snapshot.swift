@@ -26,6 +26,8 @@ public struct Snapshot: Codable, Sendable, Hashable {
   /// ``schemas`` then holds the schemas alone. Never written to a snapshot file; `nil` for a
   /// full snapshot.
   public var namesOnly: [String: SchemaNames]?
+  /// The cluster's role names, for a names-only read; `nil` when roles were not read.
+  public var roleNames: Set<String>?
 
   private enum CodingKeys: String, CodingKey {
     case formatVersion, environment, schemas, extensions, migrationTables, tenantRegistry

@@ -148,6 +148,9 @@ public enum ExplainRenderer {
     case .undefinedColumn, .duplicateColumn: "column"
     case .undefinedConstraint, .duplicateConstraint: "constraint"
     case .undefinedSchema: "schema"
+    case .undefinedFunction: "function"
+    case .undefinedType: "type"
+    case .undefinedRole: "role"
     case .inconsistentHistory, .nodeNotFound: "migration"
     }
   }
@@ -214,6 +217,9 @@ public enum ExplainRenderer {
       if let renamed = explanation.renamedTo { header.append("has it as \(renamed)") }
       for place in explanation.places {
         var cells = [schemaList(place.present), schemaList(place.absent)]
+        if error.kind == .undefinedRole {
+          cells = [place.present.isEmpty ? "—" : "yes", place.absent.isEmpty ? "—" : "yes"]
+        }
         if explanation.renamedTo != nil { cells.append(schemaList(place.renamed)) }
         if !place.read { cells = cells.map { _ in "not read" } }
         rows.append((place.environment, cells))
@@ -426,6 +432,19 @@ public enum ExplainRenderer {
               ])
             }
           }
+        }
+      }
+      if error.kind == .undefinedRole {
+        let having = read.filter { !$0.present.isEmpty }.map(\.environment)
+        let lacking = read.filter { !$0.absent.isEmpty }.map(\.environment)
+        if !having.isEmpty, !lacking.isEmpty {
+          fix.append([
+            .words(
+              "create the role in \(lacking.joined(separator: ", ")) as it is in"
+                + " \(having.joined(separator: ", ")): "),
+            .name("CREATE ROLE \(SQL.identifier(name))"),
+            .words(" with the same attributes and memberships, or change what refers to it"),
+          ])
         }
       }
       if fix.isEmpty {

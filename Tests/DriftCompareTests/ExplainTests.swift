@@ -50,6 +50,16 @@ struct ErrorTextTests {
         .undefinedConstraint, "uniq", "finance_invoice"
       ),
       ("ERROR:  schema \"demo\" does not exist", .undefinedSchema, "demo", nil),
+      (
+        "ERROR:  function public.total_of(integer) does not exist", .undefinedFunction, "total_of",
+        nil
+      ),
+      (
+        "ERROR:  function total_of(integer, text) does not exist", .undefinedFunction, "total_of",
+        nil
+      ),
+      ("ERROR:  type \"mood\" does not exist", .undefinedType, "mood", nil),
+      ("FATAL:  role \"reporting_ro\" does not exist", .undefinedRole, "reporting_ro", nil),
     ]
     for (line, kind, name, table) in cases {
       let error = ErrorText.errors(in: line).first

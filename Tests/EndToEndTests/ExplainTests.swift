@@ -132,4 +132,43 @@ struct ExplainCommandTests {
     #expect(unreachable.status == 3)
     #expect(unreachable.output.contains("gone could not be read"))
   }
+
+  @Test func functionsTypesAndRolesAreLookedUpInEveryEnvironment() throws {
+    let role = "explain_role_\(UUID().uuidString.prefix(6).lowercased())"
+    let with = try TestPostgres.createDatabase(
+      "explain_with",
+      sql: """
+        CREATE FUNCTION public.total_of(integer) RETURNS integer LANGUAGE sql AS 'SELECT 1';
+        CREATE TYPE public.mood AS ENUM ('ok');
+        CREATE ROLE \(role);
+        """)
+    defer {
+      with.drop()
+      _ = try? TestPostgres.runPSQL(
+        database: "postgres", arguments: ["-c", "DROP ROLE IF EXISTS \(role)"])
+    }
+    let without = try TestPostgres.createDatabase("explain_without", sql: "")
+    defer { without.drop() }
+    for (message, noun) in [
+      ("ERROR:  function public.total_of(integer) does not exist", "function"),
+      ("ERROR:  type \"mood\" does not exist", "type"),
+    ] {
+      let result = try Envdrift.run([
+        "explain", message, "a=dbname=\(with.name)", "b=dbname=\(without.name)",
+      ])
+      #expect(result.status == 0, "\(result.error)")
+      #expect(result.output.hasPrefix("What failed: "), "\(noun)")
+      #expect(result.output.contains("  a  has "), "\(result.output)")
+      #expect(result.output.contains(": public; lacks it: —"), "\(noun): \(result.output)")
+      #expect(result.output.contains(": —; lacks it: public"), "\(noun): \(result.output)")
+    }
+    // Roles belong to the cluster: both databases of this one see it.
+    let roleAnswer = try Envdrift.run([
+      "explain", "FATAL:  role \"\(role)\" does not exist", "a=dbname=\(with.name)",
+      "b=dbname=\(without.name)",
+    ])
+    #expect(roleAnswer.status == 0)
+    #expect(roleAnswer.output.contains("a  has \(role): yes; lacks it: —"), "\(roleAnswer.output)")
+    #expect(roleAnswer.output.contains("b  has \(role): yes; lacks it: —"))
+  }
 }

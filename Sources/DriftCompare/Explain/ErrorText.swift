@@ -12,7 +12,8 @@ import Foundation
 public enum ErrorText {
   /// What `explain` understands, for the message that says it found nothing.
   public static let understood =
-    "relation, index, column, constraint or schema that does not exist; relation, column or"
+    "relation, index, column, constraint, schema, function, type or role that does not exist;"
+    + " relation, column or"
     + " constraint that already exists; Django's InconsistentMigrationHistory and"
     + " NodeNotFoundError"
 
@@ -120,6 +121,19 @@ public enum ErrorText {
       if message.hasSuffix("does not exist") {
         return report(.undefinedConstraint, "UndefinedObject", name: name, table: table)
       }
+    case message.hasPrefix("function "):
+      // `function public.f(integer) does not exist`: the name without its arguments.
+      guard message.hasSuffix("does not exist") else { return nil }
+      let signature = message.dropFirst("function ".count).prefix { $0 != "(" && $0 != " " }
+      guard !signature.isEmpty else { return nil }
+      return report(.undefinedFunction, "UndefinedFunction", name: String(signature))
+    case message.hasPrefix("type \""):
+      guard let name = names.first, message.hasSuffix("does not exist") else { return nil }
+      return report(.undefinedType, "UndefinedObject", name: name)
+    case message.hasPrefix("role \""):
+      guard let name = names.first, message.hasSuffix("does not exist") else { return nil }
+      return ErrorReport(
+        kind: .undefinedRole, name: name, errorName: "UndefinedObject", line: trimmed)
     case message.hasPrefix("schema \""):
       guard let name = names.first, message.hasSuffix("does not exist") else { return nil }
       return ErrorReport(
@@ -136,7 +150,10 @@ public enum ErrorText {
     // The earliest message that starts the line or follows a label (`ERROR:  `,
     // `psycopg2.errors.DuplicateTable: `, `django.db.utils.ProgrammingError: `).
     var earliest: String.Index?
-    for prefix in ["relation \"", "table \"", "index \"", "column ", "constraint \"", "schema \""] {
+    for prefix in [
+      "relation \"", "table \"", "index \"", "column ", "constraint \"", "schema \"", "function ",
+      "type \"", "role \"",
+    ] {
       var searchFrom = line.startIndex
       while let range = line.range(of: prefix, range: searchFrom..<line.endIndex) {
         let before = line[..<range.lowerBound]

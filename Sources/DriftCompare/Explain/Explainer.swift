@@ -45,6 +45,10 @@ public struct Explainer: Sendable {
         error.table.map { names.relations[$0].map { [$0] } ?? [] }
         ?? Array(names.relations.values)
       return relations.contains { $0.constraints.contains(name) || $0.indexes.contains(name) }
+    case .undefinedFunction:
+      return names.functions.contains(name)
+    case .undefinedType:
+      return names.types.contains(name)
     default:
       return false
     }
@@ -114,12 +118,7 @@ public struct Explainer: Sendable {
       candidatesByEnvironment[environment.name] = ordered
       var place = Explanation.Place(environment: environment.name)
       for schema in ordered {
-        if error.kind == .undefinedSchema {
-          if all[schema] != nil {
-            place.present.append(schema)
-          } else {
-            place.absent.append(schema)
-          }
+        if error.kind == .undefinedSchema || error.kind == .undefinedRole {
           continue
         }
         guard let names = all[schema] else {
@@ -135,6 +134,18 @@ public struct Explainer: Sendable {
         }
       }
       places.append(place)
+    }
+    if error.kind == .undefinedRole {
+      for index in places.indices where places[index].read {
+        let name = places[index].environment
+        guard let roles = read.first(where: { $0.environment.name == name })?.roleNames else {
+          places[index].read = false
+          places[index].error = "its roles were not read (a snapshot file holds none)"
+          continue
+        }
+        places[index].present = roles.contains(error.name) ? [error.name] : []
+        places[index].absent = places[index].present.isEmpty ? [error.name] : []
+      }
     }
     if error.kind == .undefinedSchema {
       for index in places.indices where places[index].read {
