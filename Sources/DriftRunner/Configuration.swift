@@ -93,7 +93,7 @@ public struct Configuration: Sendable {
         url: postgresql://app@dev-db.internal/app
       uat:
         url: service=uat
-        statement_timeout: 30      # seconds; also connect_timeout and lock_timeout
+        statement_timeout: 30      # seconds; also connect_timeout, lock_timeout and environment_timeout
       prod:
         url_env: PROD_DATABASE_URL # read the connection string from this variable
       # yesterday:
@@ -301,7 +301,7 @@ private struct Reader {
       }
       let keys = [
         "url", "url_env", "snapshot", "code", "connect_timeout", "statement_timeout",
-        "lock_timeout",
+        "lock_timeout", "environment_timeout",
       ]
       var source: EnvironmentSpec.Source?
       var options = ConnectionOptions()
@@ -335,6 +335,10 @@ private struct Reader {
         case "statement_timeout":
           options.statementTimeoutMilliseconds = Int(
             try milliseconds(item, "\(name).statement_timeout"))
+          hasOptions = true
+        case "environment_timeout":
+          options.environmentTimeoutMilliseconds = try milliseconds(
+            item, "\(name).environment_timeout")
           hasOptions = true
         default:
           options.lockTimeoutMilliseconds = try milliseconds(item, "\(name).lock_timeout")

@@ -37,6 +37,24 @@ struct ConfigurationTests {
     #expect(configuration.failOn == .drift)
   }
 
+  @Test func anEnvironmentsWholeReadCanBeBoundedAndABadBoundIsALineAndColumn() throws {
+    let configuration = try Self.parse(
+      """
+      environments:
+        prod: { url: "service=prod", environment_timeout: 90, lock_timeout: 2 }
+      """)
+    let options = try #require(configuration.environments.first?.spec.options)
+    #expect(options.environmentTimeoutMilliseconds == 90_000)
+    #expect(options.lockTimeoutMilliseconds == 2_000)
+    #expect(
+      Self.error(
+        """
+        environments:
+          prod: { url: "service=prod", environment_timeout: 0 }
+        """
+      ).hasPrefix("envdrift.yml:2:"))
+  }
+
   @Test func aCodeEnvironmentIsADirectoryOrAGitRef() throws {
     let configuration = try Self.parse(
       "environments:\n  main: {code: \"git:main:backend\"}\n  local: {code: ./backend}\n"
