@@ -74,6 +74,17 @@ enum CatalogQueries {
     ORDER BY 2, 3
     """
 
+  /// Keeps functions that are not part of a type: a range type's implicit constructors
+  /// (`span(integer, integer)`, its multirange's) depend on the type internally, and are the
+  /// type's definition, compared with it, not functions of their own.
+  static func notPartOfAType(_ oid: String) -> String {
+    """
+    NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend it
+      WHERE it.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND it.objid = \(oid)
+        AND it.refclassid = 'pg_catalog.pg_type'::pg_catalog.regclass AND it.deptype = 'i')
+    """
+  }
+
   /// Sets up the snapshot transaction: empty search path, UTC, no parallel workers, no JIT.
   ///
   /// Parallel workers are turned off because the catalog queries spend their time in the
@@ -491,6 +502,7 @@ enum CatalogQueries {
     LEFT JOIN pg_catalog.pg_description d
       ON d.objoid = p.oid AND d.classoid = 'pg_catalog.pg_proc'::pg_catalog.regclass
     WHERE \(userSchema) AND \(notFromExtension("pg_catalog.pg_proc", "p.oid"))
+      AND \(notPartOfAType("p.oid"))
     """
 
   static let collations = """

@@ -47,6 +47,7 @@ enum NameQueries {
     FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
     WHERE \(CatalogQueries.userSchema)
       AND \(CatalogQueries.notFromExtension("pg_catalog.pg_proc", "p.oid"))
+      AND \(CatalogQueries.notPartOfAType("p.oid"))
     UNION ALL
     SELECT n.nspname, NULL, 't', t.typname::text, NULL
     FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace

@@ -235,6 +235,28 @@ struct SnapshotCollectorTests {
     #expect(file == snapshot, "the new fields survive a snapshot file")
   }
 
+  @Test func aRangeTypesImplicitConstructorsAreItsDefinitionNotFunctionsOfTheirOwn() throws {
+    let narrow = try TestPostgres.createDatabase(
+      "collect_range_a", sql: "CREATE TYPE public.span AS RANGE (subtype = integer);")
+    defer { narrow.drop() }
+    let wide = try TestPostgres.createDatabase(
+      "collect_range_b", sql: "CREATE TYPE public.span AS RANGE (subtype = bigint);")
+    defer { wide.drop() }
+    let left = try Self.snapshot(narrow, name: "a")
+    let right = try Self.snapshot(wide, name: "b")
+    #expect(left.schema(named: "public")?.functions.isEmpty == true)
+    let comparison = Comparer().compare(
+      [CollectedEnvironment(snapshot: left), CollectedEnvironment(snapshot: right)],
+      baseline: "b", generatedAt: "2026-11-21T03:00:00Z")
+    #expect(
+      comparison.findings.map { "\($0.kind) \($0.name)" } == ["type.changed span"],
+      "one finding for the changed subtype, none for the constructors that follow it")
+    let same = Comparer().compare(
+      [CollectedEnvironment(snapshot: left), CollectedEnvironment(snapshot: left)],
+      baseline: "a", generatedAt: "2026-11-21T03:00:00Z")
+    #expect(same.findings.isEmpty)
+  }
+
   /// What each major has that the others lack is read where it exists: NOT NULL constraint rows
   /// and virtual generated columns from 18, and every extension's default version.
   @Test func eachMajorsOwnCatalogContentIsRead() throws {
