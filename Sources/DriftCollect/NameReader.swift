@@ -1,4 +1,5 @@
 import DriftModel
+import Foundation
 import PostgresClient
 
 /// The one catalog statement of a names-only snapshot: every relation, column, index and
@@ -10,6 +11,9 @@ import PostgresClient
 /// chosen once (schema and extension filters), and their columns, indexes and constraints
 /// joined to them, in one statement and one round trip.
 enum NameQueries {
+  /// With `$1` a text array, only the relations, functions and types it names (and the relations
+  /// holding an index or constraint it names) are read; with `$1` NULL, everything.
+  ///
   /// Rows of `schema, relation, what, name, detail`: `what` is `r` for the relation itself
   /// (`name` its kind, `detail` a partition's parent), `c` a column, `i` an index, `k` a
   /// constraint.
@@ -20,6 +24,12 @@ enum NameQueries {
       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
       WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S') AND \(CatalogQueries.userSchema)
         AND \(CatalogQueries.notFromExtension("pg_catalog.pg_class", "c.oid"))
+        AND ($1::pg_catalog.text[] IS NULL OR c.relname = ANY ($1::pg_catalog.text[])
+          OR c.oid IN (SELECT x.indrelid FROM pg_catalog.pg_index x
+                       JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid
+                       WHERE i.relname = ANY ($1::pg_catalog.text[]))
+          OR c.oid IN (SELECT k.conrelid FROM pg_catalog.pg_constraint k
+                       WHERE k.conname = ANY ($1::pg_catalog.text[])))
     )
     SELECT r.nspname, r.relname, 'r', r.relkind::text,
       CASE WHEN r.relispartition THEN (
@@ -46,12 +56,15 @@ enum NameQueries {
     SELECT n.nspname, NULL, 'f', p.proname::text, NULL
     FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
     WHERE \(CatalogQueries.userSchema)
+      AND ($1::pg_catalog.text[] IS NULL OR p.proname = ANY ($1::pg_catalog.text[]))
       AND \(CatalogQueries.notFromExtension("pg_catalog.pg_proc", "p.oid"))
       AND \(CatalogQueries.notPartOfAType("p.oid"))
     UNION ALL
     SELECT n.nspname, NULL, 't', t.typname::text, NULL
     FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
-    WHERE \(CatalogQueries.userSchema) AND (t.typtype IN ('d', 'e', 'r', 'm')
+    WHERE \(CatalogQueries.userSchema)
+      AND ($1::pg_catalog.text[] IS NULL OR t.typname = ANY ($1::pg_catalog.text[]))
+      AND (t.typtype IN ('d', 'e', 'r', 'm')
         OR t.typtype = 'c' AND (SELECT c.relkind FROM pg_catalog.pg_class c
                                 WHERE c.oid = t.typrelid) = 'c')
       AND \(CatalogQueries.notFromExtension("pg_catalog.pg_type", "t.oid"))
@@ -126,5 +139,54 @@ struct NameSnapshotBuilder {
         types: types[schema] ?? [])
     }
     return result
+  }
+}
+
+/// The names a targeted names-only read looks for (see ``SnapshotCollector/Depth/namesMatching(_:)``).
+public struct NameFilter: Sendable, Hashable {
+  /// Names looked for as they are: relations, indexes, constraints, functions, types.
+  public var names: Set<String>
+  /// Names that Django rename migrations may start from: for each, a recorded migration named
+  /// `…rename_<name>_<rest>` adds every `<rest>` cut at an underscore, so the new name is read
+  /// too.
+  public var renamedFrom: Set<String>
+
+  /// Creates a filter.
+  public init(names: Set<String>, renamedFrom: Set<String> = []) {
+    self.names = names
+    self.renamedFrom = renamedFrom
+  }
+
+  /// The names to read, given the migration rows just read.
+  func wanted(given tables: [MigrationTable]) -> Set<String> {
+    var wanted = names
+    let markers = renamedFrom.map { "rename_" + $0.lowercased() + "_" }
+    guard !markers.isEmpty else { return wanted }
+    var seen = Set<String>()
+    for table in tables {
+      for row in table.rows where seen.insert(row.name).inserted {
+        let lowered = row.name.lowercased()
+        for marker in markers {
+          guard let range = lowered.range(of: marker) else { continue }
+          var rest = String(row.name[range.upperBound...])
+          while !rest.isEmpty {
+            wanted.insert(rest)
+            guard let cut = rest.lastIndex(of: "_") else { break }
+            rest = String(rest[..<cut])
+          }
+        }
+      }
+    }
+    return wanted
+  }
+
+  /// `{"a","b"}`: a PostgreSQL text array literal, every element quoted and escaped.
+  static func arrayLiteral(_ names: Set<String>) -> String {
+    let elements = names.sorted().map { name in
+      "\""
+        + name.replacingOccurrences(of: "\\", with: "\\\\")
+        .replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+    return "{" + elements.joined(separator: ",") + "}"
   }
 }

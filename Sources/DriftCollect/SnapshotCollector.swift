@@ -30,6 +30,13 @@ public struct SnapshotCollector: Sendable {
     /// tenant registry, in one read-only transaction with no deparse call: what `verify`
     /// checks migrations against. Such a snapshot is never compared or saved.
     case names
+    /// Like ``names``, but only the relations, functions and types ``NameFilter`` names, and
+    /// the relations holding an index or constraint it names: what `envdrift explain` needs to
+    /// place one object, in a fraction of the time at 1,000 tenants.
+    case namesMatching(NameFilter)
+
+    /// Whether this depth reads names only.
+    var isNamesOnly: Bool { self != .full }
   }
 
   /// How to connect and how long statements may run.
@@ -56,7 +63,7 @@ public struct SnapshotCollector: Sendable {
     now: Date = Date()
   ) throws -> Snapshot {
     let connection = try Connection(connectionString, options: options)
-    if depth == .names {
+    if depth.isNamesOnly {
       return try readNames(
         name: name, source: connectionString.redacted, connection: connection, now: now)
     }
@@ -87,7 +94,7 @@ public struct SnapshotCollector: Sendable {
     connection: Connection,
     now: Date = Date()
   ) throws -> Snapshot {
-    if depth == .names {
+    if depth.isNamesOnly {
       return try readNames(name: name, source: source, connection: connection, now: now)
     }
     return try collect(
@@ -239,10 +246,14 @@ public struct SnapshotCollector: Sendable {
       let shells = try connection.query(CatalogQueries.schemas).rows.map {
         Schema(name: $0[0] ?? "", owner: $0[1] ?? "")
       }
-      var builder = NameSnapshotBuilder()
-      try connection.forEachRow(NameQueries.names) { builder.add($0) }
-      let roles = Set(try connection.query(NameQueries.roles).rows.compactMap { $0[0] })
       let (migrationTables, unreadable) = try readMigrationTables(connection)
+      var filter: String?
+      if case .namesMatching(let names) = depth {
+        filter = NameFilter.arrayLiteral(names.wanted(given: migrationTables))
+      }
+      var builder = NameSnapshotBuilder()
+      try connection.forEachRow(NameQueries.names, [filter]) { builder.add($0) }
+      let roles = Set(try connection.query(NameQueries.roles).rows.compactMap { $0[0] })
       let registry = try Self.readTenantRegistry(connection)
       try connection.query("COMMIT")
       var snapshot = Snapshot(

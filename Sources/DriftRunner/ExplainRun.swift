@@ -37,19 +37,29 @@ public struct ExplainRun: Sendable {
     let code = try CompareRun.readCode(environments)
     let databases = environments.filter { !$0.isCode }
     guard !databases.isEmpty else { throw .onlyCode }
-    var collector = collector
-    collector.depth = .names
-    let collected = try await collector.collect(databases)
     let explainer = Explainer(code: code?.files)
-    let explanations = errors.map { error in
+    // Only the names the errors need are read: the objects, their tables, what they were
+    // renamed to, and the migration rows.
+    let wanted = explainer.names(for: errors)
+    var collector = collector
+    collector.depth = .namesMatching(
+      NameFilter(names: wanted.names, renamedFrom: wanted.renamedFrom))
+    let collected = try await collector.collect(databases)
+    var everything: [Snapshot]?
+    var explanations: [Explanation] = []
+    for error in errors {
       var explanation = explainer.explain(error, in: collected)
       if !explanation.foundAnywhere, error.kind != .inconsistentHistory,
         error.kind != .nodeNotFound
       {
-        explanation.closest = Closest.names(
-          to: error.name, among: Self.names(in: collected.compactMap(\.snapshot)))
+        // Found nowhere: every name is read once, for the closest ones.
+        if everything == nil {
+          collector.depth = .names
+          everything = try await collector.collect(databases).compactMap(\.snapshot)
+        }
+        explanation.closest = Closest.names(to: error.name, among: Self.names(in: everything ?? []))
       }
-      return explanation
+      explanations.append(explanation)
     }
     let output: String
     do throws(ReportError) {

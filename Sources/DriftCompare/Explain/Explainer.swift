@@ -27,6 +27,24 @@ public struct Explainer: Sendable {
     }
   }
 
+  /// The names a targeted read must fetch to explain `errors`: each object and its table, the
+  /// names the code's operations rename them to or from, and (``NameFilter/renamedFrom``) the
+  /// objects whose rename migrations may name their new names.
+  public func names(for errors: [ErrorReport]) -> (names: Set<String>, renamedFrom: Set<String>) {
+    var names = Set<String>()
+    var renamedFrom = Set<String>()
+    for error in errors where error.kind != .inconsistentHistory && error.kind != .nodeNotFound {
+      names.insert(error.name)
+      if let table = error.table { names.insert(table) }
+      renamedFrom.insert(error.name)
+      for fact in codeMigrations(for: error) {
+        if let to = fact.renamedTo { names.insert(to) }
+        if let from = fact.renamedFrom { names.insert(from) }
+      }
+    }
+    return (names, renamedFrom)
+  }
+
   // MARK: - Objects
 
   /// Whether `names` (one schema) holds the error's object.
