@@ -35,10 +35,14 @@ enum CatalogQueries {
   /// The server's deparse functions take a share lock on the relation they describe (and
   /// `pg_get_viewdef` on each relation the view reads), so deparsing a table a migration holds
   /// `ACCESS EXCLUSIVE` would wait for the migration, and queue ahead of the next one.
+  ///
+  /// The list is read by a scalar subquery, which the server evaluates once per statement (an
+  /// init plan), not once per row.
   static func deparsable(_ oid: String) -> String {
     """
-    \(oid) <> ALL (pg_catalog.string_to_array(
-      COALESCE(pg_catalog.current_setting('envdrift.blocked', true), ''), ',')::pg_catalog.oid[])
+    \(oid) <> ALL ((SELECT pg_catalog.string_to_array(
+      COALESCE(pg_catalog.current_setting('envdrift.blocked', true), ''), ',')::pg_catalog.oid[]
+    )::pg_catalog.oid[])
     """
   }
 
