@@ -47,6 +47,9 @@ public struct ErrorReport: Codable, Sendable, Hashable {
   public var errorName: String
   /// The line the error was found on, as given.
   public var line: String
+  /// The name as the message wrote it, when it was read as `schema.name`: a name may hold a
+  /// dot itself, so it is tried as written when the split one is found nowhere.
+  public var written: String?
 
   /// Creates an error report.
   public init(

@@ -107,6 +107,14 @@ struct ErrorTextTests {
     #expect(errors.first?.schema == "demo")
   }
 
+  @Test func aQualifiedNameGivesTheSchemaAndKeepsTheNameAsWritten() {
+    let error = ErrorText.errors(in: "ERROR:  relation \"demo.finance_invoice\" does not exist")
+      .first
+    #expect(error?.schema == "demo")
+    #expect(error?.name == "finance_invoice")
+    #expect(error?.written == "demo.finance_invoice")
+  }
+
   @Test func aCILogWithoutAnErrorGivesNothingAndHostileQuotesStayInTheName() {
     #expect(ErrorText.errors(in: "Step 3/9 : RUN pip install\nall tests passed\n").isEmpty)
     let hostile = ErrorText.errors(

@@ -171,4 +171,29 @@ struct ExplainCommandTests {
     #expect(roleAnswer.output.contains("a  has \(role): yes; lacks it: —"), "\(roleAnswer.output)")
     #expect(roleAnswer.output.contains("b  has \(role): yes; lacks it: —"))
   }
+
+  @Test func hostileNamesStayInertInEveryFormat() throws {
+    let name = "<img src=x onerror=alert(1)>|@admin `x` \u{202E}gnp.exe"
+    let quoted = "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    let with = try TestPostgres.createDatabase(
+      "explain_hostile_a", sql: "CREATE TABLE public.\(quoted) (id int);")
+    defer { with.drop() }
+    let without = try TestPostgres.createDatabase("explain_hostile_b", sql: "")
+    defer { without.drop() }
+    let message = "ERROR:  relation \(quoted) does not exist"
+    let arguments = ["explain", message, "a=dbname=\(with.name)", "b=dbname=\(without.name)"]
+    let markdown = try Envdrift.run(arguments + ["--format", "markdown"])
+    #expect(markdown.status == 0, "\(markdown.error)")
+    #expect(markdown.output.contains("\\u202E"), "the bidi character is shown, not applied")
+    try HostileNameTests.expectInertMarkdown(markdown.output, name: "explain markdown")
+    let text = try Envdrift.run(arguments)
+    #expect(text.status == 0)
+    #expect(HostileNameTests.hiddenCharacters(in: text.output).isEmpty)
+    let json = try Envdrift.run(arguments + ["--format", "json"])
+    let document = try #require(
+      try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any])
+    let item = try #require((document["explanations"] as? [[String: Any]])?.first)
+    let error = try #require((item["explanation"] as? [String: Any])?["error"] as? [String: Any])
+    #expect(error["name"] as? String == name, "JSON keeps the name exactly")
+  }
 }

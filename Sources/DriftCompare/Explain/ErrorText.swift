@@ -78,8 +78,10 @@ public enum ErrorText {
       -> ErrorReport
     {
       let (schema, bare) = split(name)
-      return ErrorReport(
+      var report = ErrorReport(
         kind: kind, name: bare, table: table, schema: schema, errorName: error, line: trimmed)
+      if schema != nil { report.written = name }
+      return report
     }
     switch true {
     case message.hasPrefix("relation \""), message.hasPrefix("table \""):

@@ -23,7 +23,14 @@ public struct Explainer: Sendable {
     case .inconsistentHistory, .nodeNotFound:
       return history(error, in: environments)
     default:
-      return object(error, in: environments)
+      let split = object(error, in: environments)
+      // `relation "a.b"` is `b` in schema `a`, unless only a relation called `a.b` exists.
+      guard !split.foundAnywhere, let written = error.written else { return split }
+      var whole = error
+      whole.name = written
+      whole.schema = nil
+      let asWritten = object(whole, in: environments)
+      return asWritten.foundAnywhere ? asWritten : split
     }
   }
 
@@ -35,6 +42,7 @@ public struct Explainer: Sendable {
     var renamedFrom = Set<String>()
     for error in errors where error.kind != .inconsistentHistory && error.kind != .nodeNotFound {
       names.insert(error.name)
+      if let written = error.written { names.insert(written) }
       if let table = error.table { names.insert(table) }
       renamedFrom.insert(error.name)
       for fact in codeMigrations(for: error) {
