@@ -105,6 +105,10 @@ struct NameSnapshotBuilder {
       break
     }
     let relation = intern(row[1] ?? "")
+    // In place, on first sight as a table (a relation's own row may come after its columns'),
+    // so that appending never copies the arrays: this runs once per name, 400,000 times at
+    // 1,000 tenants.
+    let fresh = SchemaNames.Relation(kind: .table)
     switch row[2] {
     case "r":
       let kind: SchemaNames.Relation.Kind =
@@ -113,20 +117,11 @@ struct NameSnapshotBuilder {
         case "S": .sequence
         default: .table
         }
-      schemas[schema, default: [:]][relation, default: SchemaNames.Relation(kind: kind)].kind =
-        kind
-      if let parent = row[4] {
-        schemas[schema, default: [:]][relation]?.partitionOf = parent
-      }
-    case "c":
-      schemas[schema, default: [:]][relation, default: SchemaNames.Relation(kind: .table)]
-        .columns.append(name)
-    case "i":
-      schemas[schema, default: [:]][relation, default: SchemaNames.Relation(kind: .table)]
-        .indexes.append(name)
-    default:
-      schemas[schema, default: [:]][relation, default: SchemaNames.Relation(kind: .table)]
-        .constraints.append(name)
+      schemas[schema, default: [:]][relation, default: fresh].kind = kind
+      schemas[schema, default: [:]][relation, default: fresh].partitionOf = row[4]
+    case "c": schemas[schema, default: [:]][relation, default: fresh].columns.append(name)
+    case "i": schemas[schema, default: [:]][relation, default: fresh].indexes.append(name)
+    default: schemas[schema, default: [:]][relation, default: fresh].constraints.append(name)
     }
   }
 
@@ -160,20 +155,12 @@ public struct NameFilter: Sendable, Hashable {
   /// The names to read, given the migration rows just read.
   func wanted(given tables: [MigrationTable]) -> Set<String> {
     var wanted = names
-    let markers = renamedFrom.map { "rename_" + $0.lowercased() + "_" }
-    guard !markers.isEmpty else { return wanted }
+    guard !renamedFrom.isEmpty else { return wanted }
     var seen = Set<String>()
     for table in tables {
       for row in table.rows where seen.insert(row.name).inserted {
-        let lowered = row.name.lowercased()
-        for marker in markers {
-          guard let range = lowered.range(of: marker) else { continue }
-          var rest = String(row.name[range.upperBound...])
-          while !rest.isEmpty {
-            wanted.insert(rest)
-            guard let cut = rest.lastIndex(of: "_") else { break }
-            rest = String(rest[..<cut])
-          }
+        for old in renamedFrom {
+          wanted.formUnion(SchemaNames.renameCandidates(of: old, inMigrationNamed: row.name))
         }
       }
     }

@@ -213,16 +213,8 @@ public struct SnapshotCollector: Sendable {
           })
       }
       return Snapshot(
-        environment: EnvironmentInfo(
-          name: name,
-          source: source,
-          serverVersion: connection.serverVersion,
-          serverVersionNumber: connection.serverVersionNumber,
-          database: connection.database,
-          user: connection.user,
-          collectedAt: Timestamp.iso8601(now),
-          envdriftVersion: EnvdriftVersion.current
-        ),
+        environment: Self.environment(
+          name: name, source: source, connection: connection, now: now),
         schemas: builder.takeSchemas(),
         extensions: extensions,
         migrationTables: migrationTables,
@@ -233,6 +225,22 @@ public struct SnapshotCollector: Sendable {
     snapshot.sort()
     snapshot.shareEqualArrays()
     return (snapshot, fingerprint)
+  }
+
+  /// Where and when a snapshot read over `connection` was taken.
+  private static func environment(
+    name: String, source: String, connection: Connection, now: Date
+  ) -> EnvironmentInfo {
+    EnvironmentInfo(
+      name: name,
+      source: source,
+      serverVersion: connection.serverVersion,
+      serverVersionNumber: connection.serverVersionNumber,
+      database: connection.database,
+      user: connection.user,
+      collectedAt: Timestamp.iso8601(now),
+      envdriftVersion: EnvdriftVersion.current
+    )
   }
 
   /// A names-only snapshot (see ``Depth/names``), read in one repeatable-read transaction so
@@ -257,16 +265,8 @@ public struct SnapshotCollector: Sendable {
       let registry = try Self.readTenantRegistry(connection)
       try connection.query("COMMIT")
       var snapshot = Snapshot(
-        environment: EnvironmentInfo(
-          name: name,
-          source: source,
-          serverVersion: connection.serverVersion,
-          serverVersionNumber: connection.serverVersionNumber,
-          database: connection.database,
-          user: connection.user,
-          collectedAt: Timestamp.iso8601(now),
-          envdriftVersion: EnvdriftVersion.current
-        ),
+        environment: Self.environment(
+          name: name, source: source, connection: connection, now: now),
         schemas: shells,
         migrationTables: migrationTables,
         tenantRegistry: registry,

@@ -98,6 +98,16 @@ public struct EnvironmentStatus: Codable, Sendable, Hashable {
   /// were compared.
   public var tenantReference: TenantReference?
 
+  /// The migration tables among ``unreadable``: their migrations are unknown.
+  public var unreadableMigrationTables: [UnreadableObject] {
+    (unreadable ?? []).filter { !$0.isRelation }
+  }
+
+  /// The relations among ``unreadable``: locked by DDL in progress, not compared.
+  public var lockedRelations: [UnreadableObject] {
+    (unreadable ?? []).filter(\.isRelation)
+  }
+
   /// Whether a snapshot of it was read (it is neither unreachable nor changing).
   public var wasRead: Bool { status != .unreachable && status != .changing }
 

@@ -32,6 +32,14 @@ public struct ErrorReport: Codable, Sendable, Hashable {
 
   /// What failed.
   public var kind: Kind
+
+  /// Whether it is about Django's migration history rather than a database object.
+  public var isHistory: Bool { kind == .inconsistentHistory || kind == .nodeNotFound }
+
+  /// Whether the object already exists (rather than being absent).
+  public var isDuplicate: Bool {
+    kind == .duplicateRelation || kind == .duplicateColumn || kind == .duplicateConstraint
+  }
   /// The object's name (a relation, index, column, constraint or schema), or the migration
   /// (`app.name`) for history errors.
   public var name: String

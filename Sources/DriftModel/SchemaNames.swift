@@ -74,6 +74,48 @@ public struct SchemaNames: Sendable, Hashable {
     types = Set(schema.types.map(\.name))
   }
 
+  /// Relation and index names: what a relation error can name.
+  public var relationAndIndexNames: Set<String> {
+    var names = Set(relations.keys)
+    for relation in relations.values { names.formUnion(relation.indexes) }
+    return names
+  }
+
+  /// Every name in the schema: relations, indexes, columns, constraints, functions, types.
+  public var everyName: Set<String> {
+    var names = relationAndIndexNames.union(functions).union(types)
+    for relation in relations.values {
+      names.formUnion(relation.columns)
+      names.formUnion(relation.constraints)
+    }
+    return names
+  }
+
+  /// The names a Django rename migration (`NNNN_rename_<old>_<new>[_and_more]`) may give
+  /// `old`: what follows `rename_<old>_`, cut at each underscore, longest first; empty when the
+  /// migration's name does not rename `old`.
+  public static func renameCandidates(of old: String, inMigrationNamed migration: String)
+    -> [String]
+  {
+    let marker = "rename_" + old.lowercased() + "_"
+    let lowered = migration.lowercased()
+    guard let range = lowered.firstRange(of: marker) else { return [] }
+    // Lower-casing keeps ASCII names' lengths: the same offset finds the original's casing.
+    let offset = lowered.utf8.distance(from: lowered.startIndex, to: range.upperBound)
+    guard offset <= migration.utf8.count,
+      let start = migration.utf8.index(
+        migration.startIndex, offsetBy: offset, limitedBy: migration.endIndex)
+    else { return [] }
+    var candidates: [String] = []
+    var rest = String(migration[start...])
+    while !rest.isEmpty {
+      candidates.append(rest)
+      guard let cut = rest.lastIndex(of: "_") else { break }
+      rest = String(rest[..<cut])
+    }
+    return candidates
+  }
+
   /// The tables' names, sorted.
   public var tableNames: [String] {
     relations.filter { $0.value.kind == .table }.keys.sorted()

@@ -200,7 +200,7 @@ public enum ExplainRenderer {
       ])
     }
     var header = ["Environment"]
-    var rows: [(String, [String])] = []
+    var rows: [(environment: String, cells: [String])] = []
     switch error.kind {
     case .inconsistentHistory, .nodeNotFound:
       header += ["recorded without its dependency", "recorded with it"]
@@ -226,7 +226,7 @@ public enum ExplainRenderer {
       }
     }
     return Answer(
-      whatFailed: what, why: why, whereRows: rows.map { ($0.0, $0.1) }, whereHeader: header,
+      whatFailed: what, why: why, whereRows: rows, whereHeader: header,
       fix: fix, sql: sql)
   }
 
@@ -310,8 +310,6 @@ public enum ExplainRenderer {
     let creators = explanation.migrations.filter {
       $0.effect == .creates || $0.effect == .firstOfApp
     }
-    let isDuplicate = [.duplicateRelation, .duplicateColumn, .duplicateConstraint].contains(
-      error.kind)
     // Without the code, the migration that fails on a duplicate is the first one (by name, the
     // order Django applies an app's migrations) that names the object and is not recorded
     // where the object already exists.
@@ -325,7 +323,7 @@ public enum ExplainRenderer {
       }
     }
     let shown =
-      isDuplicate && creators.isEmpty
+      error.isDuplicate && creators.isEmpty
       ? (suspect.map { [$0] } ?? explanation.migrations) : explanation.migrations
     for migration in shown {
       let verb: String

@@ -142,8 +142,8 @@ struct ReportView {
       let name = "**\(Markdown.text(environment.name))**"
       let version =
         environment.serverVersion.map { " · PostgreSQL \(Markdown.text(shortVersion($0)))" } ?? ""
-      let unread = (environment.unreadable ?? []).filter { !$0.isRelation }
-      let locked = (environment.unreadable ?? []).filter(\.isRelation)
+      let unread = environment.unreadableMigrationTables
+      let locked = environment.lockedRelations
       var unreadNote =
         unread.isEmpty
         ? ""

@@ -344,8 +344,8 @@ enum Summary {
       case .unreachable: state = "unreachable: \(environment.error ?? "unknown error")"
       case .changing: state = "changing: DDL in progress: \(environment.error ?? "")"
       }
-      let unread = (environment.unreadable ?? []).filter { !$0.isRelation }
-      let locked = (environment.unreadable ?? []).filter(\.isRelation)
+      let unread = environment.unreadableMigrationTables
+      let locked = environment.lockedRelations
       var note =
         unread.isEmpty
         ? ""

@@ -49,9 +49,7 @@ public struct ExplainRun: Sendable {
     var explanations: [Explanation] = []
     for error in errors {
       var explanation = explainer.explain(error, in: collected)
-      if !explanation.foundAnywhere, error.kind != .inconsistentHistory,
-        error.kind != .nodeNotFound
-      {
+      if !explanation.foundAnywhere, !error.isHistory {
         // Found nowhere: every name is read once, for the closest ones.
         if everything == nil {
           collector.depth = .names
@@ -71,18 +69,11 @@ public struct ExplainRun: Sendable {
     return (output, unread ? .unreachable : .clean)
   }
 
-  /// Every relation, index, column and constraint name, for the closest-name suggestion.
+  /// Every name in `snapshots`, schemas included, for the closest-name suggestion.
   private static func names(in snapshots: [Snapshot]) -> [String] {
     var names = Set<String>()
     for snapshot in snapshots {
-      for schema in snapshot.allNames.values {
-        for (relation, item) in schema.relations {
-          names.insert(relation)
-          names.formUnion(item.indexes)
-          names.formUnion(item.columns)
-          names.formUnion(item.constraints)
-        }
-      }
+      for schema in snapshot.allNames.values { names.formUnion(schema.everyName) }
       names.formUnion(snapshot.schemas.map(\.name))
     }
     return Array(names)

@@ -62,9 +62,7 @@ public struct VerifyRun: Sendable {
     let blocking = comparison.findings.contains { Self.blocks($0) }
     // A schema whose migration table could not be read is not verified: like an unreachable
     // environment, it makes the answer unknown, never "applied".
-    let unverified = comparison.environments.contains {
-      ($0.unreadable ?? []).contains { !$0.isRelation }
-    }
+    let unverified = comparison.environments.contains { !$0.unreadableMigrationTables.isEmpty }
     let outcome: RunOutcome =
       comparison.hasUnreachable || unverified ? .unreachable : (blocking ? .drift : .clean)
     let text: String
@@ -110,7 +108,7 @@ public struct VerifyRun: Sendable {
       for finding in own { bySchema[finding.schema ?? "", default: []].append(finding) }
       let blockingSchemas = bySchema.filter { $0.value.contains(where: blocks) }.count
       let hazards = own.filter { $0.kind.change == .hazard }.count
-      let unread = (environment.unreadable ?? []).filter { !$0.isRelation }
+      let unread = environment.unreadableMigrationTables
       if blockingSchemas == 0, unread.isEmpty {
         lines.append("\(environment.name): every migration in the code is applied")
       } else if blockingSchemas == 0 {

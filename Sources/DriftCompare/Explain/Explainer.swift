@@ -40,7 +40,7 @@ public struct Explainer: Sendable {
   public func names(for errors: [ErrorReport]) -> (names: Set<String>, renamedFrom: Set<String>) {
     var names = Set<String>()
     var renamedFrom = Set<String>()
-    for error in errors where error.kind != .inconsistentHistory && error.kind != .nodeNotFound {
+    for error in errors where !error.isHistory {
       names.insert(error.name)
       if let written = error.written { names.insert(written) }
       if let table = error.table { names.insert(table) }
@@ -84,6 +84,12 @@ public struct Explainer: Sendable {
     -> Explanation
   {
     let read = environments.compactMap(\.snapshot)
+    // Each snapshot's names, once: a full snapshot (a file) derives them from its schemas.
+    let allNames = read.map(\.allNames)
+    var namesByEnvironment: [String: [String: SchemaNames]] = [:]
+    for (snapshot, names) in zip(read, allNames) {
+      namesByEnvironment[snapshot.environment.name] = names
+    }
     var migrations = codeMigrations(for: error)
     var renamedTo = migrations.compactMap(\.renamedTo).first
     let renamedFrom = migrations.compactMap(\.renamedFrom).first
@@ -91,7 +97,7 @@ public struct Explainer: Sendable {
       let mentioned = Self.mentioningRows(error.name, in: read)
       migrations = mentioned.map { Fact(name: $0, effect: .mentions) }
       if renamedTo == nil {
-        renamedTo = Self.renameTarget(of: error.name, rows: mentioned, in: read)
+        renamedTo = Self.renameTarget(of: error.name, rows: mentioned, in: allNames)
       }
       let table = error.table ?? error.name
       if migrations.isEmpty, let first = Self.firstMigration(ofAppOwning: table, in: read) {
@@ -99,10 +105,8 @@ public struct Explainer: Sendable {
         // `tenants_domain`): the app's migrations that name the model, else its first one.
         let app = String(first.prefix { $0 != "." })
         let model = String(table.dropFirst(app.count + 1))
-        let duplicate = [.duplicateRelation, .duplicateColumn, .duplicateConstraint].contains(
-          error.kind)
         let named =
-          duplicate
+          error.isDuplicate
           ? Self.mentioningRows(model, in: read).filter { $0.hasPrefix(app + ".") } : []
         migrations =
           named.isEmpty
@@ -113,9 +117,9 @@ public struct Explainer: Sendable {
     // The kind of schema the object lives in: where it exists, under either name, anywhere.
     var presentSchemas = Set<String>()
     var tenantKind = false
-    for snapshot in read {
+    for (snapshot, schemas) in zip(read, allNames) {
       let tenants = Set(snapshot.tenantSchemas)
-      for (schema, names) in snapshot.allNames
+      for (schema, names) in schemas
       where Self.holds(names, error, name: error.name)
         || renamedTo.map({ Self.holds(names, error, name: $0) }) == true
       {
@@ -131,7 +135,7 @@ public struct Explainer: Sendable {
           Explanation.Place(environment: environment.name, read: false, error: environment.error))
         continue
       }
-      let all = snapshot.allNames
+      let all = namesByEnvironment[environment.name] ?? [:]
       var candidates: Set<String>
       if let schema = error.schema {
         candidates = [schema]
@@ -193,17 +197,17 @@ public struct Explainer: Sendable {
       error: error, places: places, renamedTo: renamedTo, renamedFrom: renamedFrom,
       migrations: facts)
     explanation.relationKind = Self.relationKind(
-      of: [error.name] + [renamedTo].compactMap { $0 }, in: read)
+      of: [error.name] + [renamedTo].compactMap { $0 }, in: allNames)
     return explanation
   }
 
   /// Whether the first of `names` found anywhere is a table, an index, a view or a sequence.
-  private static func relationKind(of names: [String], in snapshots: [Snapshot])
+  private static func relationKind(of names: [String], in all: [[String: SchemaNames]])
     -> Explanation.RelationKind?
   {
     for name in names {
-      for snapshot in snapshots {
-        for schema in snapshot.allNames.values {
+      for schemas in all {
+        for schema in schemas.values {
           if let relation = schema.relations[name] {
             switch relation.kind {
             case .table: return .table
@@ -305,29 +309,16 @@ public struct Explainer: Sendable {
 
   /// The new name in a Django rename migration's name (`NNNN_rename_<old>_<new>[_and_more]`):
   /// the longest name after `<old>_` that exists somewhere.
-  private static func renameTarget(of name: String, rows: [String], in snapshots: [Snapshot])
-    -> String?
-  {
-    let marker = "rename_" + name.lowercased() + "_"
+  private static func renameTarget(
+    of name: String, rows: [String], in names: [[String: SchemaNames]]
+  ) -> String? {
     var existing = Set<String>()
-    for snapshot in snapshots {
-      for names in snapshot.allNames.values {
-        for (relation, item) in names.relations {
-          existing.insert(relation)
-          existing.formUnion(item.indexes)
-        }
-      }
+    for schemas in names {
+      for schema in schemas.values { existing.formUnion(schema.relationAndIndexNames) }
     }
     for row in rows {
-      let lowered = row.lowercased()
-      guard let range = lowered.range(of: marker) else { continue }
-      let rest = String(row[range.upperBound...])
-      var candidate = rest
-      while !candidate.isEmpty {
-        if existing.contains(candidate) { return candidate }
-        guard let cut = candidate.lastIndex(of: "_") else { break }
-        candidate = String(candidate[..<cut])
-      }
+      let candidates = SchemaNames.renameCandidates(of: name, inMigrationNamed: row)
+      if let found = candidates.first(where: existing.contains) { return found }
     }
     return nil
   }
