@@ -70,6 +70,105 @@ enum NameQueries {
       AND \(CatalogQueries.notFromExtension("pg_catalog.pg_type", "t.oid"))
     """
 
+  /// Owner and effective grants of the relations, columns with grants of their own, schemas,
+  /// functions and types named in `$1`, and of the current database whatever its name (a
+  /// privilege error names the database it failed in; another environment's has another
+  /// name): one row per grantee and
+  /// privilege (a row without either when nothing is granted).
+  ///
+  /// Rows of `schema, table, name, kind, owner, grantee, privilege`; `table` is a column's or
+  /// an index's table. A NULL ACL means the
+  /// owner's implicit rights and PUBLIC's defaults; `acldefault` makes them explicit, as the
+  /// full snapshot does.
+  static let access = """
+    WITH objects AS (
+      SELECT n.nspname::text AS schema,
+        (SELECT t.relname::text FROM pg_catalog.pg_index x
+         JOIN pg_catalog.pg_class t ON t.oid = x.indrelid WHERE x.indexrelid = c.oid) AS tab,
+        c.relname::text AS name,
+        CASE c.relkind WHEN 'S' THEN 'sequence' WHEN 'v' THEN 'view'
+          WHEN 'm' THEN 'materialized view' WHEN 'f' THEN 'foreign table'
+          WHEN 'i' THEN 'index' WHEN 'I' THEN 'index' ELSE 'table' END AS kind,
+        c.relowner AS owner,
+        COALESCE(c.relacl, pg_catalog.acldefault(
+          CASE c.relkind WHEN 'S' THEN 's' ELSE 'r' END::"char", c.relowner)) AS acl
+      FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S', 'i', 'I') AND \(CatalogQueries.userSchema)
+        AND c.relname = ANY ($1::pg_catalog.text[])
+      UNION ALL
+      SELECT n.nspname::text, c.relname::text, a.attname::text, 'column', c.relowner, a.attacl
+      FROM pg_catalog.pg_attribute a
+      JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      WHERE a.attname = ANY ($1::pg_catalog.text[]) AND a.attnum > 0 AND NOT a.attisdropped
+        AND a.attacl IS NOT NULL AND c.relkind IN ('r', 'p', 'f', 'v', 'm')
+        AND \(CatalogQueries.userSchema)
+      UNION ALL
+      SELECT n.nspname::text, NULL, n.nspname::text, 'schema', n.nspowner,
+        COALESCE(n.nspacl, pg_catalog.acldefault('n', n.nspowner))
+      FROM pg_catalog.pg_namespace n
+      WHERE \(CatalogQueries.userSchema) AND n.nspname = ANY ($1::pg_catalog.text[])
+      UNION ALL
+      SELECT n.nspname::text, NULL, p.proname::text,
+        CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END,
+        p.proowner, COALESCE(p.proacl, pg_catalog.acldefault('f', p.proowner))
+      FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+      WHERE \(CatalogQueries.userSchema) AND p.proname = ANY ($1::pg_catalog.text[])
+      UNION ALL
+      SELECT n.nspname::text, NULL, t.typname::text,
+        CASE t.typtype WHEN 'd' THEN 'domain' ELSE 'type' END,
+        t.typowner, COALESCE(t.typacl, pg_catalog.acldefault('T', t.typowner))
+      FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+      WHERE \(CatalogQueries.userSchema) AND t.typname = ANY ($1::pg_catalog.text[])
+        AND (t.typtype IN ('b', 'd', 'e', 'r', 'm')
+          OR t.typtype = 'c' AND (SELECT c.relkind FROM pg_catalog.pg_class c
+                                  WHERE c.oid = t.typrelid) = 'c')
+      UNION ALL
+      SELECT NULL, NULL, d.datname::text, 'database', d.datdba,
+        COALESCE(d.datacl, pg_catalog.acldefault('d', d.datdba))
+      FROM pg_catalog.pg_database d
+      WHERE d.datname = pg_catalog.current_database()
+    )
+    SELECT o.schema, o.tab, o.name, o.kind, pg_catalog.pg_get_userbyid(o.owner)::text,
+      CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(a.grantee)::text END,
+      a.privilege_type
+    FROM objects o LEFT JOIN LATERAL pg_catalog.aclexplode(o.acl) a ON true
+    """
+
+  /// Groups ``access``' rows into one value per object, grants by grantee, sorted.
+  static func objectAccess(_ rows: [[String?]]) -> [ObjectAccess] {
+    struct Key: Hashable {
+      var schema: String?
+      var table: String?
+      var name: String
+      var kind: String
+    }
+    var owners: [Key: String] = [:]
+    var grants: [Key: [String: Set<String>]] = [:]
+    for row in rows {
+      let key = Key(schema: row[0], table: row[1], name: row[2] ?? "", kind: row[3] ?? "")
+      owners[key] = row[4] ?? ""
+      if let grantee = row[5], let privilege = row[6] {
+        grants[key, default: [:]][grantee, default: []].insert(privilege)
+      } else if grants[key] == nil {
+        grants[key] = [:]
+      }
+    }
+    return owners.map { key, owner in
+      // An index takes no grants of its own: its ACL is its table's business.
+      ObjectAccess(
+        schema: key.schema, table: key.table, name: key.name, kind: key.kind, owner: owner,
+        grants: key.kind == "index"
+          ? nil
+          : (grants[key] ?? [:]).map { Privilege(grantee: $0.key, privileges: Array($0.value)) }
+            .sorted { $0.grantee < $1.grantee })
+    }.sorted {
+      ($0.schema ?? "", $0.table ?? "", $0.name, $0.kind) < (
+        $1.schema ?? "", $1.table ?? "", $1.name, $1.kind
+      )
+    }
+  }
+
   /// The cluster's roles, by name (never a password: `pg_roles` shows none).
   static let roles = "SELECT rolname::text FROM pg_catalog.pg_roles"
 }
@@ -145,11 +244,15 @@ public struct NameFilter: Sendable, Hashable {
   /// `…rename_<name>_<rest>` adds every `<rest>` cut at an underscore, so the new name is read
   /// too.
   public var renamedFrom: Set<String>
+  /// Names whose owner and grants are read too (``Snapshot/access``): objects of privilege
+  /// errors.
+  public var access: Set<String>
 
   /// Creates a filter.
-  public init(names: Set<String>, renamedFrom: Set<String> = []) {
+  public init(names: Set<String>, renamedFrom: Set<String> = [], access: Set<String> = []) {
     self.names = names
     self.renamedFrom = renamedFrom
+    self.access = access
   }
 
   /// The names to read, given the migration rows just read.

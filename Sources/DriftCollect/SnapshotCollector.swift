@@ -256,8 +256,13 @@ public struct SnapshotCollector: Sendable {
       }
       let (migrationTables, unreadable) = try readMigrationTables(connection)
       var filter: String?
+      var access: [ObjectAccess]?
       if case .namesMatching(let names) = depth {
         filter = NameFilter.arrayLiteral(names.wanted(given: migrationTables))
+        if !names.access.isEmpty {
+          access = NameQueries.objectAccess(
+            try connection.query(NameQueries.access, [NameFilter.arrayLiteral(names.access)]).rows)
+        }
       }
       var builder = NameSnapshotBuilder()
       try connection.forEachRow(NameQueries.names, [filter]) { builder.add($0) }
@@ -278,6 +283,7 @@ public struct SnapshotCollector: Sendable {
       for shell in shells { names[shell.name] = read[shell.name] ?? SchemaNames() }
       snapshot.namesOnly = names
       snapshot.roleNames = roles
+      snapshot.access = access
       return snapshot
     } catch let error as MigrationTablesUnreadable {
       throw error.error

@@ -258,7 +258,11 @@ struct Inventory: Sendable {
           value.value = compared
           value.normalised = .maintainPrivilege
         }
-        entries[key(.privilege, table.name, privilege.grantee)] = value
+        // The owner's own rights are keyed as the owner's, so that a changed owner is one
+        // finding (the owner), not three (the owner and two grantees).
+        let grantee =
+          privilege.grantee == table.owner ? Explanation.ownerGrantee : privilege.grantee
+        entries[key(.privilege, table.name, grantee)] = value
       }
     }
     for view in schema.views {

@@ -18,6 +18,11 @@ public struct ErrorReport: Codable, Sendable, Hashable {
     case undefinedType = "undefined_type"
     /// `role "r" does not exist`.
     case undefinedRole = "undefined_role"
+    /// `permission denied for table t` (and for a view, sequence, schema, function, column, …):
+    /// InsufficientPrivilege.
+    case insufficientPrivilege = "insufficient_privilege"
+    /// `must be owner of table t`: InsufficientPrivilege, where only the owner may.
+    case notOwner = "not_owner"
     /// `relation "x" already exists` (DuplicateTable).
     case duplicateRelation = "duplicate_relation"
     /// `constraint "c" for relation "t" already exists`.
@@ -40,6 +45,9 @@ public struct ErrorReport: Codable, Sendable, Hashable {
   public var isDuplicate: Bool {
     kind == .duplicateRelation || kind == .duplicateColumn || kind == .duplicateConstraint
   }
+
+  /// Whether the object exists and the role may not use or change it.
+  public var isPrivilege: Bool { kind == .insufficientPrivilege || kind == .notOwner }
   /// The object's name (a relation, index, column, constraint or schema), or the migration
   /// (`app.name`) for history errors.
   public var name: String
@@ -49,6 +57,10 @@ public struct ErrorReport: Codable, Sendable, Hashable {
   public var schema: String?
   /// For history errors: the dependency (`app.name`).
   public var dependency: String?
+  /// For privilege errors: the kind of object as the message names it (`table`, `view`,
+  /// `materialized view`, `sequence`, `column`, `schema`, `function`, `procedure`, `type`,
+  /// `domain`, `database`, …).
+  public var objectType: String?
   /// The error's name as psycopg and Django print it.
   ///
   /// `UndefinedTable`, `DuplicateTable`, `InconsistentMigrationHistory`, and so on.
@@ -62,9 +74,10 @@ public struct ErrorReport: Codable, Sendable, Hashable {
   /// Creates an error report.
   public init(
     kind: Kind, name: String, table: String? = nil, schema: String? = nil,
-    dependency: String? = nil, errorName: String, line: String
+    dependency: String? = nil, objectType: String? = nil, errorName: String, line: String
   ) {
     self.kind = kind
+    self.objectType = objectType
     self.name = name
     self.table = table
     self.schema = schema
@@ -186,6 +199,63 @@ public struct Explanation: Codable, Sendable, Hashable {
     case sequence
   }
 
+  /// Who owns the object and what is granted on it, in some schemas of one environment (schemas
+  /// with equal owner and grants are grouped).
+  public struct Access: Codable, Sendable, Hashable {
+    /// The environment.
+    public var environment: String
+    /// The schemas with this owner and these grants; for a database, its name.
+    public var schemas: [String]
+    /// The object's kind there (`table`, `view`, …; a column's table's for a column).
+    public var kind: String
+    /// For an index: its table, whose owner owns the index.
+    public var table: String?
+    /// The owning role.
+    public var owner: String
+    /// The effective grants (the owner's implicit rights and PUBLIC's defaults made explicit);
+    /// `nil` when they were not read (a snapshot file records grants on tables only).
+    public var grants: [Privilege]?
+
+    /// Creates an access fact.
+    public init(
+      environment: String, schemas: [String], kind: String, owner: String, grants: [Privilege]?
+    ) {
+      self.environment = environment
+      self.schemas = schemas
+      self.kind = kind
+      self.owner = owner
+      self.grants = grants
+    }
+  }
+
+  /// Privileges one environment does not grant on the object that another does.
+  public struct MissingGrant: Codable, Sendable, Hashable {
+    /// The environment lacking them.
+    public var environment: String
+    /// The schemas lacking them; for a database, its name.
+    public var schemas: [String]
+    /// The role (or `PUBLIC`) lacking them.
+    public var grantee: String
+    /// The privileges, sorted.
+    public var privileges: [String]
+    /// Other environments that grant them.
+    public var grantedIn: [String]
+    /// Whether other schemas of the same environment grant them.
+    public var grantedInOtherSchemas = false
+
+    /// Creates a missing grant.
+    public init(
+      environment: String, schemas: [String], grantee: String, privileges: [String],
+      grantedIn: [String]
+    ) {
+      self.environment = environment
+      self.schemas = schemas
+      self.grantee = grantee
+      self.privileges = privileges
+      self.grantedIn = grantedIn
+    }
+  }
+
   /// The error explained.
   public var error: ErrorReport
   /// What kind of relation the object is, when it was found.
@@ -200,6 +270,17 @@ public struct Explanation: Codable, Sendable, Hashable {
   public var migrations: [Migration]
   /// When the object exists nowhere: the closest names that do, across environments.
   public var closest: [String]
+  /// The grantee that stands for the object's owner in ``Access/grants``, so that the owner's
+  /// own rights compare equal whoever the owner is.
+  public static let ownerGrantee = "(owner)"
+
+  /// For privilege errors: owner and grants where the object exists, per environment.
+  public var access: [Access] = []
+  /// For privilege errors: grants some environments give on the object and others do not.
+  public var missingGrants: [MissingGrant] = []
+  /// For privilege errors: the owner most environments (ties: the earliest given) have, when
+  /// they do not all agree.
+  public var expectedOwner: String?
 
   /// Creates an explanation.
   public init(

@@ -121,3 +121,34 @@ public struct SchemaNames: Sendable, Hashable {
     relations.filter { $0.value.kind == .table }.keys.sorted()
   }
 }
+
+/// Who owns one object and what is granted on it: what a privilege error needs.
+public struct ObjectAccess: Sendable, Hashable {
+  /// The schema; `nil` for the database itself.
+  public var schema: String?
+  /// For a column or an index: its table.
+  public var table: String?
+  /// The object's name.
+  public var name: String
+  /// The kind of object as PostgreSQL's messages name it: `table`, `view`, `materialized view`,
+  /// `foreign table`, `sequence`, `index`, `column`, `schema`, `function`, `procedure`,
+  /// `aggregate`, `type`, `domain`, `database`.
+  public var kind: String
+  /// The owning role (for a column, its table's).
+  public var owner: String
+  /// The effective grants, by grantee (`PUBLIC` for everyone); `nil` when not known.
+  public var grants: [Privilege]?
+
+  /// Creates an access fact.
+  public init(
+    schema: String?, table: String? = nil, name: String, kind: String, owner: String,
+    grants: [Privilege]?
+  ) {
+    self.schema = schema
+    self.table = table
+    self.name = name
+    self.kind = kind
+    self.owner = owner
+    self.grants = grants
+  }
+}

@@ -28,6 +28,9 @@ public struct Snapshot: Codable, Sendable, Hashable {
   public var namesOnly: [String: SchemaNames]?
   /// The cluster's role names, for a names-only read; `nil` when roles were not read.
   public var roleNames: Set<String>?
+  /// Owner and grants of the objects a targeted read was asked about (see
+  /// ``allAccess``); `nil` for other reads.
+  public var access: [ObjectAccess]?
 
   private enum CodingKeys: String, CodingKey {
     case formatVersion, environment, schemas, extensions, migrationTables, tenantRegistry
@@ -64,6 +67,57 @@ public struct Snapshot: Codable, Sendable, Hashable {
     if let namesOnly { return namesOnly }
     var result: [String: SchemaNames] = [:]
     for schema in schemas { result[schema.name] = SchemaNames(schema) }
+    return result
+  }
+
+  /// Owner and grants of every object: from a targeted read, or derived from the full schemas
+  /// (grants are known there for tables only).
+  public var allAccess: [ObjectAccess] {
+    if let access { return access }
+    var result: [ObjectAccess] = []
+    for schema in schemas {
+      let name = schema.name
+      result.append(
+        ObjectAccess(schema: name, name: name, kind: "schema", owner: schema.owner, grants: nil))
+      for table in schema.tables {
+        result.append(
+          ObjectAccess(
+            schema: name, name: table.name,
+            kind: table.kind == .foreign ? "foreign table" : "table", owner: table.owner,
+            grants: table.privileges))
+        for index in table.indexes {
+          result.append(
+            ObjectAccess(
+              schema: name, table: table.name, name: index.name, kind: "index",
+              owner: table.owner, grants: nil))
+        }
+      }
+      for view in schema.views {
+        result.append(
+          ObjectAccess(
+            schema: name, name: view.name, kind: view.materialized ? "materialized view" : "view",
+            owner: view.owner, grants: nil))
+      }
+      for sequence in schema.sequences {
+        result.append(
+          ObjectAccess(
+            schema: name, name: sequence.name, kind: "sequence", owner: sequence.owner,
+            grants: nil))
+      }
+      for function in schema.functions {
+        result.append(
+          ObjectAccess(
+            schema: name, name: function.name,
+            kind: function.kind == "window" ? "function" : function.kind, owner: function.owner,
+            grants: nil))
+      }
+      for type in schema.types {
+        result.append(
+          ObjectAccess(
+            schema: name, name: type.name, kind: type.kind == .domain ? "domain" : "type",
+            owner: type.owner, grants: nil))
+      }
+    }
     return result
   }
 

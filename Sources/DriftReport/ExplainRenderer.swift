@@ -151,6 +151,7 @@ public enum ExplainRenderer {
     case .undefinedFunction: "function"
     case .undefinedType: "type"
     case .undefinedRole: "role"
+    case .insufficientPrivilege, .notOwner: error.objectType ?? "object"
     case .inconsistentHistory, .nodeNotFound: "migration"
     }
   }
@@ -189,6 +190,8 @@ public enum ExplainRenderer {
     switch error.kind {
     case .inconsistentHistory, .nodeNotFound:
       history(explanation, why: &why, fix: &fix)
+    case .insufficientPrivilege, .notOwner:
+      sql = privileges(explanation, why: &why, fix: &fix)
     default:
       sql = objects(explanation, why: &why, fix: &fix)
     }
@@ -210,6 +213,37 @@ public enum ExplainRenderer {
             place.environment,
             place.read
               ? [schemaList(place.present), schemaList(place.absent)] : ["not read", "not read"]
+          ))
+      }
+    case .insufficientPrivilege, .notOwner:
+      header +=
+        error.objectType == "database"
+        ? ["database", "", "owner", "grants"]
+        : ["has \(error.name)", "lacks it", "owner", "grants"]
+      for place in explanation.places {
+        guard place.read else {
+          rows.append((place.environment, Array(repeating: "not read", count: 4)))
+          continue
+        }
+        let access = explanation.access.filter { $0.environment == place.environment }
+        let several = access.count > 1
+        func scoped(_ text: String, _ group: Explanation.Access) -> String {
+          several ? "\(text) (\(schemaList(group.schemas)))" : text
+        }
+        let owners =
+          Set(access.map(\.owner)).count == 1
+          ? [access[0].owner] : access.map { scoped($0.owner, $0) }
+        let grants = access.map { $0.kind == "index" ? "—" : scoped(grantText($0.grants), $0) }
+        let flat =
+          place.present.count == 1 && place.present == [error.name]
+          ? ["yes", "—"] : [schemaList(place.present), schemaList(place.absent)]
+        rows.append(
+          (
+            place.environment,
+            flat + [
+              owners.isEmpty ? "—" : owners.joined(separator: "; "),
+              grants.isEmpty ? "—" : grants.joined(separator: "; "),
+            ]
           ))
       }
     default:
@@ -244,6 +278,10 @@ public enum ExplainRenderer {
       ]
     case .duplicateRelation, .duplicateColumn, .duplicateConstraint:
       return subject(error) + [.words(" already exists")]
+    case .insufficientPrivilege:
+      return [.words("permission denied for ")] + subject(error)
+    case .notOwner:
+      return [.words("must be owner of ")] + subject(error)
     default:
       return subject(error) + [.words(" does not exist")]
     }
@@ -453,6 +491,235 @@ public enum ExplainRenderer {
       }
     }
     return sql
+  }
+
+  /// `app: INSERT, SELECT, PUBLIC: USAGE`, or why the grants are unknown; the owner's own
+  /// rights are left out (the owner column names the owner).
+  static func grantText(_ grants: [Privilege]?) -> String {
+    guard let grants else { return "not recorded" }
+    let others = grants.filter { $0.grantee != Explanation.ownerGrantee }
+    guard !others.isEmpty else { return "none beyond the owner's" }
+    return others.map { "\($0.grantee): \($0.privileges.joined(separator: ", "))" }
+      .joined(separator: "; ")
+  }
+
+  /// The privileges a fix may name: PostgreSQL's keywords, never text from a snapshot file.
+  private static let grantable: Set<String> = [
+    "SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER", "USAGE",
+    "CREATE", "CONNECT", "TEMPORARY", "EXECUTE", "MAINTAIN",
+  ]
+
+  /// The keyword a GRANT puts before an object of `kind`; `nil` for kinds that take no grants.
+  private static func grantKeyword(_ kind: String) -> String? {
+    switch kind {
+    case "table", "view", "materialized view", "foreign table": "TABLE"
+    case "sequence": "SEQUENCE"
+    case "function": "FUNCTION"
+    case "procedure": "PROCEDURE"
+    case "aggregate": "ROUTINE"
+    case "type": "TYPE"
+    case "domain": "DOMAIN"
+    case "schema": "SCHEMA"
+    case "database": "DATABASE"
+    default: nil
+    }
+  }
+
+  /// The keywords of the ALTER that changes the owner of an object of `kind`; `nil` for kinds
+  /// whose owner follows another object (an index).
+  private static func alterKeyword(_ kind: String) -> String? {
+    switch kind {
+    case "table", "view", "materialized view", "foreign table", "sequence", "function",
+      "procedure", "type", "domain", "schema", "database":
+      kind.uppercased()
+    case "aggregate": "ROUTINE"
+    default: nil
+    }
+  }
+
+  /// `head "s"."name" tail "role";` for each of `schemas`, or one loop over them when there are
+  /// more than five; schemas and databases are named alone.
+  ///
+  /// `head` and `tail` are keywords and quoted identifiers; in the loop they go through
+  /// `format`, with `%` doubled.
+  private static func statements(
+    _ head: String, name: String, tail: String, role: String, schemas: [String], kind: String
+  ) -> [String] {
+    if kind == "schema" || kind == "database" || schemas.isEmpty {
+      return ["\(head) \(SQL.identifier(name)) \(tail) \(SQL.identifier(role));"]
+    }
+    if schemas.count <= 5 {
+      return schemas.map {
+        "\(head) \(SQL.qualified($0, name)) \(tail) \(SQL.identifier(role));"
+      }
+    }
+    func escaped(_ text: String) -> String { text.replacingOccurrences(of: "%", with: "%%") }
+    let format = SQL.literal("\(escaped(head)) %I.%I \(escaped(tail)) %I")
+    let body =
+      " DECLARE s pg_catalog.text; BEGIN FOREACH s IN ARRAY ARRAY["
+      + schemas.map(SQL.literal).joined(separator: ", ")
+      + "]::pg_catalog.text[] LOOP EXECUTE pg_catalog.format(\(format), s, \(SQL.literal(name)),"
+      + " \(SQL.literal(role))); END LOOP; END "
+    return ["DO " + SQL.dollarQuoted(body) + ";"]
+  }
+
+  /// Why and how to fix a privilege error: who owns the object and what is granted, where
+  /// environments differ; returns the statements that align them.
+  private static func privileges(
+    _ explanation: Explanation, why: inout [[Piece]], fix: inout [[Piece]]
+  ) -> String? {
+    let error = explanation.error
+    let name = error.name
+    var statements: [String] = []
+    if !explanation.foundAnywhere {
+      var line: [Piece] = [.name(name), .words(" exists in no environment that was read")]
+      if !explanation.closest.isEmpty {
+        line.append(.words("; the closest names there are: "))
+        for (index, close) in explanation.closest.enumerated() {
+          if index > 0 { line.append(.words(", ")) }
+          line.append(.name(close))
+        }
+      }
+      why.append(line)
+      return nil
+    }
+    let objectName = error.objectType == "column" ? (error.table ?? name) : name
+    let isDatabase = error.objectType == "database"
+    func scope(_ environment: String, _ schemas: [String]) -> String {
+      schemas.isEmpty || isDatabase ? environment : "\(environment) (\(schemaList(schemas)))"
+    }
+    /// Each environment's database has its own name; other objects keep the message's.
+    func target(_ schemas: [String]) -> (name: String, schemas: [String]) {
+      isDatabase ? (schemas.first ?? name, []) : (objectName, schemas)
+    }
+    // Owners first: a migration that owns the object in one environment and not in another
+    // fails there, with either error.
+    if let expected = explanation.expectedOwner {
+      for access in explanation.access where access.owner != expected {
+        var line: [Piece] = [.words("in \(scope(access.environment, access.schemas)) ")]
+        if access.kind == "index", let table = access.table {
+          line += [.name(objectName), .words("'s table "), .name(table)]
+        } else {
+          line.append(.name(objectName))
+        }
+        line += [
+          .words(" is owned by "), .name(access.owner), .words(", elsewhere by "), .name(expected),
+        ]
+        line +=
+          error.kind == .notOwner
+          ? [
+            .words(": a migration run as "), .name(expected),
+            .words(
+              " may not alter it there (only its owner, the owner's members and superusers"
+                + " may)"),
+          ]
+          : [
+            .words(": there "), .name(expected), .words(" holds only what "), .name(access.owner),
+            .words(" granted it"),
+          ]
+        why.append(line)
+        // An index belongs to its table's owner.
+        let owned = access.kind == "index" ? access.table.map { ("table", $0) } : nil
+        guard let keyword = alterKeyword(owned?.0 ?? access.kind) else { continue }
+        var (objectName, schemas) = target(access.schemas)
+        if let owned { objectName = owned.1 }
+        statements.append(SQL.comment("in \(scope(access.environment, access.schemas))"))
+        statements += Self.statements(
+          "ALTER \(keyword)", name: objectName, tail: "OWNER TO", role: expected,
+          schemas: schemas, kind: owned?.0 ?? access.kind)
+      }
+      fix.append([
+        .words("make "), .name(expected),
+        .words(
+          " the owner where another role owns it (the statements below, run as a superuser or"
+            + " the current owner), or run the migration as that owner"),
+      ])
+    } else if error.kind == .notOwner, let owner = explanation.access.first?.owner {
+      why.append([
+        .name(objectName), .words(" is owned by "), .name(owner),
+        .words(
+          " in every environment that has it: only that role, its members and superusers may"
+            + " run this statement, and the role that failed is none of them"),
+      ])
+      fix.append([
+        .words("run the statement as "), .name(owner),
+        .words(", or grant the role that runs it membership in "), .name(owner),
+      ])
+    }
+    guard error.kind == .insufficientPrivilege else {
+      return statements.isEmpty ? nil : statements.joined(separator: "\n")
+    }
+    var granted = false
+    for missing in explanation.missingGrants {
+      let scoped = scope(missing.environment, missing.schemas)
+      var granting = missing.grantedIn
+      if missing.grantedInOtherSchemas {
+        granting.append("other schemas of \(missing.environment)")
+      }
+      let grantee: Piece =
+        missing.grantee == Explanation.ownerGrantee ? .words("its owner") : .name(missing.grantee)
+      why.append([
+        .words("\(scoped) does not grant \(missing.privileges.joined(separator: ", ")) on "),
+        .name(objectName), .words(" to "), grantee,
+        .words("; \(granting.joined(separator: " and ")) "),
+        .words(granting.count == 1 && !missing.grantedInOtherSchemas ? "does" : "do"),
+      ])
+      // The owner's rights follow ownership, aligned above.
+      guard missing.grantee != Explanation.ownerGrantee else { continue }
+      guard missing.grantee != "PUBLIC" else {
+        fix.append([
+          .words(
+            "\(granting.joined(separator: " and ")) grant it to PUBLIC, everyone: grant what the"
+              + " application needs to its own role in \(scoped) rather than copying that")
+        ])
+        continue
+      }
+      // A column's own privileges read `SELECT (column)`; the table's stand alone.
+      let privileges = missing.privileges.compactMap { privilege -> String? in
+        let columnSuffix = " (\(name))"
+        if error.objectType == "column", privilege.hasSuffix(columnSuffix) {
+          let bare = String(privilege.dropLast(columnSuffix.count))
+          return grantable.contains(bare) ? "\(bare) (\(SQL.identifier(name)))" : nil
+        }
+        return grantable.contains(privilege) ? privilege : nil
+      }
+      let kind = explanation.access.first {
+        $0.environment == missing.environment && $0.schemas == missing.schemas
+      }?.kind
+      guard let kind, let keyword = grantKeyword(kind),
+        privileges.count == missing.privileges.count
+      else { continue }
+      let (objectName, schemas) = target(missing.schemas)
+      statements.append(SQL.comment("in \(scoped)"))
+      statements += Self.statements(
+        "GRANT \(privileges.joined(separator: ", ")) ON \(keyword)", name: objectName,
+        tail: "TO", role: missing.grantee, schemas: schemas, kind: kind)
+      granted = true
+    }
+    if granted {
+      fix.append([
+        .words(
+          "grant in each environment what the others grant (the statements below), or revoke it"
+            + " where it should not be")
+      ])
+    }
+    if explanation.missingGrants.isEmpty, explanation.expectedOwner == nil,
+      let first = explanation.access.first
+    {
+      why.append([
+        .words("every environment that has "), .name(objectName),
+        .words(
+          " grants the same on it (\(grantText(first.grants))): the role that failed is not"
+            + " among the grantees, or holds a privilege other than the one the statement needs"),
+      ])
+      fix.append([
+        .words(
+          "grant the privilege the statement needs to the role the application connects as, in"
+            + " every environment: "),
+        .name("GRANT … ON \(grantKeyword(first.kind) ?? "TABLE") \(objectName) TO <role>"),
+      ])
+    }
+    return statements.isEmpty ? nil : statements.joined(separator: "\n")
   }
 
   private static func explanationHasCode(_ explanation: Explanation) -> Bool {

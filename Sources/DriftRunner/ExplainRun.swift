@@ -43,7 +43,7 @@ public struct ExplainRun: Sendable {
     let wanted = explainer.names(for: errors)
     var collector = collector
     collector.depth = .namesMatching(
-      NameFilter(names: wanted.names, renamedFrom: wanted.renamedFrom))
+      NameFilter(names: wanted.names, renamedFrom: wanted.renamedFrom, access: wanted.access))
     let collected = try await collector.collect(databases)
     var everything: [Snapshot]?
     var explanations: [Explanation] = []

@@ -115,6 +115,52 @@ struct ErrorTextTests {
     #expect(error?.written == "demo.finance_invoice")
   }
 
+  @Test func privilegeMessagesGiveTheObjectItsKindAndWhetherOwnershipWasNeeded() {
+    let cases: [(String, ErrorReport.Kind, String, String, String?)] = [
+      (
+        "ERROR:  permission denied for table invoices", .insufficientPrivilege, "invoices", "table",
+        nil
+      ),
+      (
+        "psycopg2.errors.InsufficientPrivilege: permission denied for materialized view totals",
+        .insufficientPrivilege, "totals", "materialized view", nil
+      ),
+      ("ERROR:  permission denied for view v", .insufficientPrivilege, "v", "view", nil),
+      (
+        "ERROR:  permission denied for sequence s_id_seq", .insufficientPrivilege, "s_id_seq",
+        "sequence", nil
+      ),
+      ("ERROR:  permission denied for schema acme", .insufficientPrivilege, "acme", "schema", nil),
+      (
+        "ERROR:  permission denied for function total_of", .insufficientPrivilege, "total_of",
+        "function", nil
+      ),
+      (
+        "FATAL:  permission denied for database shop", .insufficientPrivilege, "shop", "database",
+        nil
+      ),
+      (
+        "ERROR:  permission denied for relation invoices", .insufficientPrivilege, "invoices",
+        "relation", nil
+      ),
+      (
+        "ERROR:  permission denied for column \"due_on\" of relation \"invoices\"",
+        .insufficientPrivilege, "due_on", "column", "invoices"
+      ),
+      ("ERROR:  must be owner of table invoices", .notOwner, "invoices", "table", nil),
+      ("ERROR:  must be owner of index invoices_idx", .notOwner, "invoices_idx", "index", nil),
+    ]
+    for (line, kind, name, type, table) in cases {
+      let error = ErrorText.errors(in: line).first
+      #expect(error?.kind == kind, "\(line)")
+      #expect(error?.name == name, "\(line)")
+      #expect(error?.objectType == type, "\(line)")
+      #expect(error?.table == table, "\(line)")
+      #expect(error?.errorName == "InsufficientPrivilege", "\(line)")
+    }
+    #expect(ErrorText.errors(in: "ERROR:  permission denied for frobnicator x").isEmpty)
+  }
+
   @Test func aCILogWithoutAnErrorGivesNothingAndHostileQuotesStayInTheName() {
     #expect(ErrorText.errors(in: "Step 3/9 : RUN pip install\nall tests passed\n").isEmpty)
     let hostile = ErrorText.errors(

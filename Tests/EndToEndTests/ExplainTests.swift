@@ -24,7 +24,7 @@ struct ExplainCommandTests {
 
   @Test func everySeedErrorIsAnsweredAsItsGoldenFileLiveAndFromSnapshotFiles() throws {
     let databases = try Self.seed.get()
-    #expect(Self.errors.count == 3)
+    #expect(Self.errors.count == 5)
     for (name, message) in Self.errors {
       for (format, ext) in [("text", "txt"), ("markdown", "md"), ("json", "json")] {
         let expected = try String(
@@ -124,7 +124,7 @@ struct ExplainCommandTests {
     ])
     #expect(nothing.status == 2)
     #expect(nothing.error.split(separator: "\n").count == 1)
-    #expect(nothing.error.contains("it explains: relation, index"))
+    #expect(nothing.error.contains("it explains: relation, table, view"))
     let unreachable = try Envdrift.run([
       "explain", "relation \"tenants_domain\" already exists",
       "prod=dbname=\(databases.prod.name)", "gone=host=127.0.0.1 port=1 dbname=x connect_timeout=2",
@@ -195,5 +195,169 @@ struct ExplainCommandTests {
     let item = try #require((document["explanations"] as? [[String: Any]])?.first)
     let error = try #require((item["explanation"] as? [String: Any])?["error"] as? [String: Any])
     #expect(error["name"] as? String == name, "JSON keeps the name exactly")
+  }
+}
+
+/// `envdrift explain` on privilege errors: a pair of databases differing in one grant or one
+/// owner gives that difference alone, and the statements it suggests remove it.
+@Suite("envdrift explain: privileges", .enabled(if: TestPostgres.isAvailable), .serialized)
+struct ExplainPrivilegeTests {
+  /// The kinds of object a grant can differ on, each with its message, its objects and the
+  /// grant the first database has and the second lacks.
+  static let kinds:
+    [(message: String, objects: String, grant: String, privilege: String, kind: String)] = [
+      (
+        "permission denied for table invoices", "CREATE TABLE invoices (id int, due_on date);",
+        "GRANT SELECT, INSERT ON invoices TO", "INSERT,SELECT", "table"
+      ),
+      (
+        "permission denied for view open_invoices",
+        "CREATE TABLE invoices (id int); CREATE VIEW open_invoices AS SELECT id FROM invoices;",
+        "GRANT SELECT ON open_invoices TO", "SELECT", "view"
+      ),
+      (
+        "permission denied for sequence invoice_no", "CREATE SEQUENCE invoice_no;",
+        "GRANT USAGE ON SEQUENCE invoice_no TO", "USAGE", "sequence"
+      ),
+      (
+        "permission denied for function total_of",
+        "CREATE FUNCTION total_of(integer) RETURNS integer LANGUAGE sql AS 'SELECT 1';"
+          + " REVOKE EXECUTE ON FUNCTION total_of(integer) FROM PUBLIC;",
+        "GRANT EXECUTE ON FUNCTION total_of(integer) TO", "EXECUTE", "function"
+      ),
+      (
+        "permission denied for schema billing", "CREATE SCHEMA billing;",
+        "GRANT USAGE ON SCHEMA billing TO", "USAGE", "schema"
+      ),
+      (
+        "permission denied for column \"due_on\" of relation \"invoices\"",
+        "CREATE TABLE invoices (id int, due_on date);", "GRANT UPDATE (due_on) ON invoices TO",
+        "UPDATE (due_on)", "column"
+      ),
+      (
+        "permission denied for type mood", "CREATE TYPE mood AS ENUM ('ok');",
+        "GRANT USAGE ON TYPE mood TO", "USAGE", "type"
+      ),
+    ]
+
+  static func json(_ output: String) throws -> [String: Any] {
+    let document = try #require(
+      try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
+    let items = try #require(document["explanations"] as? [[String: Any]])
+    return try #require(items.first)
+  }
+
+  @Test func eachKindOfGrantGivesExactlyItsDifferenceAndTheSuggestedGrantRemovesIt() throws {
+    // A role name that needs quoting everywhere it is written.
+    let role = "explain \"app\" --\(UUID().uuidString.prefix(6).lowercased())"
+    let quotedRole = "\"" + role.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    try TestPostgres.runPSQL(
+      database: "postgres", arguments: ["-c", "CREATE ROLE \(quotedRole)"])
+    defer {
+      _ = try? TestPostgres.runPSQL(
+        database: "postgres", arguments: ["-c", "DROP ROLE IF EXISTS \(quotedRole)"])
+    }
+    for kind in Self.kinds {
+      let granting = try TestPostgres.createDatabase(
+        "explain_grant_a", sql: kind.objects + " \(kind.grant) \(quotedRole);")
+      defer { granting.drop() }
+      let lacking = try TestPostgres.createDatabase("explain_grant_b", sql: kind.objects)
+      defer { lacking.drop() }
+      func explain(_ a: TestDatabase, _ b: TestDatabase) throws -> [String: Any] {
+        let result = try Envdrift.run([
+          "explain", "ERROR:  " + kind.message, "a=dbname=\(a.name)", "b=dbname=\(b.name)",
+          "--format", "json",
+        ])
+        #expect(result.status == 0, "\(kind.kind): \(result.error)")
+        return try Self.json(result.output)
+      }
+      let item = try explain(granting, lacking)
+      let explanation = try #require(item["explanation"] as? [String: Any])
+      let missing = try #require(explanation["missingGrants"] as? [[String: Any]])
+      #expect(missing.count == 1, "\(kind.kind): \(missing)")
+      #expect(missing.first?["environment"] as? String == "b", "\(kind.kind)")
+      #expect(missing.first?["grantee"] as? String == role, "\(kind.kind)")
+      #expect(
+        (missing.first?["privileges"] as? [String])?.joined(separator: ",") == kind.privilege,
+        "\(kind.kind)")
+      #expect(explanation["expectedOwner"] == nil, "\(kind.kind)")
+      let sql = try #require(item["sql"] as? String, "\(kind.kind)")
+      try TestPostgres.runPSQL(
+        database: lacking.name, arguments: ["-v", "ON_ERROR_STOP=1"], input: sql)
+      let after = try #require(try explain(granting, lacking)["explanation"] as? [String: Any])
+      #expect((after["missingGrants"] as? [Any])?.isEmpty == true, "\(kind.kind): \(sql)")
+      let same = try #require(try explain(granting, granting)["explanation"] as? [String: Any])
+      #expect((same["missingGrants"] as? [Any])?.isEmpty == true, "\(kind.kind)")
+    }
+  }
+
+  @Test func aDatabaseGrantIsComparedBetweenEachEnvironmentsOwnDatabase() throws {
+    let role = "explain_db_\(UUID().uuidString.prefix(6).lowercased())"
+    try TestPostgres.runPSQL(database: "postgres", arguments: ["-c", "CREATE ROLE \(role)"])
+    let granting = try TestPostgres.createDatabase("explain_db_a")
+    let lacking = try TestPostgres.createDatabase("explain_db_b")
+    defer {
+      granting.drop()
+      lacking.drop()
+      _ = try? TestPostgres.runPSQL(
+        database: "postgres", arguments: ["-c", "DROP ROLE IF EXISTS \(role)"])
+    }
+    try granting.load("GRANT CREATE ON DATABASE \(granting.name) TO \(role);")
+    let result = try Envdrift.run([
+      "explain", "FATAL:  permission denied for database \(lacking.name)",
+      "a=dbname=\(granting.name)", "b=dbname=\(lacking.name)", "--format", "json",
+    ])
+    #expect(result.status == 0, "\(result.error)")
+    let item = try Self.json(result.output)
+    let explanation = try #require(item["explanation"] as? [String: Any])
+    let missing = try #require(explanation["missingGrants"] as? [[String: Any]])
+    #expect(missing.count == 1)
+    #expect(missing.first?["schemas"] as? [String] == [lacking.name])
+    #expect(
+      item["sql"] as? String == "-- in b\nGRANT CREATE ON DATABASE \(lacking.name) TO \(role);")
+  }
+
+  @Test func aDifferentOwnerIsOneFactAndTheSuggestedOwnerChangeRemovesIt() throws {
+    let role = "explain_root_\(UUID().uuidString.prefix(6).lowercased())"
+    try TestPostgres.runPSQL(database: "postgres", arguments: ["-c", "CREATE ROLE \(role)"])
+    let sql = """
+      CREATE TABLE domains (id int, domain text);
+      CREATE INDEX domains_domain_idx ON domains (domain);
+      """
+    let dev = try TestPostgres.createDatabase("explain_owner_a", sql: sql)
+    let uat = try TestPostgres.createDatabase("explain_owner_b", sql: sql)
+    let prod = try TestPostgres.createDatabase(
+      "explain_owner_c", sql: sql + "ALTER TABLE domains OWNER TO \(role);")
+    defer {
+      for database in [dev, uat, prod] { database.drop() }
+      _ = try? TestPostgres.runPSQL(
+        database: "postgres", arguments: ["-c", "DROP ROLE IF EXISTS \(role)"])
+    }
+    func explain() throws -> (text: String, json: [String: Any]) {
+      var outputs: [String] = []
+      for format in ["text", "json"] {
+        let result = try Envdrift.run([
+          "explain", "ERROR:  must be owner of index domains_domain_idx",
+          "dev=dbname=\(dev.name)", "uat=dbname=\(uat.name)", "prod=dbname=\(prod.name)",
+          "--format", format,
+        ])
+        #expect(result.status == 0, "\(result.error)")
+        outputs.append(result.output)
+      }
+      return (outputs[0], try Self.json(outputs[1]))
+    }
+    let before = try explain()
+    let explanation = try #require(before.json["explanation"] as? [String: Any])
+    #expect(explanation["expectedOwner"] as? String == "postgres")
+    #expect((explanation["missingGrants"] as? [Any])?.isEmpty == true)
+    #expect(
+      before.text.contains(
+        "in prod (public) domains_domain_idx's table domains is owned by \(role), elsewhere by"
+          + " postgres"))
+    let fix = try #require(before.json["sql"] as? String)
+    #expect(fix == "-- in prod (public)\nALTER TABLE public.domains OWNER TO postgres;")
+    try TestPostgres.runPSQL(database: prod.name, arguments: ["-v", "ON_ERROR_STOP=1"], input: fix)
+    let after = try #require(try explain().json["explanation"] as? [String: Any])
+    #expect(after["expectedOwner"] == nil)
   }
 }

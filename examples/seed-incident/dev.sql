@@ -27,3 +27,5 @@ BEGIN
       tenant, 'finance', '0003_alter_invoice_number', '2025-11-28 09:15:00+00');
   END LOOP;
 END $$;
+-- The reporting role reads the tenant registry here; production never got the grant.
+GRANT SELECT ON public.tenants_client TO reporting;

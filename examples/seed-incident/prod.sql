@@ -12,3 +12,5 @@ INSERT INTO public.django_migrations (app, name, applied)
 \set tenant demo
 \set finance false
 \ir tenant.sql
+-- tenants_domain was created by a container running as root, not by postgres.
+ALTER TABLE public.tenants_domain OWNER TO root;

@@ -1,6 +1,10 @@
 -- What every environment shares: Django's own apps and the tenants app up to 0004.
 SET client_min_messages = warning;
 
+-- Roles are the cluster's: made once, whichever environment is loaded first.
+DO $$ BEGIN CREATE ROLE root; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;
+DO $$ BEGIN CREATE ROLE reporting; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;
+
 CREATE TABLE public.django_migrations (
   id bigserial PRIMARY KEY,
   app varchar(255) NOT NULL,

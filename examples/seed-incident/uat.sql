@@ -11,3 +11,5 @@
 \set tenant demo
 \ir tenant.sql
 CREATE INDEX finance_invoice_due_date_idx ON acme.finance_invoice (due_date);
+-- The reporting role reads the tenant registry here; production never got the grant.
+GRANT SELECT ON public.tenants_client TO reporting;

@@ -12,10 +12,9 @@ import Foundation
 public enum ErrorText {
   /// What `explain` understands, for the message that says it found nothing.
   public static let understood =
-    "relation, index, column, constraint, schema, function, type or role that does not exist;"
-    + " relation, column or"
-    + " constraint that already exists; Django's InconsistentMigrationHistory and"
-    + " NodeNotFoundError"
+    "relation, table, view, sequence, index, column, constraint, schema, function, type or role"
+    + " that does not exist; relation, column or constraint that already exists; permission"
+    + " denied and must be owner; Django's InconsistentMigrationHistory and NodeNotFoundError"
 
   /// Every error found in `text`, first to last, each once.
   public static func errors(in text: String) -> [ErrorReport] {
@@ -83,8 +82,11 @@ public enum ErrorText {
       if schema != nil { report.written = name }
       return report
     }
+    if let report = privilege(message, line: trimmed) { return report }
     switch true {
-    case message.hasPrefix("relation \""), message.hasPrefix("table \""):
+    case message.hasPrefix("relation \""), message.hasPrefix("table \""),
+      message.hasPrefix("view \""), message.hasPrefix("materialized view \""),
+      message.hasPrefix("sequence \""), message.hasPrefix("foreign table \""):
       guard let name = names.first else { return nil }
       if message.hasSuffix("does not exist") {
         return report(.undefinedRelation, "UndefinedTable", name: name)
@@ -154,7 +156,8 @@ public enum ErrorText {
     var earliest: String.Index?
     for prefix in [
       "relation \"", "table \"", "index \"", "column ", "constraint \"", "schema \"", "function ",
-      "type \"", "role \"",
+      "type \"", "role \"", "view \"", "materialized view \"", "sequence \"", "foreign table \"",
+      "permission denied for ", "must be owner of ",
     ] {
       var searchFrom = line.startIndex
       while let range = line.range(of: prefix, range: searchFrom..<line.endIndex) {
@@ -167,6 +170,48 @@ public enum ErrorText {
       }
     }
     return earliest
+  }
+
+  /// The kinds of object PostgreSQL's privilege messages name, longest first (`materialized
+  /// view` before `view`); `relation` is the wording before PostgreSQL 11.
+  private static let privilegeObjects = [
+    "foreign-data wrapper", "materialized view", "foreign server", "foreign table", "aggregate",
+    "procedure", "database", "function", "relation", "sequence", "language", "routine", "column",
+    "domain", "schema", "index", "table", "type", "view",
+  ]
+
+  /// `permission denied for table t`, `must be owner of view v`, `permission denied for column
+  /// "c" of relation "t"`: the object's name follows its kind, unquoted but for columns.
+  private static func privilege(_ message: Substring, line: String) -> ErrorReport? {
+    let kind: ErrorReport.Kind
+    let rest: Substring
+    if message.hasPrefix("permission denied for ") {
+      kind = .insufficientPrivilege
+      rest = message.dropFirst("permission denied for ".count)
+    } else if message.hasPrefix("must be owner of ") {
+      kind = .notOwner
+      rest = message.dropFirst("must be owner of ".count)
+    } else {
+      return nil
+    }
+    guard let object = privilegeObjects.first(where: { rest.hasPrefix($0 + " ") }) else {
+      return nil
+    }
+    var name = rest.dropFirst(object.count + 1).trimmingCharacters(in: .whitespaces)
+    var table: String?
+    let names = quoted(rest)
+    if object == "column", let column = names.first {
+      name = column
+      table = names.count > 1 ? names[1] : nil
+    } else if let only = names.first,
+      name == "\"\(only.replacingOccurrences(of: "\"", with: "\"\""))\""
+    {
+      name = only
+    }
+    guard !name.isEmpty else { return nil }
+    return ErrorReport(
+      kind: kind, name: name, table: table, objectType: object,
+      errorName: "InsufficientPrivilege", line: line)
   }
 
   /// `InconsistentMigrationHistory: Migration a.b is applied before its dependency c.d …` and

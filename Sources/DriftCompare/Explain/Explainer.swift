@@ -37,10 +37,23 @@ public struct Explainer: Sendable {
   /// The names a targeted read must fetch to explain `errors`: each object and its table, the
   /// names the code's operations rename them to or from, and (``NameFilter/renamedFrom``) the
   /// objects whose rename migrations may name their new names.
-  public func names(for errors: [ErrorReport]) -> (names: Set<String>, renamedFrom: Set<String>) {
+  ///
+  /// `access` holds the objects of privilege errors, whose owner and grants are read too.
+  public func names(for errors: [ErrorReport])
+    -> (names: Set<String>, renamedFrom: Set<String>, access: Set<String>)
+  {
     var names = Set<String>()
     var renamedFrom = Set<String>()
-    for error in errors where !error.isHistory {
+    var access = Set<String>()
+    for error in errors where error.isPrivilege {
+      names.insert(error.name)
+      access.insert(error.name)
+      if let table = error.table {
+        names.insert(table)
+        access.insert(table)
+      }
+    }
+    for error in errors where !error.isHistory && !error.isPrivilege {
       names.insert(error.name)
       if let written = error.written { names.insert(written) }
       if let table = error.table { names.insert(table) }
@@ -50,7 +63,7 @@ public struct Explainer: Sendable {
         if let from = fact.renamedFrom { names.insert(from) }
       }
     }
-    return (names, renamedFrom)
+    return (names, renamedFrom, access)
   }
 
   // MARK: - Objects
@@ -75,8 +88,38 @@ public struct Explainer: Sendable {
       return names.functions.contains(name)
     case .undefinedType:
       return names.types.contains(name)
+    case .insufficientPrivilege, .notOwner:
+      switch PrivilegeObject(error.objectType) {
+      case .relation: return names.relations[name] != nil
+      case .index: return names.relations.values.contains { $0.indexes.contains(name) }
+      case .column:
+        if let table = error.table { return names.relations[table]?.columns.contains(name) == true }
+        return names.relations.values.contains { $0.columns.contains(name) }
+      case .routine: return names.functions.contains(name)
+      case .type: return names.types.contains(name)
+      case .schema, .database, .other: return false
+      }
     default:
       return false
+    }
+  }
+
+  /// The families of objects a privilege message can name, as far as finding them goes.
+  enum PrivilegeObject {
+    case relation, index, column, routine, type, schema, database, other
+
+    init(_ word: String?) {
+      switch word {
+      case "table", "relation", "view", "materialized view", "sequence", "foreign table":
+        self = .relation
+      case "index": self = .index
+      case "column": self = .column
+      case "function", "procedure", "aggregate", "routine": self = .routine
+      case "type", "domain": self = .type
+      case "schema": self = .schema
+      case "database": self = .database
+      default: self = .other
+      }
     }
   }
 
@@ -90,10 +133,10 @@ public struct Explainer: Sendable {
     for (snapshot, names) in zip(read, allNames) {
       namesByEnvironment[snapshot.environment.name] = names
     }
-    var migrations = codeMigrations(for: error)
+    var migrations = error.isPrivilege ? [] : codeMigrations(for: error)
     var renamedTo = migrations.compactMap(\.renamedTo).first
     let renamedFrom = migrations.compactMap(\.renamedFrom).first
-    if code == nil {
+    if code == nil, !error.isPrivilege {
       let mentioned = Self.mentioningRows(error.name, in: read)
       migrations = mentioned.map { Fact(name: $0, effect: .mentions) }
       if renamedTo == nil {
@@ -148,7 +191,9 @@ public struct Explainer: Sendable {
       candidatesByEnvironment[environment.name] = ordered
       var place = Explanation.Place(environment: environment.name)
       for schema in ordered {
-        if error.kind == .undefinedSchema || error.kind == .undefinedRole {
+        if error.kind == .undefinedSchema || error.kind == .undefinedRole
+          || error.isPrivilege && [.schema, .database].contains(PrivilegeObject(error.objectType))
+        {
           continue
         }
         guard let names = all[schema] else {
@@ -177,7 +222,8 @@ public struct Explainer: Sendable {
         places[index].absent = places[index].present.isEmpty ? [error.name] : []
       }
     }
-    if error.kind == .undefinedSchema {
+    let privilegeObject = PrivilegeObject(error.objectType)
+    if error.kind == .undefinedSchema || error.isPrivilege && privilegeObject == .schema {
       for index in places.indices where places[index].read {
         let name = places[index].environment
         let snapshot = read.first { $0.environment.name == name }
@@ -185,6 +231,14 @@ public struct Explainer: Sendable {
           snapshot?.schemas.contains { $0.name == error.name } == true
           ? [error.name] : []
         places[index].absent = places[index].present.isEmpty ? [error.name] : []
+      }
+    }
+    if error.isPrivilege && privilegeObject == .database {
+      for index in places.indices where places[index].read {
+        let name = places[index].environment
+        // The message names the database it failed in; elsewhere it has its own name.
+        let database = read.first { $0.environment.name == name }?.environment.database
+        places[index].present = database.map { [$0] } ?? []
       }
     }
     let facts = migrations.map { fact in
@@ -198,7 +252,153 @@ public struct Explainer: Sendable {
       migrations: facts)
     explanation.relationKind = Self.relationKind(
       of: [error.name] + [renamedTo].compactMap { $0 }, in: allNames)
+    if error.isPrivilege { Self.addAccess(to: &explanation, from: read) }
     return explanation
+  }
+
+  // MARK: - Privileges
+
+  /// Owner and grants where the object exists, grouped per environment by equal values; the
+  /// grants some environments give and others lack; the owner most environments agree on.
+  private static func addAccess(to explanation: inout Explanation, from snapshots: [Snapshot]) {
+    let error = explanation.error
+    let family = PrivilegeObject(error.objectType)
+    for place in explanation.places where place.read {
+      guard let snapshot = snapshots.first(where: { $0.environment.name == place.environment })
+      else { continue }
+      let present = Set(place.present)
+      var table: [String: ObjectAccess] = [:]
+      var columns: [String: ObjectAccess] = [:]
+      for access in snapshot.allAccess {
+        let schema = access.schema ?? ""
+        switch family {
+        case .database:
+          // Each environment's own database, whatever its name there.
+          if access.kind == "database" { table[access.name] = access }
+        case .schema:
+          if access.kind == "schema", access.name == error.name { table[schema] = access }
+        case .column:
+          guard present.contains(schema) else { continue }
+          if access.kind == "column", access.name == error.name, access.table == error.table {
+            columns[schema] = access
+          } else if access.kind != "column", PrivilegeObject(access.kind) == .relation,
+            access.name == error.table
+          {
+            table[schema] = access
+          }
+        default:
+          if present.contains(schema), access.kind != "column", access.name == error.name,
+            PrivilegeObject(access.kind) == family
+          {
+            table[schema] = access
+          }
+        }
+      }
+      // A column's own grants join its table's, as `SELECT (column)`.
+      for (schema, column) in columns {
+        guard var access = table[schema] else { continue }
+        if var grants = access.grants {
+          for grant in column.grants ?? [] {
+            let named = grant.privileges.map { "\($0) (\(column.name))" }
+            if let index = grants.firstIndex(where: { $0.grantee == grant.grantee }) {
+              grants[index] = Privilege(
+                grantee: grant.grantee, privileges: grants[index].privileges + named)
+            } else {
+              grants.append(Privilege(grantee: grant.grantee, privileges: named))
+            }
+          }
+          access.grants = grants.sorted { $0.grantee < $1.grantee }
+        }
+        table[schema] = access
+      }
+      struct Group: Hashable {
+        var kind: String
+        var table: String?
+        var owner: String
+        var grants: [Privilege]?
+      }
+      var groups: [Group: [String]] = [:]
+      for (schema, var access) in table {
+        // The owner's own rights are compared as the owner's, whoever owns it.
+        access.grants = access.grants?.map {
+          $0.grantee == access.owner
+            ? Privilege(grantee: Explanation.ownerGrantee, privileges: $0.privileges) : $0
+        }.sorted { $0.grantee < $1.grantee }
+        groups[
+          Group(
+            kind: access.kind, table: access.kind == "index" ? access.table : nil,
+            owner: access.owner, grants: access.grants), default: []
+        ].append(schema)
+      }
+      let ordered = groups.map { group, schemas in
+        var access = Explanation.Access(
+          environment: place.environment,
+          schemas: schemas.sorted(by: schemaOrder), kind: group.kind,
+          owner: group.owner, grants: group.grants)
+        access.table = group.table
+        return access
+      }.sorted {
+        ($0.schemas.first ?? "", $0.owner) < ($1.schemas.first ?? "", $1.owner)
+      }
+      explanation.access += ordered
+    }
+    explanation.missingGrants = missingGrants(explanation.access)
+    let environments = explanation.places.map(\.environment)
+    var ownersByEnvironment: [String: Set<String>] = [:]
+    for access in explanation.access {
+      ownersByEnvironment[access.owner, default: []].insert(access.environment)
+    }
+    if ownersByEnvironment.count > 1 {
+      // Most environments first; ties to the owner of the earliest environment given.
+      func firstPosition(_ owner: String) -> Int {
+        environments.firstIndex { ownersByEnvironment[owner]?.contains($0) == true }
+          ?? environments.count
+      }
+      explanation.expectedOwner = ownersByEnvironment.keys.min {
+        let left = ownersByEnvironment[$0]?.count ?? 0
+        let right = ownersByEnvironment[$1]?.count ?? 0
+        if left != right { return left > right }
+        if firstPosition($0) != firstPosition($1) { return firstPosition($0) < firstPosition($1) }
+        return $0 < $1
+      }
+    }
+  }
+
+  /// Per group with known grants: the (grantee, privilege) pairs some other group grants and
+  /// it does not.
+  private static func missingGrants(_ access: [Explanation.Access])
+    -> [Explanation.MissingGrant]
+  {
+    var grantedIn: [String: [String: [String]]] = [:]
+    for group in access {
+      for grant in group.grants ?? [] {
+        for privilege in grant.privileges
+        where grantedIn[grant.grantee]?[privilege]?.contains(group.environment) != true {
+          grantedIn[grant.grantee, default: [:]][privilege, default: []].append(group.environment)
+        }
+      }
+    }
+    var missing: [Explanation.MissingGrant] = []
+    for group in access {
+      guard let grants = group.grants else { continue }
+      for grantee in grantedIn.keys.sorted() {
+        let held = Set(grants.first { $0.grantee == grantee }?.privileges ?? [])
+        let lacking = (grantedIn[grantee] ?? [:]).keys.filter { !held.contains($0) }.sorted()
+        guard !lacking.isEmpty else { continue }
+        var environments = Set<String>()
+        for privilege in lacking { environments.formUnion(grantedIn[grantee]?[privilege] ?? []) }
+        let order = access.map(\.environment)
+        var grant = Explanation.MissingGrant(
+          environment: group.environment, schemas: group.schemas, grantee: grantee,
+          privileges: lacking,
+          grantedIn: environments.subtracting([group.environment]).sorted {
+            (order.firstIndex(of: $0) ?? 0) < (order.firstIndex(of: $1) ?? 0)
+          })
+        grant.grantedInOtherSchemas = environments.contains(group.environment)
+        missing.append(grant)
+      }
+    }
+    return missing
   }
 
   /// Whether the first of `names` found anywhere is a table, an index, a view or a sequence.
