@@ -14,9 +14,14 @@ enum NameQueries {
   /// With `$1` a text array, only the relations, functions and types it names (and the relations
   /// holding an index or constraint it names) are read; with `$1` NULL, everything.
   ///
+  /// With `$2` true, indexes (but those backing a constraint, as in a full snapshot) and
+  /// constraints come with their definitions, for renames found by equal definitions; with
+  /// `$3` a text array, tables whose column names, sorted and joined by commas, are one of its
+  /// elements are read too (a renamed table keeps its columns).
+  ///
   /// Rows of `schema, relation, what, name, detail`: `what` is `r` for the relation itself
-  /// (`name` its kind, `detail` a partition's parent), `c` a column, `i` an index, `k` a
-  /// constraint.
+  /// (`name` its kind, `detail` a partition's parent), `c` a column, `i` an index and `k` a
+  /// constraint (`detail` its definition, when asked for).
   static let names = """
     WITH rels AS MATERIALIZED (
       SELECT c.oid, n.nspname, c.relname, c.relkind, c.relispartition
@@ -29,7 +34,12 @@ enum NameQueries {
                        JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid
                        WHERE i.relname = ANY ($1::pg_catalog.text[]))
           OR c.oid IN (SELECT k.conrelid FROM pg_catalog.pg_constraint k
-                       WHERE k.conname = ANY ($1::pg_catalog.text[])))
+                       WHERE k.conname = ANY ($1::pg_catalog.text[]))
+          OR $3::pg_catalog.text[] IS NOT NULL AND c.relkind IN ('r', 'p')
+            AND (SELECT pg_catalog.string_agg(a.attname, ',' ORDER BY a.attname)
+                 FROM pg_catalog.pg_attribute a
+                 WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped)
+              = ANY ($3::pg_catalog.text[]))
     )
     SELECT r.nspname, r.relname, 'r', r.relkind::text,
       CASE WHEN r.relispartition THEN (
@@ -43,13 +53,18 @@ enum NameQueries {
     FROM rels r JOIN pg_catalog.pg_attribute a ON a.attrelid = r.oid
     WHERE r.relkind IN ('r', 'p', 'f') AND a.attnum > 0 AND NOT a.attisdropped
     UNION ALL
-    SELECT r.nspname, r.relname, 'i', i.relname::text, NULL
+    SELECT r.nspname, r.relname, 'i', i.relname::text,
+      CASE WHEN $2::pg_catalog.bool AND NOT EXISTS (
+          SELECT FROM pg_catalog.pg_constraint k
+          WHERE k.conindid = x.indexrelid AND k.conrelid = r.oid AND k.contype IN ('p', 'u', 'x'))
+        THEN pg_catalog.pg_get_indexdef(x.indexrelid) END
     FROM rels r
     JOIN pg_catalog.pg_index x ON x.indrelid = r.oid
     JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid
     WHERE r.relkind IN ('r', 'p', 'm')
     UNION ALL
-    SELECT r.nspname, r.relname, 'k', con.conname::text, NULL
+    SELECT r.nspname, r.relname, 'k', con.conname::text,
+      CASE WHEN $2::pg_catalog.bool THEN pg_catalog.pg_get_constraintdef(con.oid) END
     FROM rels r JOIN pg_catalog.pg_constraint con ON con.conrelid = r.oid
     WHERE r.relkind IN ('r', 'p', 'f')
     UNION ALL
@@ -219,8 +234,19 @@ struct NameSnapshotBuilder {
       schemas[schema, default: [:]][relation, default: fresh].kind = kind
       schemas[schema, default: [:]][relation, default: fresh].partitionOf = row[4]
     case "c": schemas[schema, default: [:]][relation, default: fresh].columns.append(name)
-    case "i": schemas[schema, default: [:]][relation, default: fresh].indexes.append(name)
-    default: schemas[schema, default: [:]][relation, default: fresh].constraints.append(name)
+    case "i":
+      schemas[schema, default: [:]][relation, default: fresh].indexes.append(name)
+      if let full = row[4] {
+        schemas[schema, default: [:]][relation, default: fresh].definitions[name] =
+          Normalize.indexDefinition(
+            full, quotedName: SQL.quoteIdent(name),
+            qualifiedTable: SQL.quoteIdent(schema) + "." + SQL.quoteIdent(relation))
+      }
+    default:
+      schemas[schema, default: [:]][relation, default: fresh].constraints.append(name)
+      if let definition = row[4] {
+        schemas[schema, default: [:]][relation, default: fresh].definitions[name] = definition
+      }
     }
   }
 
@@ -247,12 +273,22 @@ public struct NameFilter: Sendable, Hashable {
   /// Names whose owner and grants are read too (``Snapshot/access``): objects of privilege
   /// errors.
   public var access: Set<String>
+  /// Whether indexes and constraints come with their definitions
+  /// (``SchemaNames/Relation/definitions``).
+  public var definitions: Bool
+  /// Tables whose column names, sorted and joined by commas, are one of these are read too.
+  public var columnSets: Set<String>
 
   /// Creates a filter.
-  public init(names: Set<String>, renamedFrom: Set<String> = [], access: Set<String> = []) {
+  public init(
+    names: Set<String>, renamedFrom: Set<String> = [], access: Set<String> = [],
+    definitions: Bool = false, columnSets: Set<String> = []
+  ) {
     self.names = names
     self.renamedFrom = renamedFrom
     self.access = access
+    self.definitions = definitions
+    self.columnSets = columnSets
   }
 
   /// The names to read, given the migration rows just read.

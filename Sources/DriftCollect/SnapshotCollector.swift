@@ -256,16 +256,22 @@ public struct SnapshotCollector: Sendable {
       }
       let (migrationTables, unreadable) = try readMigrationTables(connection)
       var filter: String?
+      var definitions = "false"
+      var columnSets: String?
       var access: [ObjectAccess]?
       if case .namesMatching(let names) = depth {
         filter = NameFilter.arrayLiteral(names.wanted(given: migrationTables))
+        definitions = names.definitions ? "true" : "false"
+        if !names.columnSets.isEmpty { columnSets = NameFilter.arrayLiteral(names.columnSets) }
         if !names.access.isEmpty {
           access = NameQueries.objectAccess(
             try connection.query(NameQueries.access, [NameFilter.arrayLiteral(names.access)]).rows)
         }
       }
       var builder = NameSnapshotBuilder()
-      try connection.forEachRow(NameQueries.names, [filter]) { builder.add($0) }
+      try connection.forEachRow(NameQueries.names, [filter, definitions, columnSets]) {
+        builder.add($0)
+      }
       let roles = Set(try connection.query(NameQueries.roles).rows.compactMap { $0[0] })
       let registry = try Self.readTenantRegistry(connection)
       try connection.query("COMMIT")

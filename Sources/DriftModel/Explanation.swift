@@ -266,6 +266,9 @@ public struct Explanation: Codable, Sendable, Hashable {
   public var renamedTo: String?
   /// The name it had before, when the error names the new one.
   public var renamedFrom: String?
+  /// When ``renamedTo`` was found by equal definitions rather than from a migration: the
+  /// definition both names share (an index's or a constraint's, or a table's column names).
+  public var sameDefinition: String?
   /// Migrations that make, rename or drop it (or that the error names).
   public var migrations: [Migration]
   /// When the object exists nowhere: the closest names that do, across environments.

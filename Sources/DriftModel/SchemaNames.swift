@@ -27,6 +27,10 @@ public struct SchemaNames: Sendable, Hashable {
     public var indexes: [String]
     /// Names of its constraints.
     public var constraints: [String]
+    /// Index and constraint definitions by name, without the name (`UNIQUE USING btree
+    /// (domain)`), when read: a full snapshot has them, a names-only read only when asked.
+    /// Equal definitions under two names are one object renamed.
+    public var definitions: [String: String] = [:]
 
     /// Creates a relation's names.
     public init(
@@ -61,9 +65,16 @@ public struct SchemaNames: Sendable, Hashable {
   public init(_ schema: Schema) {
     var relations: [String: Relation] = [:]
     for table in schema.tables {
-      relations[table.name] = Relation(
+      var relation = Relation(
         kind: .table, partitionOf: table.partitionOf, columns: table.columns.map(\.name),
         indexes: table.indexes.map(\.name), constraints: table.constraints.map(\.name))
+      for index in table.indexes where !index.definition.isEmpty {
+        relation.definitions[index.name] = index.definition
+      }
+      for constraint in table.constraints {
+        relation.definitions[constraint.name] = constraint.definition
+      }
+      relations[table.name] = relation
     }
     for view in schema.views {
       relations[view.name] = Relation(kind: .view, indexes: view.indexes.map(\.name))

@@ -320,6 +320,13 @@ public enum ExplainRenderer {
           .name(renamedTo), .words(" (\(schemaList(place.renamed)))"),
         ])
       }
+      if let definition = explanation.sameDefinition {
+        why.append([
+          .name(renamedTo), .words(" has the same definition as "), .name(name), .words(" ("),
+          .name(definition),
+          .words("): the same object under another name, renamed where no migration says so"),
+        ])
+      }
       if let migration = explanation.migrations.first {
         let (app, migrationName) = split(migration.name)
         fix.append([
@@ -330,20 +337,14 @@ public enum ExplainRenderer {
           .words(" (after checking the schema), or make the rename idempotent:"),
         ])
       }
-      let statement: String
-      switch explanation.relationKind {
-      case .index?: statement = "ALTER INDEX"
-      case .view?: statement = "ALTER VIEW"
-      case .sequence?: statement = "ALTER SEQUENCE"
-      default: statement = error.kind == .undefinedIndex ? "ALTER INDEX" : "ALTER TABLE"
+      if explanation.migrations.isEmpty {
+        fix.append([
+          .words("give the object one name everywhere: the statement below renames "),
+          .name(name), .words(" to "), .name(renamedTo),
+          .words(" where only the old name exists (or rename it back where the new name is wrong)"),
+        ])
       }
-      let guardText =
-        " BEGIN IF pg_catalog.to_regclass(\(SQL.literal(SQL.quoteIdent(name)))) IS NOT NULL"
-        + " AND pg_catalog.to_regclass(\(SQL.literal(SQL.quoteIdent(renamedTo)))) IS NULL THEN"
-        + " \(statement) \(SQL.identifier(name)) RENAME TO \(SQL.identifier(renamedTo));"
-        + " END IF; END "
-      sql = "DO " + SQL.dollarQuoted(guardText) + ";"
-      return sql
+      return renameStatement(explanation, from: name, to: renamedTo)
     }
     let creators = explanation.migrations.filter {
       $0.effect == .creates || $0.effect == .firstOfApp
@@ -491,6 +492,47 @@ public enum ExplainRenderer {
       }
     }
     return sql
+  }
+
+  /// The idempotent rename of `from` to `to`: a relation or index by `to_regclass`, a column
+  /// or constraint by its table's catalog rows (`nil` when the message names no table).
+  private static func renameStatement(_ explanation: Explanation, from: String, to: String)
+    -> String?
+  {
+    let error = explanation.error
+    let body: String
+    switch error.kind {
+    case .undefinedColumn, .duplicateColumn, .undefinedConstraint, .duplicateConstraint:
+      guard let table = error.table else { return nil }
+      let isColumn = error.kind == .undefinedColumn || error.kind == .duplicateColumn
+      let relation = "pg_catalog.to_regclass(\(SQL.literal(SQL.qualified(error.schema, table))))"
+      func exists(_ name: String) -> String {
+        isColumn
+          ? "EXISTS (SELECT FROM pg_catalog.pg_attribute WHERE attrelid = \(relation)"
+            + " AND attname = \(SQL.literal(name)) AND NOT attisdropped)"
+          : "EXISTS (SELECT FROM pg_catalog.pg_constraint WHERE conrelid = \(relation)"
+            + " AND conname = \(SQL.literal(name)))"
+      }
+      body =
+        " BEGIN IF \(exists(from)) AND NOT \(exists(to)) THEN"
+        + " ALTER TABLE \(SQL.qualified(error.schema, table)) RENAME"
+        + " \(isColumn ? "COLUMN" : "CONSTRAINT") \(SQL.identifier(from)) TO \(SQL.identifier(to));"
+        + " END IF; END "
+    default:
+      let statement: String
+      switch explanation.relationKind {
+      case .index?: statement = "ALTER INDEX"
+      case .view?: statement = "ALTER VIEW"
+      case .sequence?: statement = "ALTER SEQUENCE"
+      default: statement = error.kind == .undefinedIndex ? "ALTER INDEX" : "ALTER TABLE"
+      }
+      body =
+        " BEGIN IF pg_catalog.to_regclass(\(SQL.literal(SQL.quoteIdent(from)))) IS NOT NULL"
+        + " AND pg_catalog.to_regclass(\(SQL.literal(SQL.quoteIdent(to)))) IS NULL THEN"
+        + " \(statement) \(SQL.identifier(from)) RENAME TO \(SQL.identifier(to));"
+        + " END IF; END "
+    }
+    return "DO " + SQL.dollarQuoted(body) + ";"
   }
 
   /// `app: INSERT, SELECT, PUBLIC: USAGE`, or why the grants are unknown; the owner's own

@@ -44,7 +44,25 @@ public struct ExplainRun: Sendable {
     var collector = collector
     collector.depth = .namesMatching(
       NameFilter(names: wanted.names, renamedFrom: wanted.renamedFrom, access: wanted.access))
-    let collected = try await collector.collect(databases)
+    var collected = try await collector.collect(databases)
+    // An object found in some places and absent from others, with no migration saying where
+    // it went: its table is read again with definitions, to find it under another name.
+    var tables = Set<String>()
+    var columnSets = Set<String>()
+    for error in errors {
+      let first = explainer.explain(error, in: collected)
+      if let needed = explainer.definitionsNeeded(for: first, in: collected) {
+        tables.formUnion(needed.tables)
+        columnSets.formUnion(needed.columnSets)
+      }
+    }
+    if !tables.isEmpty || !columnSets.isEmpty {
+      collector.depth = .namesMatching(
+        NameFilter(
+          names: wanted.names.union(tables), renamedFrom: wanted.renamedFrom,
+          access: wanted.access, definitions: true, columnSets: columnSets))
+      collected = try await collector.collect(databases)
+    }
     var everything: [Snapshot]?
     var explanations: [Explanation] = []
     for error in errors {

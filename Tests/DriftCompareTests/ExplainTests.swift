@@ -220,3 +220,74 @@ struct ExplainerTests {
     #expect(explanation.places.first?.error == "timeout expired")
   }
 }
+
+@Suite("Finding a rename by equal definitions")
+struct SameDefinitionTests {
+  static func names(_ relations: [String: SchemaNames.Relation]) -> [String: SchemaNames] {
+    ["public": SchemaNames(relations: relations)]
+  }
+
+  static func domains(_ indexes: [String: String]) -> SchemaNames.Relation {
+    var relation = SchemaNames.Relation(
+      kind: .table, columns: ["id", "domain"], indexes: indexes.keys.sorted())
+    relation.definitions = indexes
+    return relation
+  }
+
+  static func error(_ line: String) throws -> ErrorReport {
+    try #require(ErrorText.errors(in: line).first)
+  }
+
+  @Test func anIndexOfTheSameTableWithTheSameDefinitionIsTheRenamedOne() throws {
+    let prod = Self.names(["domains": Self.domains(["old_idx": "USING btree (domain)"])])
+    let dev = Self.names([
+      "domains": Self.domains(["new_idx": "USING btree (domain)", "id_idx": "USING btree (id)"])
+    ])
+    let found = Explainer.sameDefinition(
+      as: try Self.error("relation \"old_idx\" does not exist"), in: [dev, prod])
+    #expect(found?.name == "new_idx")
+    #expect(found?.definition == "USING btree (domain)")
+  }
+
+  @Test func anIndexTheOriginalsTableAlsoHasIsNotARename() throws {
+    // prod has both: new_idx is another index, not old_idx renamed.
+    let prod = Self.names([
+      "domains": Self.domains([
+        "old_idx": "USING btree (domain)", "new_idx": "USING btree (domain)",
+      ])
+    ])
+    let dev = Self.names(["domains": Self.domains(["new_idx": "USING btree (domain)"])])
+    #expect(
+      Explainer.sameDefinition(
+        as: try Self.error("relation \"old_idx\" does not exist"), in: [dev, prod]) == nil)
+  }
+
+  @Test func aTableWithTheSameColumnsIsTheRenamedOneButNotAOneColumnTable() throws {
+    let prod = Self.names([
+      "customer": SchemaNames.Relation(kind: .table, columns: ["id", "name", "email"]),
+      "tag": SchemaNames.Relation(kind: .table, columns: ["id"]),
+    ])
+    let dev = Self.names([
+      "client": SchemaNames.Relation(kind: .table, columns: ["email", "id", "name"]),
+      "label": SchemaNames.Relation(kind: .table, columns: ["id"]),
+    ])
+    let table = Explainer.sameDefinition(
+      as: try Self.error("relation \"customer\" does not exist"), in: [dev, prod])
+    #expect(table?.name == "client")
+    #expect(
+      Explainer.sameDefinition(
+        as: try Self.error("relation \"tag\" does not exist"), in: [dev, prod]) == nil)
+  }
+
+  @Test func theNameMostSchemasHaveWinsAndTiesGoToTheFirstByName() throws {
+    func tenant(_ index: String) -> SchemaNames {
+      SchemaNames(relations: ["domains": Self.domains([index: "USING btree (domain)"])])
+    }
+    let prod = Self.names(["domains": Self.domains(["old_idx": "USING btree (domain)"])])
+    let dev = ["public": tenant("b_idx"), "t1": tenant("b_idx"), "t2": tenant("a_idx")]
+    let error = try Self.error("relation \"old_idx\" does not exist")
+    #expect(Explainer.sameDefinition(as: error, in: [dev, prod])?.name == "b_idx")
+    let tie = ["public": tenant("b_idx"), "t1": tenant("a_idx")]
+    #expect(Explainer.sameDefinition(as: error, in: [tie, prod])?.name == "a_idx")
+  }
+}

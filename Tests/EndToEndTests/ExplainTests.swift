@@ -361,3 +361,58 @@ struct ExplainPrivilegeTests {
     #expect(after["expectedOwner"] == nil)
   }
 }
+
+/// `envdrift explain` finds an object renamed where no migration says so, by its definition.
+@Suite("envdrift explain: renames by definition", .enabled(if: TestPostgres.isAvailable))
+struct ExplainSameDefinitionTests {
+  @Test func anIndexAConstraintAndATableRenamedByHandAreFoundAndTheirFixesAlignTheNames() throws {
+    let old = try TestPostgres.createDatabase(
+      "explain_rename_a",
+      sql: """
+        CREATE TABLE domains (id int, domain text, is_primary bool);
+        CREATE INDEX dom_6df599_idx ON domains (domain, is_primary);
+        CREATE INDEX dom_id_idx ON domains (id);
+        ALTER TABLE domains ADD CONSTRAINT dom_positive CHECK (id > 0);
+        CREATE TABLE customer (id int, name text, email text);
+        """)
+    defer { old.drop() }
+    let new = try TestPostgres.createDatabase(
+      "explain_rename_b",
+      sql: """
+        CREATE TABLE domains (id int, domain text, is_primary bool);
+        CREATE INDEX dom_f3abe6_idx ON domains (domain, is_primary);
+        CREATE INDEX dom_id_idx ON domains (id);
+        ALTER TABLE domains ADD CONSTRAINT dom_id_positive CHECK (id > 0);
+        CREATE TABLE client (id int, name text, email text);
+        """)
+    defer { new.drop() }
+    for (message, renamed) in [
+      ("relation \"dom_6df599_idx\" does not exist", "dom_f3abe6_idx"),
+      ("constraint \"dom_positive\" of relation \"domains\" does not exist", "dom_id_positive"),
+      ("relation \"customer\" does not exist", "client"),
+    ] {
+      func explain() throws -> [String: Any] {
+        let result = try Envdrift.run([
+          "explain", "ERROR:  " + message, "old=dbname=\(old.name)", "new=dbname=\(new.name)",
+          "--format", "json",
+        ])
+        #expect(result.status == 0, "\(result.error)")
+        return try ExplainPrivilegeTests.json(result.output)
+      }
+      let item = try explain()
+      let explanation = try #require(item["explanation"] as? [String: Any])
+      #expect(explanation["renamedTo"] as? String == renamed, "\(message)")
+      #expect(explanation["sameDefinition"] != nil, "\(message)")
+      let sql = try #require(item["sql"] as? String)
+      try TestPostgres.runPSQL(
+        database: old.name, arguments: ["-v", "ON_ERROR_STOP=1"], input: sql)
+      // Run twice: the statement is idempotent.
+      try TestPostgres.runPSQL(
+        database: old.name, arguments: ["-v", "ON_ERROR_STOP=1"], input: sql)
+      let after = try #require(try explain()["explanation"] as? [String: Any])
+      let places = try #require(after["places"] as? [[String: Any]])
+      #expect(places.allSatisfy { ($0["present"] as? [String])?.isEmpty == true }, "\(message)")
+      #expect(after["renamedTo"] == nil, "\(message)")
+    }
+  }
+}

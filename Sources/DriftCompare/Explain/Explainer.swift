@@ -157,6 +157,13 @@ public struct Explainer: Sendable {
           : named.map { Fact(name: $0, effect: .mentions) }
       }
     }
+    // No migration says where it went: an object of the same definition under another name,
+    // where it is absent, is the same object renamed.
+    var sameDefinition: String?
+    if renamedTo == nil, let found = Self.sameDefinition(as: error, in: allNames) {
+      renamedTo = found.name
+      sameDefinition = found.definition
+    }
     // The kind of schema the object lives in: where it exists, under either name, anywhere.
     var presentSchemas = Set<String>()
     var tenantKind = false
@@ -250,10 +257,116 @@ public struct Explainer: Sendable {
     var explanation = Explanation(
       error: error, places: places, renamedTo: renamedTo, renamedFrom: renamedFrom,
       migrations: facts)
+    explanation.sameDefinition = sameDefinition
     explanation.relationKind = Self.relationKind(
       of: [error.name] + [renamedTo].compactMap { $0 }, in: allNames)
     if error.isPrivilege { Self.addAccess(to: &explanation, from: read) }
     return explanation
+  }
+
+  // MARK: - Renames by definition
+
+  /// Whether `error` is about an object a rename keeps the definition of.
+  private static func renamable(_ error: ErrorReport) -> Bool {
+    [.undefinedRelation, .undefinedIndex, .undefinedConstraint].contains(error.kind)
+  }
+
+  /// What a second read needs, with definitions, to find the object of `explanation` renamed
+  /// where it is absent: the tables holding it where it exists and, for a table, its column
+  /// names (sorted, joined by commas); `nil` when it is found everywhere, nowhere, or already
+  /// explained as renamed.
+  public func definitionsNeeded(
+    for explanation: Explanation, in environments: [CollectedEnvironment]
+  ) -> (tables: Set<String>, columnSets: Set<String>)? {
+    let error = explanation.error
+    guard Self.renamable(error), explanation.renamedTo == nil, explanation.foundAnywhere,
+      explanation.places.contains(where: { $0.read && !$0.absent.isEmpty })
+    else { return nil }
+    var tables = Set<String>()
+    var columnSets = Set<String>()
+    for snapshot in environments.compactMap(\.snapshot) {
+      for names in snapshot.allNames.values {
+        for (table, relation) in names.relations {
+          if relation.indexes.contains(error.name) || relation.constraints.contains(error.name) {
+            tables.insert(table)
+          }
+          if table == error.name, relation.kind == .table, relation.columns.count > 1 {
+            columnSets.insert(relation.columns.sorted().joined(separator: ","))
+          }
+        }
+      }
+    }
+    return tables.isEmpty && columnSets.isEmpty ? nil : (tables, columnSets)
+  }
+
+  /// The name the object has where it is absent, found by an equal definition: an index or
+  /// constraint of the same table with the same definition, or a table with the same column
+  /// names, that the schema holding the original does not also have. The name found in most
+  /// schemas wins; ties go to the first by name.
+  public static func sameDefinition(as error: ErrorReport, in all: [[String: SchemaNames]])
+    -> (name: String, definition: String)?
+  {
+    guard renamable(error) else { return nil }
+    let name = error.name
+    // Where it exists: its table and definition, or its columns, per schema name.
+    var originals: [String: (table: String, definition: String, siblings: Set<String>)] = [:]
+    var tableColumns: [String: (columns: [String], siblings: Set<String>)] = [:]
+    for schemas in all {
+      for (schema, names) in schemas {
+        for (table, relation) in names.relations {
+          if let definition = relation.definitions[name] {
+            originals[schema] = (
+              table, definition, Set(relation.indexes + relation.constraints)
+            )
+          }
+          // A table of one column (an `id`) says too little to be recognised.
+          if table == name, relation.kind == .table, error.table == nil,
+            relation.columns.count > 1
+          {
+            tableColumns[schema] = (
+              relation.columns.sorted(),
+              Set(names.relations.keys)
+            )
+          }
+        }
+      }
+    }
+    guard !originals.isEmpty || !tableColumns.isEmpty else { return nil }
+    var counts: [String: Int] = [:]
+    var definitionOf: [String: String] = [:]
+    for schemas in all {
+      for (schema, names) in schemas {
+        if let original = originals[schema] ?? originals.values.min(by: { $0.table < $1.table }),
+          let relation = names.relations[original.table],
+          !relation.indexes.contains(name), !relation.constraints.contains(name)
+        {
+          let matches = relation.definitions.filter {
+            $0.value == original.definition && !original.siblings.contains($0.key)
+          }.keys
+          for match in matches {
+            counts[match, default: 0] += 1
+            definitionOf[match] = original.definition
+          }
+        }
+        if let original = tableColumns[schema]
+          ?? tableColumns.values.min(by: { $0.columns.lexicographicallyPrecedes($1.columns) }),
+          names.relations[name] == nil
+        {
+          for (table, relation) in names.relations
+          where relation.kind == .table && !original.siblings.contains(table)
+            && relation.columns.sorted() == original.columns
+          {
+            counts[table, default: 0] += 1
+            definitionOf[table] = "columns " + original.columns.joined(separator: ", ")
+          }
+        }
+      }
+    }
+    guard
+      let best = counts.min(by: { ($1.value, $0.key) < ($0.value, $1.key) }),
+      let definition = definitionOf[best.key]
+    else { return nil }
+    return (best.key, definition)
   }
 
   // MARK: - Privileges
