@@ -27,9 +27,10 @@ public struct SchemaNames: Sendable, Hashable {
     public var indexes: [String]
     /// Names of its constraints.
     public var constraints: [String]
-    /// Index and constraint definitions by name, without the name (`UNIQUE USING btree
-    /// (domain)`), when read: a full snapshot has them, a names-only read only when asked.
-    /// Equal definitions under two names are one object renamed.
+    /// Index and constraint definitions by name, without the name (`UNIQUE USING btree …`).
+    ///
+    /// A full snapshot has them, a names-only read only when asked. Equal definitions under
+    /// two names are one object renamed.
     public var definitions: [String: String] = [:]
 
     /// Creates a relation's names.

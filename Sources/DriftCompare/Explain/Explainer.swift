@@ -299,10 +299,11 @@ public struct Explainer: Sendable {
     return tables.isEmpty && columnSets.isEmpty ? nil : (tables, columnSets)
   }
 
-  /// The name the object has where it is absent, found by an equal definition: an index or
-  /// constraint of the same table with the same definition, or a table with the same column
-  /// names, that the schema holding the original does not also have. The name found in most
-  /// schemas wins; ties go to the first by name.
+  /// The name the object has where it is absent, found by an equal definition.
+  ///
+  /// An index or constraint of the same table with the same definition, or a table with the
+  /// same column names, that the schema holding the original does not also have. The name
+  /// found in most schemas wins; ties go to the first by name.
   public static func sameDefinition(as error: ErrorReport, in all: [[String: SchemaNames]])
     -> (name: String, definition: String)?
   {
