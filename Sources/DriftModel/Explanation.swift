@@ -138,6 +138,9 @@ public struct Explanation: Codable, Sendable, Hashable {
       case named
       /// It is the dependency the error names.
       case dependency
+      /// The dependency needs it first (a dependency of the dependency, transitively), and it
+      /// is not recorded everywhere the error's migration is recorded without its dependency.
+      case ancestor
     }
 
     /// `app.name`.

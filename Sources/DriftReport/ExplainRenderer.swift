@@ -779,7 +779,21 @@ public enum ExplainRenderer {
     let error = explanation.error
     let dependency = error.dependency ?? ""
     for migration in explanation.migrations {
-      why.append([.name(migration.name), .words(": " + recordedText(migration))])
+      var line: [Piece] = [.name(migration.name)]
+      if migration.effect == .ancestor {
+        line += [.words(" (needed before "), .name(dependency), .words(")")]
+      }
+      line.append(.words(": " + recordedText(migration)))
+      why.append(line)
+    }
+    let chain = explanation.migrations.filter { $0.effect == .ancestor }.map(\.name)
+    if !chain.isEmpty {
+      var line: [Piece] = [.words("the chain to apply, in order: ")]
+      for (index, link) in (chain + [dependency, error.name]).enumerated() {
+        if index > 0 { line.append(.words(" → ")) }
+        line.append(.name(link))
+      }
+      why.append(line)
     }
     for place in explanation.places where place.read && !place.present.isEmpty {
       why.append([

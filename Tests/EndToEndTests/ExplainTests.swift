@@ -416,3 +416,57 @@ struct ExplainSameDefinitionTests {
     }
   }
 }
+
+/// `envdrift explain` on Django's `InconsistentMigrationHistory`: the whole chain.
+@Suite("envdrift explain: dependency chains", .enabled(if: TestPostgres.isAvailable))
+struct ExplainChainTests {
+  @Test func theDependencysOwnMissingDependenciesAreListedInOrderWithOrWithoutTheCode() throws {
+    let database = try TestPostgres.createDatabase(
+      "explain_chain",
+      sql: """
+        CREATE TABLE django_migrations (
+          id serial PRIMARY KEY, app varchar(255), name varchar(255), applied timestamptz);
+        INSERT INTO django_migrations (app, name, applied) VALUES
+          ('tenants', '0001_initial', '2025-10-01 09:00:00+00'),
+          ('finance', '0003_remove_invoice_legacy', '2025-10-02 09:00:00+00');
+        """)
+    defer { database.drop() }
+    let complete = try TestPostgres.createDatabase(
+      "explain_chain_ok",
+      sql: """
+        CREATE TABLE django_migrations (
+          id serial PRIMARY KEY, app varchar(255), name varchar(255), applied timestamptz);
+        INSERT INTO django_migrations (app, name, applied) VALUES
+          ('tenants', '0001_initial', '2025-10-01 09:00:00+00'),
+          ('finance', '0001_initial', '2025-10-01 09:00:00+00'),
+          ('finance', '0002_invoice_due', '2025-10-01 09:00:00+00'),
+          ('finance', '0003_remove_invoice_legacy', '2025-10-02 09:00:00+00');
+        """)
+    defer { complete.drop() }
+    let code = TestFixtures.repositoryRoot.appendingPathComponent(
+      "Tests/Fixtures/django-project/backend")
+    let message =
+      "django.db.migrations.exceptions.InconsistentMigrationHistory: Migration"
+      + " finance.0003_remove_invoice_legacy is applied before its dependency"
+      + " finance.0002_invoice_due on database 'default'."
+    for extra in [["code=\(code.path)"], []] {
+      let result = try Envdrift.run(
+        ["explain", message, "broken=dbname=\(database.name)", "ok=dbname=\(complete.name)"]
+          + extra + ["--format", "json"])
+      #expect(result.status == 0, "\(result.error)")
+      let item = try ExplainPrivilegeTests.json(result.output)
+      let explanation = try #require(item["explanation"] as? [String: Any])
+      let migrations = try #require(explanation["migrations"] as? [[String: Any]])
+      #expect(
+        migrations.map { "\($0["effect"] ?? "")=\($0["name"] ?? "")" } == [
+          "named=finance.0003_remove_invoice_legacy", "dependency=finance.0002_invoice_due",
+          "ancestor=finance.0001_initial",
+        ], "\(extra)")
+      let why = try #require(item["why"] as? [String])
+      #expect(
+        why.contains(
+          "the chain to apply, in order: finance.0001_initial → finance.0002_invoice_due →"
+            + " finance.0003_remove_invoice_legacy"), "\(why)")
+    }
+  }
+}

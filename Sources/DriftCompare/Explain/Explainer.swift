@@ -708,6 +708,17 @@ public struct Explainer: Sendable {
         name: dependency, effect: .dependency,
         applied: Self.recorded(dependency, in: read, schemas: [:])),
     ]
+    // The chain: what the dependency needs first and where the broken schemas lack it.
+    var broken: [String: [String]] = [:]
+    for place in places where place.read { broken[place.environment] = place.present }
+    for ancestor in ancestors(of: dependency, in: read) {
+      let applied = Self.recorded(ancestor, in: read, schemas: broken)
+      guard applied.contains(where: { !$0.missing.isEmpty }) else { continue }
+      facts.append(
+        Explanation.Migration(
+          name: ancestor, effect: .ancestor,
+          applied: Self.recorded(ancestor, in: read, schemas: [:])))
+    }
     if let code {
       let keys = Set(code.migrations.map(\.key.description))
       for index in facts.indices where keys.contains(facts[index].name) {
@@ -715,5 +726,36 @@ public struct Explainer: Sendable {
       }
     }
     return Explanation(error: error, places: places, migrations: facts)
+  }
+
+  /// The migrations `migration` (`app.name`) depends on, transitively, dependencies first:
+  /// from the code's dependencies when given, else the earlier migrations of its app that some
+  /// environment records (Django numbers an app's migrations in order).
+  private func ancestors(of migration: String, in snapshots: [Snapshot]) -> [String] {
+    let parts = migration.split(separator: ".", maxSplits: 1).map(String.init)
+    guard parts.count == 2 else { return [] }
+    if let code {
+      let plan = MigrationPlan(code: code)
+      var seen = Set<MigrationKey>()
+      var pending = plan.dependencies[MigrationKey(app: parts[0], name: parts[1])] ?? []
+      while let key = pending.popLast() {
+        guard seen.insert(key).inserted else { continue }
+        pending += plan.dependencies[key] ?? []
+      }
+      var order: [MigrationKey: Int] = [:]
+      for (index, step) in plan.steps.enumerated() { order[step.migration.key] = index }
+      return seen.sorted {
+        (order[$0] ?? Int.max, $0) < (order[$1] ?? Int.max, $1)
+      }.map(\.description)
+    }
+    var earlier = Set<String>()
+    for snapshot in snapshots {
+      for table in snapshot.migrationTables where table.framework == .django {
+        for row in table.rows where row.app == parts[0] && row.name < parts[1] {
+          earlier.insert(row.qualifiedName)
+        }
+      }
+    }
+    return earlier.sorted()
   }
 }
