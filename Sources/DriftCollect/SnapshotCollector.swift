@@ -18,6 +18,12 @@ import PostgresClient
 /// relation with OID") and a deadlock with a migration mean the same. When DDL keeps
 /// committing, ``CatalogChangingError`` says so. Rows of migration tables are data, read by
 /// one statement: with the catalogs unchanged from start to end, they belong to that moment.
+///
+/// The closing fingerprint is skipped when the server's transaction snapshot
+/// (`pg_current_snapshot()`: the oldest running transaction, the next one and those in
+/// progress) is the same after the last statement as before the first: then no transaction
+/// committed in between, so no DDL did — DDL always has a transaction ID. On a busy database,
+/// where writes commit all the time, the fingerprint is compared as before.
 public struct SnapshotCollector: Sendable {
   /// How many times a snapshot is taken before the environment is reported as changing.
   public static let maximumAttempts = 3
@@ -113,8 +119,9 @@ public struct SnapshotCollector: Sendable {
       do {
         let (snapshot, before) = try read(
           name: name, source: source, connection: connection, now: now, indexReader: indexReader)
+        if try Self.transactions(connection) == before.transactions { return snapshot }
         let after = try Self.fingerprint(connection)
-        if before == after { return snapshot }
+        if before.catalogs == after { return snapshot }
         changes.append("the catalogs changed")
       } catch let error as MigrationTablesUnreadable {
         throw error.error
@@ -161,16 +168,32 @@ public struct SnapshotCollector: Sendable {
     try connection.query(CatalogQueries.catalogFingerprint).rows.first?.first??.description ?? ""
   }
 
-  /// One attempt: the snapshot, and the fingerprint of the catalogs at its moment.
+  /// The server's transaction snapshot (`xmin:xmax:in-progress`): equal at two moments only if
+  /// no transaction completed, or took an ID, in between.
+  static func transactions(_ connection: Connection) throws -> String {
+    try connection.query("SELECT pg_catalog.pg_current_snapshot()::pg_catalog.text").rows.first?
+      .first??.description ?? ""
+  }
+
+  /// The state a snapshot's moment starts from: the server's transactions, then the catalogs'
+  /// fingerprint (in that order, so that a commit between the two shows in the first).
+  struct Moment: Equatable {
+    var transactions: String
+    var catalogs: String
+  }
+
+  /// One attempt: the snapshot, and the moment it started from.
   private func read(
     name: String,
     source: String,
     connection: Connection,
     now: Date,
     indexReader: IndexReader?
-  ) throws -> (Snapshot, String) {
+  ) throws -> (Snapshot, Moment) {
     try connection.query(CatalogQueries.session, [String(options.catalogLockTimeoutMilliseconds)])
-    let fingerprint = try Self.fingerprint(connection)
+    let transactions = try Self.transactions(connection)
+    let fingerprint = Moment(
+      transactions: transactions, catalogs: try Self.fingerprint(connection))
     let blocked = try Self.blockedRelations(connection)
     let blockedList = blocked.map(\.oid).joined(separator: ",")
     try connection.query(Self.setBlocked, [blockedList])
