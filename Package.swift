@@ -37,10 +37,17 @@ let package = Package(
       name: "DriftModel",
       swiftSettings: swiftSettings
     ),
+    // The snapshot file format: each model type's fields declared once, the writer and the
+    // streaming reader derived from them.
+    .target(
+      name: "SnapshotFormat",
+      dependencies: ["DriftModel"],
+      swiftSettings: swiftSettings
+    ),
     // Stage 1: read catalogs and migration tables into a Snapshot; read and write snapshot files.
     .target(
       name: "DriftCollect",
-      dependencies: ["DriftModel", "PostgresClient"],
+      dependencies: ["DriftModel", "PostgresClient", "SnapshotFormat"],
       swiftSettings: swiftSettings
     ),
     // Stage 2: the pure N-way comparison engine. It cannot import libpq.

@@ -14,10 +14,10 @@ enum NameQueries {
   /// With `$1` a text array, only the relations, functions and types it names (and the relations
   /// holding an index or constraint it names) are read; with `$1` NULL, everything.
   ///
-  /// With `$2` true, indexes (but those backing a constraint, as in a full snapshot) and
-  /// constraints come with their definitions, for renames found by equal definitions; with
-  /// `$3` a text array, tables whose column names, sorted and joined by commas, are one of its
-  /// elements are read too (a renamed table keeps its columns).
+  /// In the schemas of the text array `$2`, indexes (but those backing a constraint, as in a
+  /// full snapshot) and constraints come with their definitions, for renames found by equal
+  /// definitions, and with `$3` a text array, tables whose column names, sorted and joined by
+  /// commas, are one of its elements are read too (a renamed table keeps its columns).
   ///
   /// Rows of `schema, relation, what, name, detail`: `what` is `r` for the relation itself
   /// (`name` its kind, `detail` a partition's parent), `c` a column, `i` an index and `k` a
@@ -36,6 +36,7 @@ enum NameQueries {
           OR c.oid IN (SELECT k.conrelid FROM pg_catalog.pg_constraint k
                        WHERE k.conname = ANY ($1::pg_catalog.text[]))
           OR $3::pg_catalog.text[] IS NOT NULL AND c.relkind IN ('r', 'p')
+            AND n.nspname = ANY ($2::pg_catalog.text[])
             AND (SELECT pg_catalog.string_agg(a.attname, ',' ORDER BY a.attname)
                  FROM pg_catalog.pg_attribute a
                  WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped)
@@ -54,7 +55,7 @@ enum NameQueries {
     WHERE r.relkind IN ('r', 'p', 'f') AND a.attnum > 0 AND NOT a.attisdropped
     UNION ALL
     SELECT r.nspname, r.relname, 'i', i.relname::text,
-      CASE WHEN $2::pg_catalog.bool AND NOT EXISTS (
+      CASE WHEN r.nspname = ANY ($2::pg_catalog.text[]) AND NOT EXISTS (
           SELECT FROM pg_catalog.pg_constraint k
           WHERE k.conindid = x.indexrelid AND k.conrelid = r.oid AND k.contype IN ('p', 'u', 'x'))
         THEN pg_catalog.pg_get_indexdef(x.indexrelid) END
@@ -64,7 +65,8 @@ enum NameQueries {
     WHERE r.relkind IN ('r', 'p', 'm')
     UNION ALL
     SELECT r.nspname, r.relname, 'k', con.conname::text,
-      CASE WHEN $2::pg_catalog.bool THEN pg_catalog.pg_get_constraintdef(con.oid) END
+      CASE WHEN r.nspname = ANY ($2::pg_catalog.text[])
+        THEN pg_catalog.pg_get_constraintdef(con.oid) END
     FROM rels r JOIN pg_catalog.pg_constraint con ON con.conrelid = r.oid
     WHERE r.relkind IN ('r', 'p', 'f')
     UNION ALL
@@ -273,21 +275,24 @@ public struct NameFilter: Sendable, Hashable {
   /// Names whose owner and grants are read too (``Snapshot/access``): objects of privilege
   /// errors.
   public var access: Set<String>
-  /// Whether indexes and constraints come with their definitions
-  /// (``SchemaNames/Relation/definitions``).
-  public var definitions: Bool
-  /// Tables whose column names, sorted and joined by commas, are one of these are read too.
+  /// Schemas whose indexes and constraints come with their definitions
+  /// (``SchemaNames/Relation/definitions``), and where ``columnSets`` are looked for: only
+  /// those where the object is absent, and one where it exists, so that 1,000 tenants holding
+  /// it cost one.
+  public var definitionSchemas: Set<String>
+  /// Tables of ``definitionSchemas`` whose column names, sorted and joined by commas, are one
+  /// of these are read too.
   public var columnSets: Set<String>
 
   /// Creates a filter.
   public init(
     names: Set<String>, renamedFrom: Set<String> = [], access: Set<String> = [],
-    definitions: Bool = false, columnSets: Set<String> = []
+    definitionSchemas: Set<String> = [], columnSets: Set<String> = []
   ) {
     self.names = names
     self.renamedFrom = renamedFrom
     self.access = access
-    self.definitions = definitions
+    self.definitionSchemas = definitionSchemas
     self.columnSets = columnSets
   }
 

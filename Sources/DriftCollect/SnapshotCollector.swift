@@ -279,12 +279,14 @@ public struct SnapshotCollector: Sendable {
       }
       let (migrationTables, unreadable) = try readMigrationTables(connection)
       var filter: String?
-      var definitions = "false"
+      var definitionSchemas: String?
       var columnSets: String?
       var access: [ObjectAccess]?
       if case .namesMatching(let names) = depth {
         filter = NameFilter.arrayLiteral(names.wanted(given: migrationTables))
-        definitions = names.definitions ? "true" : "false"
+        if !names.definitionSchemas.isEmpty {
+          definitionSchemas = NameFilter.arrayLiteral(names.definitionSchemas)
+        }
         if !names.columnSets.isEmpty { columnSets = NameFilter.arrayLiteral(names.columnSets) }
         if !names.access.isEmpty {
           access = NameQueries.objectAccess(
@@ -292,7 +294,7 @@ public struct SnapshotCollector: Sendable {
         }
       }
       var builder = NameSnapshotBuilder()
-      try connection.forEachRow(NameQueries.names, [filter, definitions, columnSets]) {
+      try connection.forEachRow(NameQueries.names, [filter, definitionSchemas, columnSets]) {
         builder.add($0)
       }
       let roles = Set(try connection.query(NameQueries.roles).rows.compactMap { $0[0] })

@@ -1,12 +1,13 @@
 import DriftModel
 import Foundation
+import SnapshotFormat
 
 /// Reads and writes snapshot files: versioned, deterministic JSON that diffs cleanly in git.
 public enum SnapshotFile {
   /// Encodes `snapshot` as pretty JSON with sorted keys and a final newline.
   public static func encode(_ snapshot: Snapshot) throws -> Data {
     var data = Data()
-    try SnapshotJSON.encode(snapshot) { data.append($0) }
+    try SnapshotFormat.encode(snapshot) { data.append($0) }
     return data
   }
 
@@ -18,7 +19,7 @@ public enum SnapshotFile {
     _ snapshot: Snapshot,
     into sink: @escaping (UnsafeBufferPointer<UInt8>) throws -> Void
   ) throws {
-    try SnapshotJSON.encode(snapshot, into: sink)
+    try SnapshotFormat.encode(snapshot, into: sink)
   }
 
   /// Decodes a snapshot file's contents; `path` only names the file in errors.
@@ -32,11 +33,10 @@ public enum SnapshotFile {
   /// ``decode(_:path:)`` tries this first. Public so that tests can hold it to `JSONDecoder`'s
   /// results (``decodeWithFoundation(_:path:)``) and see that it does the work on real files.
   public static func fastDecode(_ data: Data) -> Snapshot? {
-    var reader = SnapshotJSONReader(bytes: Array(data))
-    return (try? reader.snapshot()).flatMap(finish)
+    SnapshotFormat.decode(bytes: Array(data)).flatMap(finish)
   }
 
-  /// A snapshot read by ``SnapshotJSONReader``, sorted and with equal arrays shared; `nil` when
+  /// A snapshot read by ``SnapshotFormat``, sorted and with equal arrays shared; `nil` when
   /// its format version is not one this envdrift reads, for `JSONDecoder` to report.
   private static func finish(_ snapshot: Snapshot) -> Snapshot? {
     guard (1...Snapshot.currentFormatVersion).contains(snapshot.formatVersion) else {
@@ -85,7 +85,7 @@ public enum SnapshotFile {
 
   /// Reads the snapshot file at `path`, which must be a regular file.
   ///
-  /// The file is streamed through ``SnapshotJSONReader`` a mebibyte at a time; if that reader
+  /// The file is streamed through ``SnapshotFormat`` a mebibyte at a time; if that reader
   /// gives up, the file is read whole and decoded by `JSONDecoder`, which explains any problem.
   public static func read(path: String) throws(SnapshotFileError) -> Snapshot {
     let descriptor: Int32
@@ -95,8 +95,8 @@ public enum SnapshotFile {
       throw .unreadable(path: path, reason: error.reason)
     }
     defer { close(descriptor) }
-    var reader = SnapshotJSONReader(descriptor: descriptor)
-    if let snapshot = try? reader.snapshot(), let finished = finish(snapshot) {
+    if let snapshot = SnapshotFormat.decode(descriptor: descriptor), let finished = finish(snapshot)
+    {
       return finished
     }
     let data: Data

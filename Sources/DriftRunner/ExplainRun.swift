@@ -49,18 +49,20 @@ public struct ExplainRun: Sendable {
     // it went: its table is read again with definitions, to find it under another name.
     var tables = Set<String>()
     var columnSets = Set<String>()
+    var schemas = Set<String>()
     for error in errors {
       let first = explainer.explain(error, in: collected)
       if let needed = explainer.definitionsNeeded(for: first, in: collected) {
         tables.formUnion(needed.tables)
         columnSets.formUnion(needed.columnSets)
+        schemas.formUnion(needed.schemas)
       }
     }
-    if !tables.isEmpty || !columnSets.isEmpty {
+    if !schemas.isEmpty {
       collector.depth = .namesMatching(
         NameFilter(
           names: wanted.names.union(tables), renamedFrom: wanted.renamedFrom,
-          access: wanted.access, definitions: true, columnSets: columnSets))
+          access: wanted.access, definitionSchemas: schemas, columnSets: columnSets))
       collected = try await collector.collect(databases)
     }
     var everything: [Snapshot]?

@@ -436,6 +436,40 @@ struct SnapshotCollectorTests {
     #expect(text.hasSuffix("}\n"))
   }
 
+  /// A snapshot with every optional value present, so that every key of the model's
+  /// `Codable` form is written.
+  static func everyFieldSnapshot() -> Snapshot {
+    var snapshot = richSnapshot()
+    snapshot.extensions[0].defaultVersion = "1.8"
+    snapshot.unreadable[0].kind = .relation
+    snapshot.migrationTables[0].environmentName = "production"
+    snapshot.migrationTables[0].rows[0].description = "add users"
+    snapshot.schemas[0].tables[0].columns.append(
+      Column(
+        name: "g", position: 2, type: "integer", identity: "a", generated: "(1 + 1)",
+        generatedStorage: .virtual, comment: "c"))
+    snapshot.schemas[0].tables[0].indexes[0].comment = "c"
+    snapshot.schemas[0].tables[0].policies[0].withCheck = "false"
+    snapshot.schemas[0].views[0].comment = "c"
+    snapshot.schemas[0].types[0].comment = "c"
+    return snapshot
+  }
+
+  @Test func everyKeyTheModelEncodesIsDeclaredInTheFormatAndReadBack() throws {
+    let snapshot = Self.everyFieldSnapshot()
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    let reference =
+      try JSONSerialization.jsonObject(with: encoder.encode(snapshot)) as? NSDictionary
+    let written = try SnapshotFile.encode(snapshot)
+    #expect(try JSONSerialization.jsonObject(with: written) as? NSDictionary == reference)
+    let read = try #require(SnapshotFile.fastDecode(written))
+    #expect(read == (try SnapshotFile.decodeWithFoundation(written, path: "x.json")))
+    var sorted = snapshot
+    sorted.sort()
+    #expect(read == sorted)
+  }
+
   @Test(arguments: ["dev", "uat", "prod"])
   func theStreamingReaderReadsRealFilesAsJSONDecoderDoes(environment: String) throws {
     let file = TestFixtures.repositoryRoot.appendingPathComponent(

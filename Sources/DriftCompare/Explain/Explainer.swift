@@ -272,16 +272,22 @@ public struct Explainer: Sendable {
   }
 
   /// What a second read needs, with definitions, to find the object of `explanation` renamed
-  /// where it is absent: the tables holding it where it exists and, for a table, its column
-  /// names (sorted, joined by commas); `nil` when it is found everywhere, nowhere, or already
+  /// where it is absent: the tables holding it where it exists, for a table its column names
+  /// (sorted, joined by commas), and the schemas to read definitions in — where it is absent,
+  /// and the first where it exists; `nil` when it is found everywhere, nowhere, or already
   /// explained as renamed.
   public func definitionsNeeded(
     for explanation: Explanation, in environments: [CollectedEnvironment]
-  ) -> (tables: Set<String>, columnSets: Set<String>)? {
+  ) -> (tables: Set<String>, columnSets: Set<String>, schemas: Set<String>)? {
     let error = explanation.error
     guard Self.renamable(error), explanation.renamedTo == nil, explanation.foundAnywhere,
       explanation.places.contains(where: { $0.read && !$0.absent.isEmpty })
     else { return nil }
+    var schemas = Set<String>()
+    for place in explanation.places where place.read {
+      schemas.formUnion(place.absent)
+      if let first = place.present.first { schemas.insert(first) }
+    }
     var tables = Set<String>()
     var columnSets = Set<String>()
     for snapshot in environments.compactMap(\.snapshot) {
@@ -296,7 +302,7 @@ public struct Explainer: Sendable {
         }
       }
     }
-    return tables.isEmpty && columnSets.isEmpty ? nil : (tables, columnSets)
+    return tables.isEmpty && columnSets.isEmpty ? nil : (tables, columnSets, schemas)
   }
 
   /// The name the object has where it is absent, found by an equal definition.

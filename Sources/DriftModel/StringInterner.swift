@@ -6,20 +6,23 @@
 /// times the number of distinct shapes, and lets `==` on two of them succeed on the first
 /// comparison of their storage. Strings of up to 15 UTF-8 bytes are stored inline by Swift and
 /// are returned as they are.
-struct StringInterner {
+public struct StringInterner: Sendable {
   private var strings: Set<String> = []
+
+  /// Creates an empty interner.
+  public init() {}
 
   /// The longest string Swift stores inline, without a heap buffer.
   private static let inlineLimit = 15
 
   /// Returns the stored copy of `text`, storing it first if it is new.
-  mutating func intern(_ text: String) -> String {
+  public mutating func intern(_ text: String) -> String {
     guard text.utf8.count > Self.inlineLimit else { return text }
     return strings.insert(text).memberAfterInsert
   }
 
   /// Interns `text` when there is one.
-  mutating func intern(_ text: String?) -> String? {
+  public mutating func intern(_ text: String?) -> String? {
     text.map { intern($0) }
   }
 }

@@ -1,0 +1,243 @@
+import DriftModel
+
+/// The snapshot file's shape: one declaration per model type, each field once.
+///
+/// Adding a field to the model means adding it here (and to its `Codable` conformance, which
+/// `JSONDecoder` uses for files this reader leaves to it); the writer and the reader follow.
+enum Formats {
+  static let snapshot = Format<Snapshot>(
+    .object,
+    empty: Snapshot(formatVersion: 0, environment: EnvironmentInfo(name: "", source: "")),
+    [
+      .integer("formatVersion", { $0.formatVersion }, { $0.formatVersion = $1 }),
+      .record("environment", { $0.environment }, { $0.environment = $1 }, environment),
+      .records("schemas", { $0.schemas }, { $0.schemas = $1 }, schema),
+      .records("extensions", { $0.extensions }, { $0.extensions = $1 }, extensionEntry),
+      .records(
+        "migrationTables", { $0.migrationTables }, { $0.migrationTables = $1 }, migrationTable),
+      .record("tenantRegistry", { $0.tenantRegistry }, { $0.tenantRegistry = $1 }, tenantRegistry),
+      .records("unreadable", { $0.unreadable }, { $0.unreadable = $1 }, unreadableObject),
+    ])
+
+  static let environment = Format<EnvironmentInfo>(
+    .object, empty: EnvironmentInfo(name: "", source: ""),
+    [
+      .string("name", { $0.name }, { $0.name = $1 }),
+      .string("source", { $0.source }, { $0.source = $1 }),
+      .string("serverVersion", { $0.serverVersion }, { $0.serverVersion = $1 }),
+      .integer("serverVersionNumber", { $0.serverVersionNumber }, { $0.serverVersionNumber = $1 }),
+      .string("database", { $0.database }, { $0.database = $1 }),
+      .string("user", { $0.user }, { $0.user = $1 }),
+      .string("collectedAt", { $0.collectedAt }, { $0.collectedAt = $1 }),
+      .string("envdriftVersion", { $0.envdriftVersion }, { $0.envdriftVersion = $1 }),
+    ])
+
+  static let extensionEntry = Format<Extension>(
+    .leaf, empty: Extension(name: "", version: "", schema: ""),
+    [
+      .string("name", { $0.name }, { $0.name = $1 }),
+      .string("version", { $0.version }, { $0.version = $1 }),
+      .string("schema", { $0.schema }, { $0.schema = $1 }),
+      .string("defaultVersion", { $0.defaultVersion }, { $0.defaultVersion = $1 }),
+    ])
+
+  static let unreadableObject = Format<UnreadableObject>(
+    .leaf, empty: UnreadableObject(schema: "", object: "", reason: ""),
+    [
+      .string("schema", { $0.schema }, { $0.schema = $1 }),
+      .string("object", { $0.object }, { $0.object = $1 }),
+      .string("reason", { $0.reason }, { $0.reason = $1 }),
+      .enumeration("kind", { $0.kind }, { $0.kind = $1 }),
+    ])
+
+  static let tenantRegistry = Format<TenantRegistry>(
+    .leaf, empty: TenantRegistry(table: "", schemas: []),
+    [
+      .string("table", { $0.table }, { $0.table = $1 }),
+      .strings("schemas", { $0.schemas }, { $0.schemas = $1 }),
+    ])
+
+  static let migrationTable = Format<MigrationTable>(
+    .object, empty: MigrationTable(schema: "", name: "", framework: .django),
+    [
+      .string("schema", { $0.schema }, { $0.schema = $1 }),
+      .string("name", { $0.name }, { $0.name = $1 }),
+      .enumeration("framework", { $0.framework }, { $0.framework = $1 }),
+      .records("rows", { $0.rows }, { $0.rows = $1 }, migrationRow),
+      .string("unreadableReason", { $0.unreadableReason }, { $0.unreadableReason = $1 }),
+      .string("environmentName", { $0.environmentName }, { $0.environmentName = $1 }),
+    ])
+
+  static let migrationRow = Format<MigrationRow>(
+    .leaf, empty: MigrationRow(app: "", name: ""),
+    [
+      .string("app", { $0.app }, { $0.app = $1 }),
+      .string("name", { $0.name }, { $0.name = $1 }),
+      .boolean("success", { $0.success }, { $0.success = $1 }),
+      .string("appliedAt", { $0.appliedAt }, { $0.appliedAt = $1 }),
+      .string("description", { $0.description }, { $0.description = $1 }),
+      .string("checksum", { $0.checksum }, { $0.checksum = $1 }),
+    ])
+
+  static let schema = Format<Schema>(
+    .object, empty: Schema(name: ""),
+    [
+      .string("name", { $0.name }, { $0.name = $1 }),
+      .string("owner", { $0.owner }, { $0.owner = $1 }),
+      .records("tables", { $0.tables }, { $0.tables = $1 }, table),
+      .records("views", { $0.views }, { $0.views = $1 }, view),
+      .records("sequences", { $0.sequences }, { $0.sequences = $1 }, sequence),
+      .records("types", { $0.types }, { $0.types = $1 }, typeDefinition),
+      .records("functions", { $0.functions }, { $0.functions = $1 }, function),
+      .records("collations", { $0.collations }, { $0.collations = $1 }, collation),
+      .string("comment", { $0.comment }, { $0.comment = $1 }),
+    ])
+
+  static let table = Format<Table>(
+    .object, empty: Table(name: ""),
+    [
+      .string("name", { $0.name }, { $0.name = $1 }),
+      .enumeration("kind", { $0.kind }, { $0.kind = $1 }),
+      .boolean("unlogged", { $0.unlogged }, { $0.unlogged = $1 }),
+      .string("owner", { $0.owner }, { $0.owner = $1 }),
+      .boolean("rowSecurity", { $0.rowSecurity }, { $0.rowSecurity = $1 }),
+      .boolean("forceRowSecurity", { $0.forceRowSecurity }, { $0.forceRowSecurity = $1 }),
+      .strings("inherits", { $0.inherits }, { $0.inherits = $1 }),
+      .records("columns", { $0.columns }, { $0.columns = $1 }, column),
+      .records("indexes", { $0.indexes }, { $0.indexes = $1 }, index),
+      .records("constraints", { $0.constraints }, { $0.constraints = $1 }, constraint),
+      .records("triggers", { $0.triggers }, { $0.triggers = $1 }, trigger),
+      .records("policies", { $0.policies }, { $0.policies = $1 }, policy),
+      .records("privileges", { $0.privileges }, { $0.privileges = $1 }, privilege),
+      .string("partitionKey", { $0.partitionKey }, { $0.partitionKey = $1 }),
+      .string("partitionOf", { $0.partitionOf }, { $0.partitionOf = $1 }),
+      .string("partitionBound", { $0.partitionBound }, { $0.partitionBound = $1 }),
+      .string("comment", { $0.comment }, { $0.comment = $1 }),
+    ])
+
+  static let column = Format<Column>(
+    .leaf, empty: Column(name: "", type: ""),
+    [
+      .string("name", { $0.name }, { $0.name = $1 }),
+      .integer("position", { $0.position }, { $0.position = $1 }),
+      .string("type", { $0.type }, { $0.type = $1 }),
+      .boolean("notNull", { $0.notNull }, { $0.notNull = $1 }),
+      .string("defaultValue", { $0.defaultValue }, { $0.defaultValue = $1 }),
+      .string("identity", { $0.identity }, { $0.identity = $1 }),
+      .string("generated", { $0.generated }, { $0.generated = $1 }),
+      .enumeration("generatedStorage", { $0.generatedStorage }, { $0.generatedStorage = $1 }),
+      .string("collation", { $0.collation }, { $0.collation = $1 }),
+      .string("comment", { $0.comment }, { $0.comment = $1 }),
+    ])
+
+  static let index = Format<Index>(
+    .leaf, empty: Index(name: "", definition: ""),
+    [
+      .string("name", { $0.name }, { $0.name = $1 }),
+      .string("definition", { $0.definition }, { $0.definition = $1 }),
+      .boolean("isUnique", { $0.isUnique }, { $0.isUnique = $1 }),
+      .boolean("isPrimary", { $0.isPrimary }, { $0.isPrimary = $1 }),
+      .string("predicate", { $0.predicate }, { $0.predicate = $1 }),
+      .boolean("isValid", { $0.isValid }, { $0.isValid = $1 }),
+      .string("constraint", { $0.constraint }, { $0.constraint = $1 }),
+      .string("comment", { $0.comment }, { $0.comment = $1 }),
+    ])
+
+  static let constraint = Format<Constraint>(
+    .leaf, empty: Constraint(name: "", kind: .check, definition: ""),
+    [
+      .string("name", { $0.name }, { $0.name = $1 }),
+      .enumeration("kind", { $0.kind }, { $0.kind = $1 }),
+      .string("definition", { $0.definition }, { $0.definition = $1 }),
+      .boolean("deferrable", { $0.deferrable }, { $0.deferrable = $1 }),
+      .boolean("deferred", { $0.deferred }, { $0.deferred = $1 }),
+      .boolean("validated", { $0.validated }, { $0.validated = $1 }),
+    ])
+
+  static let trigger = Format<Trigger>(
+    .leaf, empty: Trigger(name: "", definition: ""),
+    [
+      .string("name", { $0.name }, { $0.name = $1 }),
+      .string("definition", { $0.definition }, { $0.definition = $1 }),
+      .string("enabled", { $0.enabled }, { $0.enabled = $1 }),
+    ])
+
+  static let policy = Format<Policy>(
+    .leaf, empty: Policy(name: "", command: ""),
+    [
+      .string("name", { $0.name }, { $0.name = $1 }),
+      .string("command", { $0.command }, { $0.command = $1 }),
+      .boolean("permissive", { $0.permissive }, { $0.permissive = $1 }),
+      .strings("roles", { $0.roles }, { $0.roles = $1 }),
+      .string("using", { $0.using }, { $0.using = $1 }),
+      .string("withCheck", { $0.withCheck }, { $0.withCheck = $1 }),
+    ])
+
+  static let privilege = Format<Privilege>(
+    .leaf, empty: Privilege(grantee: "", privileges: []),
+    [
+      .string("grantee", { $0.grantee }, { $0.grantee = $1 }),
+      .strings("privileges", { $0.privileges }, { $0.privileges = $1 }),
+    ])
+
+  static let view = Format<View>(
+    .object, empty: View(name: "", definition: ""),
+    [
+      .string("name", { $0.name }, { $0.name = $1 }),
+      .boolean("materialized", { $0.materialized }, { $0.materialized = $1 }),
+      .string("definition", { $0.definition }, { $0.definition = $1 }),
+      .string("owner", { $0.owner }, { $0.owner = $1 }),
+      .string("comment", { $0.comment }, { $0.comment = $1 }),
+      .records("indexes", { $0.indexes }, { $0.indexes = $1 }, index),
+      .records("triggers", { $0.triggers }, { $0.triggers = $1 }, trigger),
+      .strings("dependsOn", { $0.dependsOn }, { $0.dependsOn = $1 }),
+    ])
+
+  static let sequence = Format<DriftModel.Sequence>(
+    .leaf, empty: Sequence(name: ""),
+    [
+      .string("name", { $0.name }, { $0.name = $1 }),
+      .string("dataType", { $0.dataType }, { $0.dataType = $1 }),
+      .string("start", { $0.start }, { $0.start = $1 }),
+      .string("increment", { $0.increment }, { $0.increment = $1 }),
+      .string("minimum", { $0.minimum }, { $0.minimum = $1 }),
+      .string("maximum", { $0.maximum }, { $0.maximum = $1 }),
+      .string("cache", { $0.cache }, { $0.cache = $1 }),
+      .boolean("cycle", { $0.cycle }, { $0.cycle = $1 }),
+      .string("ownedBy", { $0.ownedBy }, { $0.ownedBy = $1 }),
+      .string("owner", { $0.owner }, { $0.owner = $1 }),
+    ])
+
+  static let typeDefinition = Format<TypeDefinition>(
+    .leaf, empty: TypeDefinition(name: "", kind: .enum, definition: ""),
+    [
+      .string("name", { $0.name }, { $0.name = $1 }),
+      .enumeration("kind", { $0.kind }, { $0.kind = $1 }),
+      .string("definition", { $0.definition }, { $0.definition = $1 }),
+      .string("owner", { $0.owner }, { $0.owner = $1 }),
+      .string("comment", { $0.comment }, { $0.comment = $1 }),
+    ])
+
+  static let function = Format<Function>(
+    .leaf, empty: Function(name: ""),
+    [
+      .string("name", { $0.name }, { $0.name = $1 }),
+      .string("arguments", { $0.arguments }, { $0.arguments = $1 }),
+      .string("kind", { $0.kind }, { $0.kind = $1 }),
+      .string("result", { $0.result }, { $0.result = $1 }),
+      .string("language", { $0.language }, { $0.language = $1 }),
+      .string("definitionHash", { $0.definitionHash }, { $0.definitionHash = $1 }),
+      .string("owner", { $0.owner }, { $0.owner = $1 }),
+      .string("comment", { $0.comment }, { $0.comment = $1 }),
+    ])
+
+  static let collation = Format<Collation>(
+    .leaf, empty: Collation(name: "", provider: "", collate: "", ctype: "", deterministic: true),
+    [
+      .string("name", { $0.name }, { $0.name = $1 }),
+      .string("provider", { $0.provider }, { $0.provider = $1 }),
+      .string("collate", { $0.collate }, { $0.collate = $1 }),
+      .string("ctype", { $0.ctype }, { $0.ctype = $1 }),
+      .boolean("deterministic", { $0.deterministic }, { $0.deterministic = $1 }),
+    ])
+}
