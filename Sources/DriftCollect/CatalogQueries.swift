@@ -421,30 +421,111 @@ enum CatalogQueries {
     WHERE \(userSchema) AND \(deparsable("c.oid"))
     """
 
-  /// Reads each table's grants, one row per grantee, expanding each distinct ACL once.
+  /// Every grant on every relation, function, type, schema and column, effective (a NULL ACL
+  /// made explicit with `acldefault`, as PostgreSQL applies it), one row per object and
+  /// grantee.
   ///
   /// Tenant tables almost all carry the same ACL (or none, which means the owner's default),
-  /// so the ACLs are expanded by `aclexplode` once each and joined back to their tables. They are
-  /// matched as text, because `aclitem` can be hashed but not sorted, which grouping needs.
+  /// so the ACLs are expanded by `aclexplode` once each and joined back to their objects. They
+  /// are matched as text, because `aclitem` can be hashed but not sorted, which grouping needs.
+  /// Rows of `kind, schema, name, detail, grantee, privileges, grantable`: `kind` is the
+  /// relation's `relkind`, or `n` a schema, `F` a function (`detail` its identity arguments),
+  /// `T` a type, `c` a column with grants of its own (`name` its table, `detail` the column).
   static let privileges = """
-    WITH relations AS MATERIALIZED (
-      SELECT n.nspname, c.relname,
-        COALESCE(c.relacl, pg_catalog.acldefault('r', c.relowner))::pg_catalog.text AS acl
+    WITH objects AS MATERIALIZED (
+      SELECT c.relkind::pg_catalog.text AS kind, n.nspname::pg_catalog.text AS schema,
+        c.relname::pg_catalog.text AS name, NULL::pg_catalog.text AS detail,
+        COALESCE(c.relacl, pg_catalog.acldefault(
+          CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::"char", c.relowner))::pg_catalog.text
+          AS acl
       FROM pg_catalog.pg_class c
       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-      WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm') AND \(userSchema)
+      WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S') AND \(userSchema)
+        AND \(notFromExtension("pg_catalog.pg_class", "c.oid"))
+      UNION ALL
+      SELECT 'n', n.nspname, n.nspname, NULL,
+        COALESCE(n.nspacl, pg_catalog.acldefault('n', n.nspowner))::pg_catalog.text
+      FROM pg_catalog.pg_namespace n
+      WHERE \(userSchema) AND \(notFromExtension("pg_catalog.pg_namespace", "n.oid"))
+      UNION ALL
+      SELECT 'F', n.nspname, p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid),
+        COALESCE(p.proacl, pg_catalog.acldefault('f', p.proowner))::pg_catalog.text
+      FROM pg_catalog.pg_proc p
+      JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+      WHERE \(userSchema) AND \(notFromExtension("pg_catalog.pg_proc", "p.oid"))
+        AND \(notPartOfAType("p.oid"))
+      UNION ALL
+      SELECT 'T', n.nspname, t.typname, NULL,
+        COALESCE(t.typacl, pg_catalog.acldefault('T', t.typowner))::pg_catalog.text
+      FROM pg_catalog.pg_type t
+      JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+      LEFT JOIN pg_catalog.pg_class tc ON tc.oid = t.typrelid
+      WHERE t.typtype IN ('e', 'd', 'c', 'r') AND (t.typtype <> 'c' OR tc.relkind = 'c')
+        AND \(userSchema) AND \(notFromExtension("pg_catalog.pg_type", "t.oid"))
+      UNION ALL
+      SELECT 'c', n.nspname, c.relname, a.attname, a.attacl::pg_catalog.text
+      FROM pg_catalog.pg_attribute a
+      JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      WHERE a.attacl IS NOT NULL AND a.attnum > 0 AND NOT a.attisdropped
+        AND c.relkind IN ('r', 'p', 'f') AND \(userSchema)
         AND \(notFromExtension("pg_catalog.pg_class", "c.oid"))
     ), grants AS MATERIALIZED (
       SELECT d.acl,
         CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(a.grantee) END
           AS grantee,
-        pg_catalog.string_agg(a.privilege_type, ',' ORDER BY a.privilege_type) AS privileges
-      FROM (SELECT DISTINCT acl FROM relations) d
+        pg_catalog.string_agg(a.privilege_type, ',' ORDER BY a.privilege_type) AS privileges,
+        pg_catalog.string_agg(a.privilege_type, ',' ORDER BY a.privilege_type)
+          FILTER (WHERE a.is_grantable) AS grantable
+      FROM (SELECT DISTINCT acl FROM objects) d
       CROSS JOIN LATERAL pg_catalog.aclexplode(d.acl::pg_catalog.aclitem[]) AS a
       GROUP BY 1, 2
     )
-    SELECT r.nspname, r.relname, g.grantee, g.privileges
-    FROM relations r JOIN grants g ON g.acl = r.acl
+    SELECT o.kind, o.schema, o.name, o.detail, g.grantee, g.privileges, g.grantable
+    FROM objects o JOIN grants g ON g.acl = o.acl
+    """
+
+  /// `ALTER DEFAULT PRIVILEGES` entries, in user schemas or for every schema, one row per
+  /// grantee: role, schema (NULL for every schema), object type letter, grantee, privileges
+  /// granted, those with grant option, privileges revoked.
+  ///
+  /// An entry for every schema replaces the built-in defaults (`acldefault`), so it is read as
+  /// its difference from them: granted beyond them, and revoked from them (see
+  /// ``DefaultPrivilege``).
+  static let defaultPrivileges = """
+    WITH entries AS (
+      SELECT d.defaclrole, d.defaclnamespace, d.defaclobjtype, d.defaclacl,
+        CASE WHEN d.defaclnamespace = 0 THEN pg_catalog.acldefault(
+          CASE d.defaclobjtype WHEN 'S' THEN 's' ELSE d.defaclobjtype END::"char", d.defaclrole)
+        END AS builtin
+      FROM pg_catalog.pg_default_acl d
+    ), changes AS (
+      SELECT e.defaclrole, e.defaclnamespace, e.defaclobjtype, a.grantee, a.privilege_type,
+        a.is_grantable, false AS revoked
+      FROM entries e CROSS JOIN LATERAL pg_catalog.aclexplode(e.defaclacl) AS a
+      WHERE (a.grantee, a.privilege_type, a.is_grantable) NOT IN (
+        SELECT b.grantee, b.privilege_type, b.is_grantable
+        FROM pg_catalog.aclexplode(e.builtin) AS b)
+      UNION ALL
+      SELECT e.defaclrole, e.defaclnamespace, e.defaclobjtype, b.grantee, b.privilege_type,
+        false, true
+      FROM entries e CROSS JOIN LATERAL pg_catalog.aclexplode(e.builtin) AS b
+      WHERE (b.grantee, b.privilege_type) NOT IN (
+        SELECT a.grantee, a.privilege_type FROM pg_catalog.aclexplode(e.defaclacl) AS a)
+    )
+    SELECT pg_catalog.pg_get_userbyid(c.defaclrole)::pg_catalog.text, n.nspname::pg_catalog.text,
+      c.defaclobjtype::pg_catalog.text,
+      CASE WHEN c.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(c.grantee) END,
+      pg_catalog.string_agg(c.privilege_type, ',' ORDER BY c.privilege_type)
+        FILTER (WHERE NOT c.revoked),
+      pg_catalog.string_agg(c.privilege_type, ',' ORDER BY c.privilege_type)
+        FILTER (WHERE NOT c.revoked AND c.is_grantable),
+      pg_catalog.string_agg(c.privilege_type, ',' ORDER BY c.privilege_type)
+        FILTER (WHERE c.revoked)
+    FROM changes c
+    LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.defaclnamespace
+    WHERE c.defaclnamespace = 0 OR \(userSchema)
+    GROUP BY 1, 2, 3, 4
     """
 
   static let sequences = """

@@ -31,6 +31,24 @@ struct SnapshotBuilder {
   private var lastPrivilegeTable: TableKey?
   /// Each distinct privilege list (`INSERT,SELECT`) split once: tenants repeat the same few.
   private var privilegeLists: [String: [String]] = [:]
+  /// Grants on views, sequences, functions (`name(arguments)`), types and schemas (by the
+  /// schema's name), given to their objects when the schemas are taken.
+  private var grants: [GrantTarget: [Privilege]] = [:]
+  /// Grants on single columns, by table and column.
+  private var columnGrants: [TableKey: [String: [Privilege]]] = [:]
+  /// Default privileges, as read.
+  private(set) var defaultPrivileges: [DefaultPrivilege] = []
+
+  /// An object other than a table that holds grants.
+  struct GrantTarget: Hashable {
+    enum Kind: Hashable {
+      case relation, function, type, schema
+    }
+
+    var kind: Kind
+    var schema: String
+    var name: String
+  }
 
   /// Hands over the assembled schemas, each with its tables and views, emptying the builder.
   ///
@@ -50,6 +68,7 @@ struct SnapshotBuilder {
     for (key, view) in views where result[key.schema] != nil {
       result[key.schema]?.views.append(view)
     }
+    giveGrants(to: &result)
     let names = result.keys.sorted()
     return names.compactMap { name in
       guard var schema = result.removeValue(forKey: name) else { return nil }
@@ -414,19 +433,104 @@ struct SnapshotBuilder {
     )
   }
 
+  /// `INSERT,SELECT` as a list, split once per distinct text.
+  private mutating func privilegeList(_ text: String?) -> [String]? {
+    guard let text else { return nil }
+    if let known = privilegeLists[text] { return known }
+    let list = text.split(separator: ",").map(String.init)
+    privilegeLists[text] = list
+    return list
+  }
+
+  /// One row of ``CatalogQueries/privileges``: a grantee's grants on one object.
   mutating func addPrivilege(_ row: Row) {
-    let key = Self.tableKey(row, reusing: lastPrivilegeTable)
-    lastPrivilegeTable = key
-    let list = row[3] ?? ""
-    let privileges: [String]
-    if let known = privilegeLists[list] {
-      privileges = known
-    } else {
-      privileges = list.split(separator: ",").map(String.init)
-      privilegeLists[list] = privileges
+    let schema = row[1] ?? ""
+    let name = row[2] ?? ""
+    let privilege = Privilege(
+      grantee: interner.intern(row[4] ?? ""), privileges: privilegeList(row[5]) ?? [],
+      grantable: privilegeList(row[6]))
+    switch row[0] {
+    case "r", "p", "f":
+      // Rows of one table come together: its key is made once.
+      let key: TableKey
+      if let last = lastPrivilegeTable, last.schema == schema, last.name == name {
+        key = last
+      } else {
+        key = TableKey(schema: interner.intern(schema), name: name)
+      }
+      lastPrivilegeTable = key
+      tables[key]?.privileges.append(privilege)
+    case "c":
+      let key = TableKey(schema: schema, name: name)
+      columnGrants[key, default: [:]][row[3] ?? "", default: []].append(privilege)
+    case "n":
+      grants[GrantTarget(kind: .schema, schema: schema, name: name), default: []].append(privilege)
+    case "F":
+      let signature = "\(name)(\(row[3] ?? ""))"
+      grants[GrantTarget(kind: .function, schema: schema, name: signature), default: []].append(
+        privilege)
+    case "T":
+      grants[GrantTarget(kind: .type, schema: schema, name: name), default: []].append(privilege)
+    default:
+      grants[GrantTarget(kind: .relation, schema: schema, name: name), default: []].append(
+        privilege)
     }
-    tables[key]?.privileges.append(
-      Privilege(grantee: interner.intern(row[2] ?? ""), privileges: privileges))
+  }
+
+  /// One row of ``CatalogQueries/defaultPrivileges``.
+  mutating func addDefaultPrivilege(_ row: Row) {
+    let objects =
+      switch row[2] {
+      case "r": "tables"
+      case "S": "sequences"
+      case "f": "functions"
+      case "T": "types"
+      case "n": "schemas"
+      default: row[2] ?? ""
+      }
+    defaultPrivileges.append(
+      DefaultPrivilege(
+        role: row[0] ?? "", schema: row[1], objects: objects,
+        privilege: Privilege(
+          grantee: row[3] ?? "", privileges: privilegeList(row[4]) ?? [],
+          grantable: privilegeList(row[5])),
+        revoked: privilegeList(row[6])))
+  }
+
+  /// Gives views, sequences, functions, types, schemas and columns their grants: every one of
+  /// them was read, so an object without a row has none.
+  private mutating func giveGrants(to schemas: inout [String: Schema]) {
+    let grants = self.grants
+    self.grants = [:]
+    func take(_ kind: GrantTarget.Kind, _ schema: String, _ name: String) -> [Privilege] {
+      grants[GrantTarget(kind: kind, schema: schema, name: name)] ?? []
+    }
+    for (name, var schema) in schemas {
+      schema.privileges = take(.schema, name, name)
+      for index in schema.views.indices {
+        schema.views[index].privileges = take(.relation, name, schema.views[index].name)
+      }
+      for index in schema.sequences.indices {
+        schema.sequences[index].privileges = take(.relation, name, schema.sequences[index].name)
+      }
+      for index in schema.functions.indices {
+        schema.functions[index].privileges = take(
+          .function, name, schema.functions[index].signature)
+      }
+      for index in schema.types.indices {
+        schema.types[index].privileges = take(.type, name, schema.types[index].name)
+      }
+      for index in schema.tables.indices {
+        guard let columns = columnGrants[TableKey(schema: name, name: schema.tables[index].name)]
+        else { continue }
+        for column in schema.tables[index].columns.indices {
+          schema.tables[index].columns[column].privileges =
+            columns[schema.tables[index].columns[column].name]
+        }
+      }
+      schemas[name] = schema
+    }
+    columnGrants = [:]
   }
 
   mutating func addSequence(_ row: Row) {

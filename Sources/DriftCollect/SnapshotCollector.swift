@@ -214,6 +214,7 @@ public struct SnapshotCollector: Sendable {
       try read(CatalogQueries.triggers) { $0.addTrigger($1) }
       try read(CatalogQueries.policies) { $0.addPolicy($1) }
       try read(CatalogQueries.privileges) { $0.addPrivilege($1) }
+      try read(CatalogQueries.defaultPrivileges) { $0.addDefaultPrivilege($1) }
       try read(CatalogQueries.sequences) { $0.addSequence($1) }
       try read(CatalogQueries.types) { $0.addType($1) }
       try read(CatalogQueries.functions) { $0.addFunction($1) }
@@ -235,7 +236,7 @@ public struct SnapshotCollector: Sendable {
             ) { body($0) }
           })
       }
-      return Snapshot(
+      var snapshot = Snapshot(
         environment: Self.environment(
           name: name, source: source, connection: connection, now: now),
         schemas: builder.takeSchemas(),
@@ -244,6 +245,8 @@ public struct SnapshotCollector: Sendable {
         tenantRegistry: registry,
         unreadable: unreadable + blocked.compactMap(\.unreadable)
       )
+      snapshot.defaultPrivileges = builder.defaultPrivileges
+      return snapshot
     }()
     snapshot.sort()
     snapshot.shareEqualArrays()

@@ -111,6 +111,7 @@ struct Differ {
     if side.inventory.unreadableMigrationTables.contains(parent) { return false }
     if parent.object == .schema, parent.schema == "" { return true }
     if side.inventory.entries[parent] != nil { return true }
+    if parent.object == .sequence { return side.inventory.ownedSequences.contains(parent) }
     guard parent.object == .table else { return false }
     for kind in [ObjectKind.view, .materializedView] {
       var relation = parent
@@ -185,7 +186,7 @@ struct Differ {
 ///   type, function, view, extension or migration; a changed column or enum).
 /// - warning: performance or behaviour may differ (indexes, constraints, triggers, sequences,
 ///   policies, changed views and functions, extension versions, renames).
-/// - info: harmless at run time (privileges, owners, comments).
+/// - info: harmless at run time (privileges and default privileges, owners, comments).
 public enum SeverityRule {
   /// The severity of a finding about `object`.
   public static func severity(of object: ObjectKind, change: Change, aspect: Aspect) -> Severity {
@@ -193,7 +194,7 @@ public enum SeverityRule {
     if aspect != .definition { return .info }
     switch (object, change) {
     case (_, .hazard): return .error
-    case (.privilege, _): return .info
+    case (.privilege, _), (.defaultPrivilege, _): return .info
     case (_, .renamed): return .warning
     case (.schema, _), (.table, .missing), (.column, _), (.migration, _), (.type, _):
       return .error

@@ -26,6 +26,9 @@ struct ObjectKey: Hashable, Sendable {
   var table: String?
   var name: String
   var aspect: Aspect = .definition
+  /// For a privilege: the kind of object it is granted on (named by ``table``); a schema's
+  /// grants have no ``table``.
+  var on: ObjectKind = .table
 
   /// The key of the object this one lives in: a table for its columns, a schema for its tables.
   var parent: ObjectKey? {
@@ -37,6 +40,12 @@ struct ObjectKey: Hashable, Sendable {
     switch object {
     case .schema, .extension:
       return nil
+    case .privilege where on == .schema:
+      return schema.map { ObjectKey(object: .schema, schema: $0, table: nil, name: $0) }
+    case .privilege where on != .table:
+      return ObjectKey(object: on, schema: schema, table: nil, name: table ?? "")
+    case .defaultPrivilege:
+      return schema.map { ObjectKey(object: .schema, schema: $0, table: nil, name: $0) }
     case .column, .index, .constraint, .trigger, .policy, .privilege:
       return ObjectKey(object: .table, schema: schema, table: nil, name: table ?? "")
     case .sequence where table != nil:
@@ -74,6 +83,9 @@ struct Inventory: Sendable {
   /// Relations that could not be read (`schema.name`, or the bare name in a tenant's
   /// schema-free inventory): neither they nor anything on them is compared.
   var unreadableRelations: Set<String> = []
+  /// Sequences owned by a column, keyed without their table: their entries are keyed under
+  /// the table, and their grants find them here.
+  var ownedSequences: Set<ObjectKey> = []
 
   /// Flattens the schemas of `snapshot` that `includes` accepts.
   ///
@@ -104,6 +116,16 @@ struct Inventory: Sendable {
         value.normalised = .extensionDefaultVersion
       }
       entries[ObjectKey(object: .extension, schema: nil, table: nil, name: item.name)] = value
+    }
+    for entry in snapshot.defaultPrivileges ?? [] where entry.schema.map(includes) ?? true {
+      // The role's grants to itself are the owner's, whoever the role is.
+      let grantee =
+        entry.privilege.grantee == entry.role ? Privilege.ownerGrantee : entry.privilege.grantee
+      entries[
+        ObjectKey(
+          object: .defaultPrivilege, schema: entry.schema, table: entry.role,
+          name: "\(entry.objects) to \(grantee)")
+      ] = ObjectValue(value: entry.summary, display: entry.summary)
     }
     let migrationTables = Set(snapshot.migrationTables.map { "\($0.schema).\($0.name)" })
     for schema in snapshot.schemas where includes(schema.name) {
@@ -210,6 +232,7 @@ struct Inventory: Sendable {
       put(key(.schema, nil, schema.name, .owner), schema.owner)
       putOptional(key(.schema, nil, schema.name, .comment), schema.comment)
     }
+    putGrants(schema.privileges, on: .schema, nil, owner: schema.owner, in: name)
     for table in schema.tables {
       put(key(.table, nil, table.name), Self.describe(table))
       if !identical.isEmpty, identical.contains("\(schema.name).\(table.name)") { continue }
@@ -251,18 +274,16 @@ struct Inventory: Sendable {
       for policy in table.policies {
         put(key(.policy, table.name, policy.name), policy.summary)
       }
-      for privilege in table.privileges {
-        let shown = privilege.privileges.joined(separator: ", ")
-        var value = ObjectValue(value: shown, display: shown)
-        if let compared = versions.privileges(privilege.privileges) {
-          value.value = compared
-          value.normalised = .maintainPrivilege
+      putGrants(table.privileges, on: .table, table.name, owner: table.owner, in: name)
+      for column in table.columns {
+        // A column's own grants, named `column.grantee` under its table.
+        for privilege in column.privileges ?? [] {
+          entries[
+            ObjectKey(
+              object: .privilege, schema: name, table: table.name,
+              name: "\(column.name).\(privilege.grantee)")
+          ] = ObjectValue(value: privilege.summary, display: privilege.summary)
         }
-        // The owner's own rights are keyed as the owner's, so that a changed owner is one
-        // finding (the owner), not three (the owner and two grantees).
-        let grantee =
-          privilege.grantee == table.owner ? Explanation.ownerGrantee : privilege.grantee
-        entries[key(.privilege, table.name, grantee)] = value
       }
     }
     for view in schema.views {
@@ -275,6 +296,7 @@ struct Inventory: Sendable {
       }
       entries[key(kind, nil, view.name)] = value
       put(key(kind, nil, view.name, .owner), view.owner)
+      putGrants(view.privileges, on: kind, view.name, owner: view.owner, in: name)
       putOptional(key(kind, nil, view.name, .comment), view.comment)
       for index in view.indexes {
         let definition = index.definition
@@ -300,10 +322,16 @@ struct Inventory: Sendable {
       }
       put(key(.sequence, owningTable, sequence.name), value)
       put(key(.sequence, owningTable, sequence.name, .owner), sequence.owner)
+      if owningTable != nil {
+        ownedSequences.insert(
+          ObjectKey(object: .sequence, schema: name, table: nil, name: sequence.name))
+      }
+      putGrants(sequence.privileges, on: .sequence, sequence.name, owner: sequence.owner, in: name)
     }
     for type in schema.types {
       put(key(.type, nil, type.name), "\(type.kind.rawValue) \(type.definition)")
       put(key(.type, nil, type.name, .owner), type.owner)
+      putGrants(type.privileges, on: .type, type.name, owner: type.owner, in: name)
       putOptional(key(.type, nil, type.name, .comment), type.comment)
     }
     for function in schema.functions {
@@ -312,10 +340,41 @@ struct Inventory: Sendable {
         + " definition \(function.definitionHash.prefix(12))"
       put(key(.function, nil, function.signature), value)
       put(key(.function, nil, function.signature, .owner), function.owner)
+      putGrants(
+        function.privileges, on: .function, function.signature, owner: function.owner, in: name)
       putOptional(key(.function, nil, function.signature, .comment), function.comment)
     }
     for collation in schema.collations {
       put(key(.collation, nil, collation.name), collation.summary)
+    }
+  }
+
+  /// One entry per grantee of `privileges` on the object `kind`/`object` of `schema`.
+  ///
+  /// `schema` is `""` in a tenant's inventory. The owner's own rights are keyed as the
+  /// owner's, so that a changed owner is one finding (the owner), not three (the owner and two
+  /// grantees). `privileges` is `nil` when the snapshot did not record them: nothing is
+  /// compared.
+  private mutating func putGrants(
+    _ privileges: [Privilege]?, on kind: ObjectKind, _ object: String?, owner: String,
+    in schema: String
+  ) {
+    for privilege in privileges ?? [] {
+      var value = ObjectValue(value: privilege.summary, display: privilege.summary)
+      if [.table, .view, .materializedView].contains(kind),
+        versions.privileges(privilege.privileges) != nil
+      {
+        let grantable = privilege.grantable?.filter { $0 != "MAINTAIN" }
+        let normalised = Privilege(
+          grantee: privilege.grantee, privileges: privilege.privileges.filter { $0 != "MAINTAIN" },
+          grantable: grantable)
+        value.value = normalised.summary
+        value.normalised = .maintainPrivilege
+      }
+      let grantee = privilege.grantee == owner ? Privilege.ownerGrantee : privilege.grantee
+      var key = ObjectKey(object: .privilege, schema: schema, table: object, name: grantee)
+      key.on = kind
+      entries[key] = value
     }
   }
 

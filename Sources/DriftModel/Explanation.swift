@@ -276,10 +276,6 @@ public struct Explanation: Codable, Sendable, Hashable {
   public var migrations: [Migration]
   /// When the object exists nowhere: the closest names that do, across environments.
   public var closest: [String]
-  /// The grantee that stands for the object's owner in ``Access/grants``, so that the owner's
-  /// own rights compare equal whoever the owner is.
-  public static let ownerGrantee = "(owner)"
-
   /// For privilege errors: owner and grants where the object exists, per environment.
   public var access: [Access] = []
   /// For privilege errors: grants some environments give on the object and others do not.

@@ -196,8 +196,10 @@ public enum ObjectKind: String, Codable, Sendable, Hashable, CaseIterable {
   case trigger
   /// A row-level security policy.
   case policy
-  /// A table privilege.
+  /// A grant on a table, view, sequence, column, function, type or schema.
   case privilege
+  /// An `ALTER DEFAULT PRIVILEGES` entry.
+  case defaultPrivilege = "default_privilege"
   /// A collation.
   case collation
   /// A migration-history row.
@@ -220,6 +222,7 @@ public enum ObjectKind: String, Codable, Sendable, Hashable, CaseIterable {
     case .trigger: "triggers"
     case .policy: "policies"
     case .privilege: "privileges"
+    case .defaultPrivilege: "default privileges"
     case .collation: "collations"
     case .migration: "migrations"
     }

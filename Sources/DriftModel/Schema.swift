@@ -4,6 +4,9 @@ public struct Schema: Codable, Sendable, Hashable {
   public var name: String
   /// The role that owns it.
   public var owner: String
+  /// Effective grants, one entry per grantee (see ``Privilege``); `nil` when not read (a
+  /// snapshot file from before they were).
+  public var privileges: [Privilege]? = nil
   /// Its comment, if any.
   public var comment: String?
   /// Tables of every kind: ordinary, partitioned, partitions, foreign.
@@ -60,6 +63,19 @@ public struct Schema: Codable, Sendable, Hashable {
     types.sortIfNeeded { $0.name < $1.name }
     functions.sortIfNeeded { ($0.name, $0.arguments) < ($1.name, $1.arguments) }
     collations.sortIfNeeded { $0.name < $1.name }
+    privileges?.sortIfNeeded { $0.grantee < $1.grantee }
+    for index in views.indices where views[index].privileges != nil {
+      views[index].privileges?.sortIfNeeded { $0.grantee < $1.grantee }
+    }
+    for index in sequences.indices where sequences[index].privileges != nil {
+      sequences[index].privileges?.sortIfNeeded { $0.grantee < $1.grantee }
+    }
+    for index in types.indices where types[index].privileges != nil {
+      types[index].privileges?.sortIfNeeded { $0.grantee < $1.grantee }
+    }
+    for index in functions.indices where functions[index].privileges != nil {
+      functions[index].privileges?.sortIfNeeded { $0.grantee < $1.grantee }
+    }
   }
 }
 
@@ -157,6 +173,9 @@ public struct Table: Codable, Sendable, Hashable {
     triggers.sortIfNeeded { $0.name < $1.name }
     policies.sortIfNeeded { $0.name < $1.name }
     privileges.sortIfNeeded { $0.grantee < $1.grantee }
+    for index in columns.indices where columns[index].privileges != nil {
+      columns[index].privileges?.sortIfNeeded { $0.grantee < $1.grantee }
+    }
   }
 }
 
@@ -183,6 +202,9 @@ public struct Column: Codable, Sendable, Hashable {
   public var collation: String?
   /// Its comment, if any.
   public var comment: String?
+  /// Grants on this column alone (`GRANT SELECT (email) ON …`), one entry per grantee; `nil`
+  /// when there are none.
+  public var privileges: [Privilege]? = nil
 
   /// Creates a column.
   public init(
@@ -394,17 +416,79 @@ public struct Policy: Codable, Sendable, Hashable {
   }
 }
 
-/// The privileges one grantee holds on a table, independent of ACL order.
+/// The privileges one grantee holds on an object, independent of ACL order.
+///
+/// Effective grants: where the object has no ACL, the owner's implicit rights and PUBLIC's
+/// defaults (`acldefault`) are written out, the same way in every environment.
 public struct Privilege: Codable, Sendable, Hashable {
   /// The role granted to; `PUBLIC` for everyone.
   public var grantee: String
   /// The privileges, sorted: `DELETE, INSERT, SELECT`.
   public var privileges: [String]
+  /// Those of ``privileges`` held `WITH GRANT OPTION`, sorted; `nil` when none (or in a
+  /// snapshot file from before grant options were read).
+  public var grantable: [String]?
+
+  /// The grantee that stands for an object's owner where grants are compared, so that the
+  /// owner's own rights compare equal whoever the owner is, and a changed owner is one finding
+  /// (the owner), not three.
+  public static let ownerGrantee = "(owner)"
 
   /// Creates a grant.
-  public init(grantee: String, privileges: [String]) {
+  public init(grantee: String, privileges: [String], grantable: [String]? = nil) {
     self.grantee = grantee
     self.privileges = privileges.sorted()
+    self.grantable = grantable.flatMap { $0.isEmpty ? nil : $0.sorted() }
+  }
+
+  /// `INSERT, SELECT`, with `(with grant option: SELECT)` when some are grantable.
+  public var summary: String {
+    let shown = privileges.joined(separator: ", ")
+    guard let grantable else { return shown }
+    return shown + " (with grant option: \(grantable.joined(separator: ", ")))"
+  }
+}
+
+/// One grantee of an `ALTER DEFAULT PRIVILEGES` entry: what objects `role` creates (in one
+/// schema, or anywhere) grant to the grantee from the start.
+///
+/// An entry for every schema replaces PostgreSQL's built-in defaults for that role and kind
+/// (the owner's rights; `EXECUTE` on functions and `USAGE` on types for PUBLIC), so it is
+/// recorded as its difference from them: what it grants beyond them in ``privilege``, what it
+/// takes away in ``revoked``. A role with no entry then compares equal to one whose entry
+/// restates the built-in defaults, as PostgreSQL treats them. An entry for one schema adds to
+/// those and is recorded as it is.
+public struct DefaultPrivilege: Codable, Sendable, Hashable {
+  /// The role whose new objects get the grants.
+  public var role: String
+  /// The schema it applies in; `nil` for every schema (`ALTER DEFAULT PRIVILEGES FOR ROLE r`
+  /// without `IN SCHEMA`).
+  public var schema: String?
+  /// The kind of object: `tables`, `sequences`, `functions`, `types` or `schemas`.
+  public var objects: String
+  /// The grant (its privileges empty when it only revokes).
+  public var privilege: Privilege
+  /// Built-in default privileges the entry takes from the grantee, sorted; `nil` when none.
+  public var revoked: [String]?
+
+  /// Creates a default privilege.
+  public init(
+    role: String, schema: String?, objects: String, privilege: Privilege,
+    revoked: [String]? = nil
+  ) {
+    self.role = role
+    self.schema = schema
+    self.objects = objects
+    self.privilege = privilege
+    self.revoked = revoked.flatMap { $0.isEmpty ? nil : $0.sorted() }
+  }
+
+  /// `SELECT`, `revoked EXECUTE`, or both: what is compared.
+  public var summary: String {
+    var parts: [String] = []
+    if !privilege.privileges.isEmpty { parts.append(privilege.summary) }
+    if let revoked { parts.append("revoked " + revoked.joined(separator: ", ")) }
+    return parts.joined(separator: "; ")
   }
 }
 
@@ -418,6 +502,9 @@ public struct View: Codable, Sendable, Hashable {
   public var definition: String
   /// The role that owns it.
   public var owner: String
+  /// Effective grants, one entry per grantee (see ``Privilege``); `nil` when not read (a
+  /// snapshot file from before they were).
+  public var privileges: [Privilege]? = nil
   /// Its comment, if any.
   public var comment: String?
   /// Indexes, for a materialized view.
@@ -471,6 +558,9 @@ public struct Sequence: Codable, Sendable, Hashable {
   public var ownedBy: String?
   /// The role that owns it.
   public var owner: String
+  /// Effective grants, one entry per grantee (see ``Privilege``); `nil` when not read (a
+  /// snapshot file from before they were).
+  public var privileges: [Privilege]? = nil
 
   /// Creates a sequence.
   public init(
@@ -526,6 +616,9 @@ public struct TypeDefinition: Codable, Sendable, Hashable {
   public var definition: String
   /// The role that owns it.
   public var owner: String
+  /// Effective grants, one entry per grantee (see ``Privilege``); `nil` when not read (a
+  /// snapshot file from before they were).
+  public var privileges: [Privilege]? = nil
   /// Its comment, if any.
   public var comment: String?
 
@@ -561,6 +654,9 @@ public struct Function: Codable, Sendable, Hashable {
   public var definitionHash: String
   /// The role that owns it.
   public var owner: String
+  /// Effective grants, one entry per grantee (see ``Privilege``); `nil` when not read (a
+  /// snapshot file from before they were).
+  public var privileges: [Privilege]? = nil
   /// Its comment, if any.
   public var comment: String?
 

@@ -21,6 +21,9 @@ public struct Snapshot: Codable, Sendable, Hashable {
   public var tenantRegistry: TenantRegistry?
   /// Parts of the database the role could not read, and why.
   public var unreadable: [UnreadableObject]
+  /// `ALTER DEFAULT PRIVILEGES` entries, sorted; `nil` when not read (a snapshot file from
+  /// before they were).
+  public var defaultPrivileges: [DefaultPrivilege]? = nil
   /// Each schema's names, for a names-only read (`envdrift verify`).
   ///
   /// ``schemas`` then holds the schemas alone. Never written to a snapshot file; `nil` for a
@@ -34,7 +37,7 @@ public struct Snapshot: Codable, Sendable, Hashable {
 
   private enum CodingKeys: String, CodingKey {
     case formatVersion, environment, schemas, extensions, migrationTables, tenantRegistry
-    case unreadable
+    case unreadable, defaultPrivileges
   }
 
   /// Creates a snapshot.
@@ -148,6 +151,10 @@ public struct Snapshot: Codable, Sendable, Hashable {
     migrationTables.sortIfNeeded { ($0.schema, $0.name) < ($1.schema, $1.name) }
     unreadable.sortIfNeeded { ($0.schema, $0.object) < ($1.schema, $1.object) }
     tenantRegistry?.schemas.sortIfNeeded(by: <)
+    defaultPrivileges?.sortIfNeeded {
+      ($0.schema ?? "", $0.role, $0.objects, $0.privilege.grantee)
+        < ($1.schema ?? "", $1.role, $1.objects, $1.privilege.grantee)
+    }
   }
 }
 

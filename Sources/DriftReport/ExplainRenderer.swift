@@ -535,13 +535,12 @@ public enum ExplainRenderer {
     return "DO " + SQL.dollarQuoted(body) + ";"
   }
 
-  /// `app: INSERT, SELECT, PUBLIC: USAGE`, or why the grants are unknown; the owner's own
-  /// rights are left out (the owner column names the owner).
+  /// `app: INSERT, SELECT, PUBLIC: USAGE`, or why the grants are unknown (the owner's own
+  /// rights are not among them: the owner column names the owner).
   static func grantText(_ grants: [Privilege]?) -> String {
     guard let grants else { return "not recorded" }
-    let others = grants.filter { $0.grantee != Explanation.ownerGrantee }
-    guard !others.isEmpty else { return "none beyond the owner's" }
-    return others.map { "\($0.grantee): \($0.privileges.joined(separator: ", "))" }
+    guard !grants.isEmpty else { return "none beyond the owner's" }
+    return grants.map { "\($0.grantee): \($0.privileges.joined(separator: ", "))" }
       .joined(separator: "; ")
   }
 
@@ -698,16 +697,13 @@ public enum ExplainRenderer {
       if missing.grantedInOtherSchemas {
         granting.append("other schemas of \(missing.environment)")
       }
-      let grantee: Piece =
-        missing.grantee == Explanation.ownerGrantee ? .words("its owner") : .name(missing.grantee)
+      let grantee: Piece = .name(missing.grantee)
       why.append([
         .words("\(scoped) does not grant \(missing.privileges.joined(separator: ", ")) on "),
         .name(objectName), .words(" to "), grantee,
         .words("; \(granting.joined(separator: " and ")) "),
         .words(granting.count == 1 && !missing.grantedInOtherSchemas ? "does" : "do"),
       ])
-      // The owner's rights follow ownership, aligned above.
-      guard missing.grantee != Explanation.ownerGrantee else { continue }
       guard missing.grantee != "PUBLIC" else {
         fix.append([
           .words(

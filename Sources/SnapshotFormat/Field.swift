@@ -123,6 +123,20 @@ extension Field {
   }
 
   @inline(__always)
+  static func strings(
+    _ name: StaticString, _ get: @escaping (Root) -> [String]?,
+    _ set: @escaping (inout Root, [String]?) -> Void
+  ) -> Field {
+    Field(
+      name: "\(name)", required: false,
+      write: { writer, root in
+        guard let values = get(root) else { return }
+        writer.field(name, values)
+      },
+      read: { set(&$1, try $0.nullable { try $0.array { try $0.string() } }) })
+  }
+
+  @inline(__always)
   static func enumeration<Value: RawRepresentable>(
     _ name: StaticString, _ get: @escaping (Root) -> Value,
     _ set: @escaping (inout Root, Value) -> Void
@@ -184,5 +198,20 @@ extension Field {
         writer.array(get(root)) { $0.write($1, format) }
       },
       read: { set(&$1, try $0.array { try $0.record(format) }) })
+  }
+
+  @inline(__always)
+  static func records<Value>(
+    _ name: StaticString, _ get: @escaping (Root) -> [Value]?,
+    _ set: @escaping (inout Root, [Value]?) -> Void, _ format: Format<Value>
+  ) -> Field {
+    Field(
+      name: "\(name)", required: false,
+      write: { writer, root in
+        guard let values = get(root) else { return }
+        writer.key(name)
+        writer.array(values) { $0.write($1, format) }
+      },
+      read: { set(&$1, try $0.nullable { try $0.array { try $0.record(format) } }) })
   }
 }

@@ -17,6 +17,9 @@ enum Formats {
         "migrationTables", { $0.migrationTables }, { $0.migrationTables = $1 }, migrationTable),
       .record("tenantRegistry", { $0.tenantRegistry }, { $0.tenantRegistry = $1 }, tenantRegistry),
       .records("unreadable", { $0.unreadable }, { $0.unreadable = $1 }, unreadableObject),
+      .records(
+        "defaultPrivileges", { $0.defaultPrivileges }, { $0.defaultPrivileges = $1 },
+        defaultPrivilege),
     ])
 
   static let environment = Format<EnvironmentInfo>(
@@ -90,6 +93,7 @@ enum Formats {
       .records("types", { $0.types }, { $0.types = $1 }, typeDefinition),
       .records("functions", { $0.functions }, { $0.functions = $1 }, function),
       .records("collations", { $0.collations }, { $0.collations = $1 }, collation),
+      .records("privileges", { $0.privileges }, { $0.privileges = $1 }, privilege),
       .string("comment", { $0.comment }, { $0.comment = $1 }),
     ])
 
@@ -128,6 +132,7 @@ enum Formats {
       .enumeration("generatedStorage", { $0.generatedStorage }, { $0.generatedStorage = $1 }),
       .string("collation", { $0.collation }, { $0.collation = $1 }),
       .string("comment", { $0.comment }, { $0.comment = $1 }),
+      .records("privileges", { $0.privileges }, { $0.privileges = $1 }, privilege),
     ])
 
   static let index = Format<Index>(
@@ -178,6 +183,19 @@ enum Formats {
     [
       .string("grantee", { $0.grantee }, { $0.grantee = $1 }),
       .strings("privileges", { $0.privileges }, { $0.privileges = $1 }),
+      .strings("grantable", { $0.grantable }, { $0.grantable = $1 }),
+    ])
+
+  static let defaultPrivilege = Format<DefaultPrivilege>(
+    .leaf,
+    empty: DefaultPrivilege(
+      role: "", schema: nil, objects: "", privilege: Privilege(grantee: "", privileges: [])),
+    [
+      .string("role", { $0.role }, { $0.role = $1 }),
+      .string("schema", { $0.schema }, { $0.schema = $1 }),
+      .string("objects", { $0.objects }, { $0.objects = $1 }),
+      .record("privilege", { $0.privilege }, { $0.privilege = $1 }, privilege),
+      .strings("revoked", { $0.revoked }, { $0.revoked = $1 }),
     ])
 
   static let view = Format<View>(
@@ -191,6 +209,7 @@ enum Formats {
       .records("indexes", { $0.indexes }, { $0.indexes = $1 }, index),
       .records("triggers", { $0.triggers }, { $0.triggers = $1 }, trigger),
       .strings("dependsOn", { $0.dependsOn }, { $0.dependsOn = $1 }),
+      .records("privileges", { $0.privileges }, { $0.privileges = $1 }, privilege),
     ])
 
   static let sequence = Format<DriftModel.Sequence>(
@@ -206,6 +225,7 @@ enum Formats {
       .boolean("cycle", { $0.cycle }, { $0.cycle = $1 }),
       .string("ownedBy", { $0.ownedBy }, { $0.ownedBy = $1 }),
       .string("owner", { $0.owner }, { $0.owner = $1 }),
+      .records("privileges", { $0.privileges }, { $0.privileges = $1 }, privilege),
     ])
 
   static let typeDefinition = Format<TypeDefinition>(
@@ -216,6 +236,7 @@ enum Formats {
       .string("definition", { $0.definition }, { $0.definition = $1 }),
       .string("owner", { $0.owner }, { $0.owner = $1 }),
       .string("comment", { $0.comment }, { $0.comment = $1 }),
+      .records("privileges", { $0.privileges }, { $0.privileges = $1 }, privilege),
     ])
 
   static let function = Format<Function>(
@@ -229,6 +250,7 @@ enum Formats {
       .string("definitionHash", { $0.definitionHash }, { $0.definitionHash = $1 }),
       .string("owner", { $0.owner }, { $0.owner = $1 }),
       .string("comment", { $0.comment }, { $0.comment = $1 }),
+      .records("privileges", { $0.privileges }, { $0.privileges = $1 }, privilege),
     ])
 
   static let collation = Format<Collation>(

@@ -72,10 +72,12 @@ struct SnapshotWriter {
   /// migration row keeps snapshot files a third of the size and still diffable line by line.
   mutating func leaf(_ body: (inout SnapshotWriter) -> Void) {
     out.append(UInt8(ascii: "{"))
+    // A leaf inside a leaf (a default privilege's grant) stays on its parent's line.
+    let wasInline = inline
     inline = true
     first = true
     body(&self)
-    inline = false
+    inline = wasInline
     out.append(UInt8(ascii: "}"))
     first = false
   }

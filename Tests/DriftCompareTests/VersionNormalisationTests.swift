@@ -66,7 +66,7 @@ struct VersionNormalisationTests {
     ])
     #expect(both.findings.map(\.kind.description) == ["privilege.changed"])
     // `app` owns the table: its own rights are the owner's, whoever owns it.
-    #expect(both.findings.first?.name == Explanation.ownerGrantee)
+    #expect(both.findings.first?.name == Privilege.ownerGrantee)
     #expect(both.findings.first?.normalised == nil)
   }
 

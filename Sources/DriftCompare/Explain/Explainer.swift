@@ -439,11 +439,10 @@ public struct Explainer: Sendable {
       }
       var groups: [Group: [String]] = [:]
       for (schema, var access) in table {
-        // The owner's own rights are compared as the owner's, whoever owns it.
-        access.grants = access.grants?.map {
-          $0.grantee == access.owner
-            ? Privilege(grantee: Explanation.ownerGrantee, privileges: $0.privileges) : $0
-        }.sorted { $0.grantee < $1.grantee }
+        // The owner's own rights are implicit (and differ by major: 17 added MAINTAIN); the
+        // owner column names the owner.
+        access.grants = access.grants?.filter { $0.grantee != access.owner }
+          .sorted { $0.grantee < $1.grantee }
         groups[
           Group(
             kind: access.kind, table: access.kind == "index" ? access.table : nil,
