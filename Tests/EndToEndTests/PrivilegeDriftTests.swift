@@ -132,4 +132,39 @@ struct PrivilegeDriftTests {
     let found = try Self.findings(base, owned)
     #expect(found.map(\.0) == ["function.changed"], "\(found)")
   }
+
+  @Test func theSuggestedGrantsAndRevokesMakeEitherSideMatchTheOther() throws {
+    // A role name that needs quoting in every statement.
+    let role = "drift \"app\" --\(UUID().uuidString.prefix(6).lowercased())"
+    let quoted = "\"" + role.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    try TestPostgres.runPSQL(database: "postgres", arguments: ["-c", "CREATE ROLE \(quoted)"])
+    defer {
+      _ = try? TestPostgres.runPSQL(
+        database: "postgres",
+        arguments: ["-c", "DROP OWNED BY \(quoted); DROP ROLE IF EXISTS \(quoted)"])
+    }
+    let statements = Self.cases(role: quoted).map(\.statement).joined(separator: ";\n") + ";"
+    for (baseline, drifted) in [(statements, ""), ("", statements)] {
+      let a = try TestPostgres.createDatabase("privilege_fix_a", sql: Self.objects + baseline)
+      let b = try TestPostgres.createDatabase("privilege_fix_b", sql: Self.objects + drifted)
+      defer {
+        a.drop()
+        b.drop()
+      }
+      let result = try Envdrift.run([
+        "compare", "a=dbname=\(a.name)", "b=dbname=\(b.name)", "--baseline", "a", "--format",
+        "json", "--output", "-",
+      ])
+      let document = try #require(
+        try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
+      let findings = try #require(document["findings"] as? [[String: Any]])
+      #expect(findings.count == Self.cases(role: quoted).count)
+      let fixes = findings.compactMap { $0["fix"] as? String }
+      #expect(fixes.count == findings.count, "\(findings)")
+      try TestPostgres.runPSQL(
+        database: b.name, arguments: ["-v", "ON_ERROR_STOP=1"],
+        input: fixes.joined(separator: "\n"))
+      #expect(try Self.findings(a, b).isEmpty, "\(fixes)")
+    }
+  }
 }

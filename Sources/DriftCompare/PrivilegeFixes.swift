@@ -1,0 +1,201 @@
+import DriftModel
+
+/// `GRANT` and `REVOKE` statements that make a drifted environment's grants match the
+/// baseline's, for ``FixSuggester``.
+///
+/// The grants are read from the snapshots, not from the findings' text; a privilege is named
+/// in a statement only when it is one of PostgreSQL's keywords, every name is quoted, and
+/// `PUBLIC` is written as the keyword. The owner's own rights follow ownership and get no
+/// statement.
+enum PrivilegeFixes {
+  /// PostgreSQL's privilege keywords: the only words a statement may take from a snapshot.
+  static let keywords: Set<String> = [
+    "SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER", "USAGE",
+    "CREATE", "CONNECT", "TEMPORARY", "EXECUTE", "MAINTAIN",
+  ]
+
+  /// The object a grant is on, as a `GRANT` names it, and its grants in one snapshot.
+  private struct Target {
+    /// `TABLE "s"."t"`, `FUNCTION "s"."f"(integer)`, `SCHEMA "s"`.
+    var clause: String
+    /// The column, for a column's own grants.
+    var column: String?
+    var owner: String
+    var grants: [Privilege]
+  }
+
+  /// The statements for a `privilege.*` finding, for `targets` to match `reference`.
+  static func grants(
+    _ finding: Finding, in snapshots: [Snapshot], reference: String, targets: [String]
+  ) -> [String] {
+    guard let schema = finding.schema else { return [] }
+    let column = grantedColumn(finding, in: snapshots)
+    func find(_ environment: String) -> Target? {
+      target(finding, schema: schema, column: column, in: snapshot(environment, snapshots))
+    }
+    guard let wanted = find(reference) ?? targets.lazy.compactMap(find).first else { return [] }
+    let grantee = column.map { String(finding.name.dropFirst($0.count + 1)) } ?? finding.name
+    guard grantee != Privilege.ownerGrantee else { return [] }
+    let from = find(reference)?.grants.first { $0.grantee == grantee }
+    var statements: [String] = []
+    for name in targets {
+      let to = find(name)?.grants.first { $0.grantee == grantee }
+      statements += difference(
+        from: to, to: from, on: wanted.clause, column: column, grantee: grantee)
+    }
+    var seen = Set<String>()
+    return statements.filter { seen.insert($0).inserted }
+  }
+
+  /// The column of a column's own grant (named `column.grantee`), where some snapshot has it.
+  private static func grantedColumn(_ finding: Finding, in snapshots: [Snapshot]) -> String? {
+    guard let schema = finding.schema, let table = finding.table else { return nil }
+    for snapshot in snapshots {
+      for column in snapshot.schema(named: schema)?.table(named: table)?.columns ?? [] {
+        for privilege in column.privileges ?? []
+        where "\(column.name).\(privilege.grantee)" == finding.name {
+          return column.name
+        }
+      }
+    }
+    return nil
+  }
+
+  /// The statements for a `default_privilege.*` finding.
+  static func defaults(
+    _ finding: Finding, in snapshots: [Snapshot], reference: String,
+    targets: [String]
+  ) -> [String] {
+    guard let role = finding.table else { return [] }
+    func entry(_ environment: String) -> DefaultPrivilege? {
+      snapshot(environment, snapshots)?.defaultPrivileges?.first { entry in
+        let grantee =
+          entry.privilege.grantee == entry.role ? Privilege.ownerGrantee : entry.privilege.grantee
+        return entry.schema == finding.schema && entry.role == role
+          && "\(entry.objects) to \(grantee)" == finding.name
+      }
+    }
+    guard let any = entry(reference) ?? targets.lazy.compactMap(entry).first,
+      ["tables", "sequences", "functions", "types", "schemas"].contains(any.objects)
+    else { return [] }
+    let head =
+      "ALTER DEFAULT PRIVILEGES FOR ROLE \(SQL.identifier(role))"
+      + (any.schema.map { " IN SCHEMA \(SQL.identifier($0))" } ?? "")
+    let grantee =
+      any.privilege.grantee == "PUBLIC" ? "PUBLIC" : SQL.identifier(any.privilege.grantee)
+    let objects = any.objects.uppercased()
+    let want = entry(reference)
+    var statements: [String] = []
+    for name in targets {
+      let have = entry(name)
+      // Granted beyond the built-in defaults, and revoked from them.
+      let grant = Set(want?.privilege.privileges ?? []).subtracting(
+        have?.privilege.privileges ?? [])
+      let ungrant = Set(have?.privilege.privileges ?? []).subtracting(
+        want?.privilege.privileges ?? [])
+      let revoke = Set(want?.revoked ?? []).subtracting(have?.revoked ?? [])
+      let restore = Set(have?.revoked ?? []).subtracting(want?.revoked ?? [])
+      let toGrant = grant.union(restore)
+      let toRevoke = ungrant.union(revoke)
+      guard toGrant.isSubset(of: keywords), toRevoke.isSubset(of: keywords) else { continue }
+      if !toGrant.isEmpty {
+        statements.append(
+          "\(head) GRANT \(toGrant.sorted().joined(separator: ", ")) ON \(objects) TO \(grantee);")
+      }
+      if !toRevoke.isEmpty {
+        statements.append(
+          "\(head) REVOKE \(toRevoke.sorted().joined(separator: ", ")) ON \(objects)"
+            + " FROM \(grantee);")
+      }
+    }
+    var seen = Set<String>()
+    return statements.filter { seen.insert($0).inserted }
+  }
+
+  // MARK: - Privileges
+
+  private static func snapshot(_ name: String, _ snapshots: [Snapshot]) -> Snapshot? {
+    snapshots.first { $0.environment.name == name }
+  }
+
+  /// What `GRANT` and `REVOKE` take `have` to `want` (either may be absent), for one grantee.
+  private static func difference(
+    from have: Privilege?, to want: Privilege?, on clause: String, column: String?,
+    grantee: String
+  ) -> [String] {
+    let wantAll = Set(want?.privileges ?? [])
+    let haveAll = Set(have?.privileges ?? [])
+    let wantOption = Set(want?.grantable ?? [])
+    let haveOption = Set(have?.grantable ?? [])
+    let plain = wantAll.subtracting(wantOption).subtracting(haveAll)
+    let withOption = wantOption.subtracting(haveOption)
+    let revoke = haveAll.subtracting(wantAll)
+    let revokeOption = haveOption.subtracting(wantOption).intersection(wantAll)
+    guard plain.union(withOption).union(revoke).union(revokeOption).isSubset(of: keywords)
+    else { return [] }
+    let to = grantee == "PUBLIC" ? "PUBLIC" : SQL.identifier(grantee)
+    func list(_ privileges: Set<String>) -> String {
+      privileges.sorted().map { privilege in
+        column.map { "\(privilege) (\(SQL.identifier($0)))" } ?? privilege
+      }.joined(separator: ", ")
+    }
+    var statements: [String] = []
+    if !plain.isEmpty { statements.append("GRANT \(list(plain)) ON \(clause) TO \(to);") }
+    if !withOption.isEmpty {
+      statements.append("GRANT \(list(withOption)) ON \(clause) TO \(to) WITH GRANT OPTION;")
+    }
+    if !revoke.isEmpty { statements.append("REVOKE \(list(revoke)) ON \(clause) FROM \(to);") }
+    if !revokeOption.isEmpty {
+      statements.append("REVOKE GRANT OPTION FOR \(list(revokeOption)) ON \(clause) FROM \(to);")
+    }
+    return statements
+  }
+
+  /// The object of a privilege finding in one snapshot: a schema (no table), a relation or one
+  /// of its columns, a function by signature, or a type.
+  private static func target(
+    _ finding: Finding, schema name: String, column: String?, in snapshot: Snapshot?
+  ) -> Target? {
+    guard let schema = snapshot?.schema(named: name) else { return nil }
+    guard let object = finding.table else {
+      return Target(
+        clause: "SCHEMA \(SQL.identifier(name))", owner: schema.owner,
+        grants: schema.privileges ?? [])
+    }
+    let qualified = SQL.qualified(name, object)
+    if let table = schema.table(named: object) {
+      guard let column else {
+        return Target(clause: "TABLE \(qualified)", owner: table.owner, grants: table.privileges)
+      }
+      return Target(
+        clause: "TABLE \(qualified)", column: column, owner: table.owner,
+        grants: table.columns.first { $0.name == column }?.privileges ?? [])
+    }
+    if let view = schema.views.first(where: { $0.name == object }) {
+      return Target(clause: "TABLE \(qualified)", owner: view.owner, grants: view.privileges ?? [])
+    }
+    if let sequence = schema.sequences.first(where: { $0.name == object }) {
+      return Target(
+        clause: "SEQUENCE \(qualified)", owner: sequence.owner, grants: sequence.privileges ?? [])
+    }
+    if let function = schema.functions.first(where: { $0.signature == object }),
+      let arguments = function.arguments.isEmpty ? "" : SQL.fragment(function.arguments)
+    {
+      let keyword =
+        switch function.kind {
+        case "procedure": "PROCEDURE"
+        case "aggregate": "ROUTINE"
+        default: "FUNCTION"
+        }
+      return Target(
+        clause: "\(keyword) \(SQL.qualified(name, function.name))(\(arguments))",
+        owner: function.owner, grants: function.privileges ?? [])
+    }
+    if let type = schema.types.first(where: { $0.name == object }) {
+      return Target(
+        clause: "\(type.kind == .domain ? "DOMAIN" : "TYPE") \(qualified)", owner: type.owner,
+        grants: type.privileges ?? [])
+    }
+    return nil
+  }
+}
