@@ -219,6 +219,7 @@ public struct SnapshotCollector: Sendable {
       try read(CatalogQueries.types) { $0.addType($1) }
       try read(CatalogQueries.functions) { $0.addFunction($1) }
       try read(CatalogQueries.collations) { $0.addCollation($1) }
+      let cluster = try ClusterReader.read(connection)
       let extensions = try connection.query(CatalogQueries.extensions).rows.map {
         Extension(
           name: $0[0] ?? "", version: $0[1] ?? "", schema: $0[2] ?? "", defaultVersion: $0[3])
@@ -246,6 +247,8 @@ public struct SnapshotCollector: Sendable {
         unreadable: unreadable + blocked.compactMap(\.unreadable)
       )
       snapshot.defaultPrivileges = builder.defaultPrivileges
+      snapshot.roles = cluster.roles
+      snapshot.database = cluster.database
       return snapshot
     }()
     snapshot.sort()

@@ -57,10 +57,16 @@ public struct Comparer: Sendable {
     let alike = Inventory.alike(readable, includes: filter.includes)
     let filter = filter
     let versions = VersionNormaliser(for: readable)
-    let sides = readable.concurrentMap {
-      Differ.Side(
-        name: $0.environment.name,
-        inventory: Inventory($0, includes: filter.includes, alike: alike, versions: versions)
+    let shared = Self.sharedClusters(readable, baseline: baseline)
+    let standIns = Set(shared.compactMap(\.first))
+    let sharing = Set(shared.flatMap { $0 })
+    let sides = readable.concurrentMap { snapshot in
+      let name = snapshot.environment.name
+      return Differ.Side(
+        name: name,
+        inventory: Inventory(
+          snapshot, includes: filter.includes, alike: alike, versions: versions,
+          cluster: !sharing.contains(name) || standIns.contains(name))
       )
     }
     var findings: [Finding] = []
@@ -272,8 +278,31 @@ public struct Comparer: Sendable {
         ? Timeline.entries(snapshots: snapshots, baseline: baseline, filter: filter) : [],
       acceptedCount: accepted + acceptedCode,
       code: code?.status,
-      versions: Self.versions(of: snapshots)
+      versions: Self.versions(of: snapshots),
+      sharedClusters: {
+        let shared = Self.sharedClusters(snapshots, baseline: baseline)
+        return shared.isEmpty ? nil : shared
+      }()
     )
+  }
+
+  /// Environments on one cluster, one list per cluster two or more share, the one whose roles
+  /// stand for the cluster's first (the baseline when it is among them, else the first given).
+  static func sharedClusters(_ snapshots: [Snapshot], baseline: String) -> [[String]] {
+    var groups: [String: [String]] = [:]
+    var order: [String] = []
+    for snapshot in snapshots {
+      guard let cluster = snapshot.database?.cluster else { continue }
+      if groups[cluster] == nil { order.append(cluster) }
+      groups[cluster, default: []].append(snapshot.environment.name)
+    }
+    return order.compactMap { cluster in
+      guard var names = groups[cluster], names.count > 1 else { return nil }
+      if let position = names.firstIndex(of: baseline) {
+        names.insert(names.remove(at: position), at: 0)
+      }
+      return names
+    }
   }
 
   /// The environments' majors and the rules applied, when the majors differ.

@@ -104,6 +104,12 @@ struct Differ {
   }
 
   private func participates(_ side: Side, in key: ObjectKey) -> Bool {
+    switch key.object {
+    case .role, .membership: return side.inventory.hasCluster
+    case .setting where key.on != .database: return side.inventory.hasCluster
+    case .setting, .database: return side.inventory.hasDatabase
+    default: break
+    }
     if !side.inventory.unreadableRelations.isEmpty, Self.isUnread(key, in: side.inventory) {
       return false
     }
@@ -162,7 +168,9 @@ struct Differ {
       table: key.table,
       name: key.name,
       values: displayed,
-      severity: SeverityRule.severity(of: key.object, change: change, aspect: key.aspect),
+      // A side may make an absence worse (a role that owns objects there).
+      severity: (missing ? participants.compactMap { values[$0]??.severity } : []).reduce(
+        SeverityRule.severity(of: key.object, change: change, aspect: key.aspect), min),
       message: Wording.message(
         key: key,
         change: change,

@@ -3,8 +3,8 @@ import DriftModel
 /// Suggests idempotent SQL that would bring the drifted side in line with the baseline.
 ///
 /// Only additive or renaming statements are suggested (`CREATE … IF NOT EXISTS`,
-/// `ALTER INDEX IF EXISTS … RENAME`), and the `GRANT`s and `REVOKE`s that align privileges
-/// (``PrivilegeFixes``); nothing that drops or rewrites data. A difference that a
+/// `ALTER INDEX IF EXISTS … RENAME`, the `GRANT`s the baseline has: ``PrivilegeFixes``);
+/// nothing that drops or rewrites data or takes access away. A difference that a
 /// migration explains is never undone where the migration is recorded: its effect is applied,
 /// idempotently, where it is not (see ``promotion(of:snapshots:)``).
 enum FixSuggester {

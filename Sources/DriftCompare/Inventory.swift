@@ -38,8 +38,13 @@ struct ObjectKey: Hashable, Sendable {
       return owner
     }
     switch object {
-    case .schema, .extension:
+    case .schema, .extension, .role, .database:
       return nil
+    case .membership:
+      return ObjectKey(object: .role, schema: nil, table: nil, name: table ?? "")
+    case .setting:
+      return on == .role
+        ? ObjectKey(object: .role, schema: nil, table: nil, name: table ?? "") : nil
     case .privilege where on == .schema:
       return schema.map { ObjectKey(object: .schema, schema: $0, table: nil, name: $0) }
     case .privilege where on != .table:
@@ -71,6 +76,9 @@ struct ObjectValue: Hashable, Sendable {
   var dependsOn: [String] = []
   /// The version rule that made `value` differ from what is shown, if one did.
   var normalised: VersionRule?
+  /// A severity above the kind's rule, when this side makes the difference worse (a role that
+  /// owns objects or holds grants here is an error where it is missing).
+  var severity: Severity?
 }
 
 /// A snapshot flattened into comparable entries, keyed by object.
@@ -86,6 +94,11 @@ struct Inventory: Sendable {
   /// Sequences owned by a column, keyed without their table: their entries are keyed under
   /// the table, and their grants find them here.
   var ownedSequences: Set<ObjectKey> = []
+  /// Whether the cluster's roles and server settings are in this inventory: not when they
+  /// were not read, nor for the second database of a cluster already compared.
+  var hasCluster = false
+  /// Whether the database's own properties and settings are in this inventory.
+  var hasDatabase = false
 
   /// Flattens the schemas of `snapshot` that `includes` accepts.
   ///
@@ -94,13 +107,22 @@ struct Inventory: Sendable {
   /// only itself, the tables that hold migration rows (their parent) and what can depend on
   /// another schema (views, user-typed columns); an alike migration table keeps none of its
   /// rows.
+  ///
+  /// `cluster` is false for a database whose cluster another environment's inventory already
+  /// stands for: its roles and server settings are that one's.
   init(
     _ snapshot: Snapshot,
     includes: (String) -> Bool = { _ in true },
     alike: Alike = Alike(),
-    versions: VersionNormaliser = .none
+    versions: VersionNormaliser = .none,
+    cluster: Bool = true
   ) {
     self.versions = versions
+    if cluster, let roles = snapshot.roles, let database = snapshot.database {
+      addCluster(
+        roles, serverSettings: database.serverSettings, referenced: snapshot.roleNamesInUse)
+    }
+    if let database = snapshot.database { addDatabase(database) }
     for item in snapshot.unreadable where item.isRelation {
       unreadableRelations.insert("\(item.schema).\(item.object)")
     }
@@ -347,6 +369,62 @@ struct Inventory: Sendable {
     for collation in schema.collations {
       put(key(.collation, nil, collation.name), collation.summary)
     }
+  }
+
+  /// Roles (managed ones left out), their memberships and settings, and the server settings.
+  private mutating func addCluster(
+    _ roles: [Role], serverSettings: [String], referenced: Set<String>
+  ) {
+    hasCluster = true
+    for role in roles where !role.isManaged {
+      var value = ObjectValue(value: role.summary, display: role.summary)
+      if referenced.contains(role.name) { value.severity = .error }
+      entries[ObjectKey(object: .role, schema: nil, table: nil, name: role.name)] = value
+      for membership in role.memberOf where !membership.isManagedRole {
+        entries[
+          ObjectKey(object: .membership, schema: nil, table: role.name, name: membership.role)] =
+          ObjectValue(value: membership.summary, display: membership.summary)
+      }
+      for setting in role.settings {
+        let (name, shown) = Self.setting(setting)
+        var key = ObjectKey(object: .setting, schema: nil, table: role.name, name: name)
+        key.on = .role
+        entries[key] = ObjectValue(value: shown, display: shown)
+      }
+    }
+    for setting in serverSettings {
+      let (name, shown) = Self.setting(setting)
+      var key = ObjectKey(object: .setting, schema: nil, table: nil, name: name)
+      key.on = .setting
+      entries[key] = ObjectValue(value: shown, display: shown)
+    }
+  }
+
+  /// The database's encoding and locale, and its own settings.
+  private mutating func addDatabase(_ database: DatabaseInfo) {
+    hasDatabase = true
+    func put(_ name: String, _ value: String?) {
+      guard let value else { return }
+      entries[ObjectKey(object: .database, schema: nil, table: nil, name: name)] = ObjectValue(
+        value: value, display: value)
+    }
+    put("encoding", database.encoding)
+    put("collation", database.collate)
+    put("ctype", database.ctype)
+    put("locale provider", database.localeProvider)
+    put("locale", database.locale)
+    for setting in database.settings {
+      let (name, shown) = Self.setting(setting)
+      var key = ObjectKey(object: .setting, schema: nil, table: nil, name: name)
+      key.on = .database
+      entries[key] = ObjectValue(value: shown, display: shown + " (ALTER DATABASE)")
+    }
+  }
+
+  /// `name=value (this database)` → the setting's name, and the rest.
+  static func setting(_ text: String) -> (name: String, value: String) {
+    guard let equals = text.firstIndex(of: "=") else { return (text, "") }
+    return (String(text[..<equals]), String(text[text.index(after: equals)...]))
   }
 
   /// One entry per grantee of `privileges` on the object `kind`/`object` of `schema`.

@@ -1,8 +1,10 @@
 import DriftModel
 
-/// `GRANT` and `REVOKE` statements that make a drifted environment's grants match the
-/// baseline's, for ``FixSuggester``.
+/// `GRANT` statements that give a drifted environment the grants the baseline has, for
+/// ``FixSuggester``.
 ///
+/// Like every suggested fix they only add: a grant the drifted side has and the baseline does
+/// not is reported, never revoked for the user (taking access away is a decision, not a fix).
 /// The grants are read from the snapshots, not from the findings' text; a privilege is named
 /// in a statement only when it is one of PostgreSQL's keywords, every name is quoted, and
 /// `PUBLIC` is written as the keyword. The owner's own rights follow ownership and get no
@@ -88,25 +90,15 @@ enum PrivilegeFixes {
     var statements: [String] = []
     for name in targets {
       let have = entry(name)
-      // Granted beyond the built-in defaults, and revoked from them.
+      // What the baseline's objects get that the drifted side's do not: granted beyond the
+      // built-in defaults there, or a built-in default the drifted side revoked.
       let grant = Set(want?.privilege.privileges ?? []).subtracting(
         have?.privilege.privileges ?? [])
-      let ungrant = Set(have?.privilege.privileges ?? []).subtracting(
-        want?.privilege.privileges ?? [])
-      let revoke = Set(want?.revoked ?? []).subtracting(have?.revoked ?? [])
       let restore = Set(have?.revoked ?? []).subtracting(want?.revoked ?? [])
       let toGrant = grant.union(restore)
-      let toRevoke = ungrant.union(revoke)
-      guard toGrant.isSubset(of: keywords), toRevoke.isSubset(of: keywords) else { continue }
-      if !toGrant.isEmpty {
-        statements.append(
-          "\(head) GRANT \(toGrant.sorted().joined(separator: ", ")) ON \(objects) TO \(grantee);")
-      }
-      if !toRevoke.isEmpty {
-        statements.append(
-          "\(head) REVOKE \(toRevoke.sorted().joined(separator: ", ")) ON \(objects)"
-            + " FROM \(grantee);")
-      }
+      guard !toGrant.isEmpty, toGrant.isSubset(of: keywords) else { continue }
+      statements.append(
+        "\(head) GRANT \(toGrant.sorted().joined(separator: ", ")) ON \(objects) TO \(grantee);")
     }
     var seen = Set<String>()
     return statements.filter { seen.insert($0).inserted }
@@ -118,7 +110,7 @@ enum PrivilegeFixes {
     snapshots.first { $0.environment.name == name }
   }
 
-  /// What `GRANT` and `REVOKE` take `have` to `want` (either may be absent), for one grantee.
+  /// The `GRANT`s that give `have` what `want` has (either may be absent), for one grantee.
   private static func difference(
     from have: Privilege?, to want: Privilege?, on clause: String, column: String?,
     grantee: String
@@ -129,10 +121,7 @@ enum PrivilegeFixes {
     let haveOption = Set(have?.grantable ?? [])
     let plain = wantAll.subtracting(wantOption).subtracting(haveAll)
     let withOption = wantOption.subtracting(haveOption)
-    let revoke = haveAll.subtracting(wantAll)
-    let revokeOption = haveOption.subtracting(wantOption).intersection(wantAll)
-    guard plain.union(withOption).union(revoke).union(revokeOption).isSubset(of: keywords)
-    else { return [] }
+    guard plain.union(withOption).isSubset(of: keywords) else { return [] }
     let to = grantee == "PUBLIC" ? "PUBLIC" : SQL.identifier(grantee)
     func list(_ privileges: Set<String>) -> String {
       privileges.sorted().map { privilege in
@@ -143,10 +132,6 @@ enum PrivilegeFixes {
     if !plain.isEmpty { statements.append("GRANT \(list(plain)) ON \(clause) TO \(to);") }
     if !withOption.isEmpty {
       statements.append("GRANT \(list(withOption)) ON \(clause) TO \(to) WITH GRANT OPTION;")
-    }
-    if !revoke.isEmpty { statements.append("REVOKE \(list(revoke)) ON \(clause) FROM \(to);") }
-    if !revokeOption.isEmpty {
-      statements.append("REVOKE GRANT OPTION FOR \(list(revokeOption)) ON \(clause) FROM \(to);")
     }
     return statements
   }

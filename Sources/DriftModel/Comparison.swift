@@ -25,6 +25,10 @@ public struct Comparison: Codable, Sendable, Hashable {
   public var code: CodeStatus?
   /// The environments' PostgreSQL majors and what was normalised, when the majors differ.
   public var versions: VersionNormalisation?
+  /// Environments that are databases of one cluster, in the user's order, one list per cluster
+  /// shared by two or more: their roles and server settings are the cluster's and were
+  /// compared once, for the first of each list (the baseline when it is among them).
+  public var sharedClusters: [[String]]?
 
   /// Creates a comparison document.
   public init(
@@ -37,7 +41,8 @@ public struct Comparison: Codable, Sendable, Hashable {
     timeline: [TimelineEntry] = [],
     acceptedCount: Int = 0,
     code: CodeStatus? = nil,
-    versions: VersionNormalisation? = nil
+    versions: VersionNormalisation? = nil,
+    sharedClusters: [[String]]? = nil
   ) {
     self.formatVersion = formatVersion
     self.generatedAt = generatedAt
@@ -49,6 +54,7 @@ public struct Comparison: Codable, Sendable, Hashable {
     self.acceptedCount = acceptedCount
     self.code = code
     self.versions = versions
+    self.sharedClusters = sharedClusters
   }
 
   /// Whether any finding was made.

@@ -200,6 +200,14 @@ public enum ObjectKind: String, Codable, Sendable, Hashable, CaseIterable {
   case privilege
   /// An `ALTER DEFAULT PRIVILEGES` entry.
   case defaultPrivilege = "default_privilege"
+  /// A role of the cluster.
+  case role
+  /// A role's membership in another.
+  case membership
+  /// A setting: a role's, the database's, or the server's.
+  case setting
+  /// A property of the database itself: encoding, collation, locale.
+  case database
   /// A collation.
   case collation
   /// A migration-history row.
@@ -223,6 +231,10 @@ public enum ObjectKind: String, Codable, Sendable, Hashable, CaseIterable {
     case .policy: "policies"
     case .privilege: "privileges"
     case .defaultPrivilege: "default privileges"
+    case .role: "roles"
+    case .membership: "memberships"
+    case .setting: "settings"
+    case .database: "database properties"
     case .collation: "collations"
     case .migration: "migrations"
     }

@@ -24,6 +24,10 @@ public struct Snapshot: Codable, Sendable, Hashable {
   /// `ALTER DEFAULT PRIVILEGES` entries, sorted; `nil` when not read (a snapshot file from
   /// before they were).
   public var defaultPrivileges: [DefaultPrivilege]? = nil
+  /// The cluster's roles, managed ones included, sorted; `nil` when not read.
+  public var roles: [Role]? = nil
+  /// The database and its server's settings; `nil` when not read.
+  public var database: DatabaseInfo? = nil
   /// Each schema's names, for a names-only read (`envdrift verify`).
   ///
   /// ``schemas`` then holds the schemas alone. Never written to a snapshot file; `nil` for a
@@ -37,7 +41,7 @@ public struct Snapshot: Codable, Sendable, Hashable {
 
   private enum CodingKeys: String, CodingKey {
     case formatVersion, environment, schemas, extensions, migrationTables, tenantRegistry
-    case unreadable, defaultPrivileges
+    case unreadable, defaultPrivileges, roles, database
   }
 
   /// Creates a snapshot.
@@ -124,6 +128,48 @@ public struct Snapshot: Codable, Sendable, Hashable {
     return result
   }
 
+  /// Every role that owns an object, holds a grant, has default privileges or is named in a
+  /// policy: a role whose absence breaks something.
+  public var roleNamesInUse: Set<String> {
+    var names = Set<String>()
+    func grants(_ privileges: [Privilege]?) {
+      for privilege in privileges ?? [] { names.insert(privilege.grantee) }
+    }
+    for schema in schemas {
+      names.insert(schema.owner)
+      grants(schema.privileges)
+      for table in schema.tables {
+        names.insert(table.owner)
+        grants(table.privileges)
+        for column in table.columns { grants(column.privileges) }
+        for policy in table.policies { names.formUnion(policy.roles) }
+      }
+      for view in schema.views {
+        names.insert(view.owner)
+        grants(view.privileges)
+      }
+      for sequence in schema.sequences {
+        names.insert(sequence.owner)
+        grants(sequence.privileges)
+      }
+      for type in schema.types {
+        names.insert(type.owner)
+        grants(type.privileges)
+      }
+      for function in schema.functions {
+        names.insert(function.owner)
+        grants(function.privileges)
+      }
+    }
+    for entry in defaultPrivileges ?? [] {
+      names.insert(entry.role)
+      names.insert(entry.privilege.grantee)
+    }
+    names.remove("PUBLIC")
+    names.remove("")
+    return names
+  }
+
   /// The schema called `name`, if the snapshot has it.
   public func schema(named name: String) -> Schema? {
     schemas.first { $0.name == name }
@@ -151,6 +197,7 @@ public struct Snapshot: Codable, Sendable, Hashable {
     migrationTables.sortIfNeeded { ($0.schema, $0.name) < ($1.schema, $1.name) }
     unreadable.sortIfNeeded { ($0.schema, $0.object) < ($1.schema, $1.object) }
     tenantRegistry?.schemas.sortIfNeeded(by: <)
+    roles?.sortIfNeeded { $0.name < $1.name }
     defaultPrivileges?.sortIfNeeded {
       ($0.schema ?? "", $0.role, $0.objects, $0.privilege.grantee)
         < ($1.schema ?? "", $1.role, $1.objects, $1.privilege.grantee)

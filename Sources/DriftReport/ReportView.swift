@@ -134,6 +134,9 @@ struct ReportView {
     if let versions = VersionWording.sentence(comparison.versions, order: order) {
       lines.append(["line": "ℹ️ " + Markdown.text(versions)])
     }
+    if let shared = VersionWording.sharedClusters(comparison.sharedClusters) {
+      lines.append(["line": "ℹ️ " + Markdown.text(shared)])
+    }
     return lines
   }
 

@@ -29,4 +29,20 @@ public enum VersionWording {
     }
     return text
   }
+
+  /// The sentence that says which environments share a cluster, or `nil` when none do.
+  ///
+  /// "dev and uat are databases of one cluster: its roles and server settings are compared
+  /// once, as dev's".
+  public static func sharedClusters(_ groups: [[String]]?) -> String? {
+    guard let groups, !groups.isEmpty else { return nil }
+    return groups.map { names in
+      let list =
+        names.count == 2
+        ? "\(names[0]) and \(names[1])"
+        : names.dropLast().joined(separator: ", ") + " and " + (names.last ?? "")
+      return "\(list) are databases of one cluster: its roles and server settings are compared"
+        + " once, as \(names[0])'s"
+    }.joined(separator: "; ")
+  }
 }

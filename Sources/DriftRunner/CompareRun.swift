@@ -362,6 +362,9 @@ enum Summary {
     if let versions = VersionWording.sentence(comparison.versions, order: order) {
       lines.append(versions)
     }
+    if let shared = VersionWording.sharedClusters(comparison.sharedClusters) {
+      lines.append(shared)
+    }
     lines.append("\(comparison.findings.count) findings; report written to \(reportPath)")
     return lines.joined(separator: "\n") + "\n"
   }

@@ -104,6 +104,20 @@ extension Field {
   }
 
   @inline(__always)
+  static func boolean(
+    _ name: StaticString, _ get: @escaping (Root) -> Bool?,
+    _ set: @escaping (inout Root, Bool?) -> Void
+  ) -> Field {
+    Field(
+      name: "\(name)", required: false,
+      write: { writer, root in
+        guard let value = get(root) else { return }
+        writer.field(name, value)
+      },
+      read: { set(&$1, try $0.nullable { try $0.boolean() }) })
+  }
+
+  @inline(__always)
   static func integer(
     _ name: StaticString, _ get: @escaping (Root) -> Int, _ set: @escaping (inout Root, Int) -> Void
   ) -> Field {

@@ -20,6 +20,8 @@ enum Formats {
       .records(
         "defaultPrivileges", { $0.defaultPrivileges }, { $0.defaultPrivileges = $1 },
         defaultPrivilege),
+      .records("roles", { $0.roles }, { $0.roles = $1 }, role),
+      .record("database", { $0.database }, { $0.database = $1 }, database),
     ])
 
   static let environment = Format<EnvironmentInfo>(
@@ -261,5 +263,43 @@ enum Formats {
       .string("collate", { $0.collate }, { $0.collate = $1 }),
       .string("ctype", { $0.ctype }, { $0.ctype = $1 }),
       .boolean("deterministic", { $0.deterministic }, { $0.deterministic = $1 }),
+    ])
+
+  static let role = Format<Role>(
+    .leaf, empty: Role(name: ""),
+    [
+      .string("name", { $0.name }, { $0.name = $1 }),
+      .boolean("superuser", { $0.superuser }, { $0.superuser = $1 }),
+      .boolean("inherit", { $0.inherit }, { $0.inherit = $1 }),
+      .boolean("createRole", { $0.createRole }, { $0.createRole = $1 }),
+      .boolean("createDatabase", { $0.createDatabase }, { $0.createDatabase = $1 }),
+      .boolean("login", { $0.login }, { $0.login = $1 }),
+      .boolean("replication", { $0.replication }, { $0.replication = $1 }),
+      .boolean("bypassRowSecurity", { $0.bypassRowSecurity }, { $0.bypassRowSecurity = $1 }),
+      .integer("connectionLimit", { $0.connectionLimit }, { $0.connectionLimit = $1 }),
+      .string("validUntil", { $0.validUntil }, { $0.validUntil = $1 }),
+      .records("memberOf", { $0.memberOf }, { $0.memberOf = $1 }, membership),
+      .strings("settings", { $0.settings }, { $0.settings = $1 }),
+    ])
+
+  static let membership = Format<Membership>(
+    .leaf, empty: Membership(role: ""),
+    [
+      .string("role", { $0.role }, { $0.role = $1 }),
+      .boolean("admin", { $0.admin }, { $0.admin = $1 }),
+      .boolean("inherit", { $0.inherit }, { $0.inherit = $1 }),
+      .boolean("set", { $0.set }, { $0.set = $1 }),
+    ])
+
+  static let database = Format<DatabaseInfo>(
+    .object, empty: DatabaseInfo(encoding: "", collate: "", ctype: "", localeProvider: ""),
+    [
+      .string("encoding", { $0.encoding }, { $0.encoding = $1 }),
+      .string("collate", { $0.collate }, { $0.collate = $1 }),
+      .string("ctype", { $0.ctype }, { $0.ctype = $1 }),
+      .string("localeProvider", { $0.localeProvider }, { $0.localeProvider = $1 }),
+      .string("locale", { $0.locale }, { $0.locale = $1 }),
+      .strings("settings", { $0.settings }, { $0.settings = $1 }),
+      .strings("serverSettings", { $0.serverSettings }, { $0.serverSettings = $1 }),
     ])
 }

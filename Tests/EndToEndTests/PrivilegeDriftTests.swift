@@ -133,7 +133,7 @@ struct PrivilegeDriftTests {
     #expect(found.map(\.0) == ["function.changed"], "\(found)")
   }
 
-  @Test func theSuggestedGrantsAndRevokesMakeEitherSideMatchTheOther() throws {
+  @Test func theSuggestedGrantsGiveTheDriftedSideTheBaselinesAndNothingIsRevoked() throws {
     // A role name that needs quoting in every statement.
     let role = "drift \"app\" --\(UUID().uuidString.prefix(6).lowercased())"
     let quoted = "\"" + role.replacingOccurrences(of: "\"", with: "\"\"") + "\""
@@ -143,8 +143,12 @@ struct PrivilegeDriftTests {
         database: "postgres",
         arguments: ["-c", "DROP OWNED BY \(quoted); DROP ROLE IF EXISTS \(quoted)"])
     }
-    let statements = Self.cases(role: quoted).map(\.statement).joined(separator: ";\n") + ";"
-    for (baseline, drifted) in [(statements, ""), ("", statements)] {
+    // Every case as the side that has more: grants where it grants, nothing where the case
+    // revokes (the other side then runs the revoke).
+    let cases = Self.cases(role: quoted).map(\.statement)
+    let more = cases.filter { !$0.contains("REVOKE") }.joined(separator: ";\n") + ";"
+    let less = cases.filter { $0.contains("REVOKE") }.joined(separator: ";\n") + ";"
+    for (baseline, drifted, baselineHasMore) in [(more, less, true), (less, more, false)] {
       let a = try TestPostgres.createDatabase("privilege_fix_a", sql: Self.objects + baseline)
       let b = try TestPostgres.createDatabase("privilege_fix_b", sql: Self.objects + drifted)
       defer {
@@ -160,6 +164,11 @@ struct PrivilegeDriftTests {
       let findings = try #require(document["findings"] as? [[String: Any]])
       #expect(findings.count == Self.cases(role: quoted).count)
       let fixes = findings.compactMap { $0["fix"] as? String }
+      guard baselineHasMore else {
+        // The drifted side has grants the baseline lacks: reported, never revoked for the user.
+        #expect(fixes.isEmpty, "\(fixes)")
+        continue
+      }
       #expect(fixes.count == findings.count, "\(findings)")
       try TestPostgres.runPSQL(
         database: b.name, arguments: ["-v", "ON_ERROR_STOP=1"],

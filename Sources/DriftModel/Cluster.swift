@@ -1,0 +1,164 @@
+/// A role of the cluster as `pg_roles` shows it: never a password or its hash.
+public struct Role: Codable, Sendable, Hashable {
+  /// The role's name.
+  public var name: String
+  /// `SUPERUSER`.
+  public var superuser: Bool
+  /// `INHERIT`: whether it uses the privileges of the roles it is a member of.
+  public var inherit: Bool
+  /// `CREATEROLE`.
+  public var createRole: Bool
+  /// `CREATEDB`.
+  public var createDatabase: Bool
+  /// `LOGIN`.
+  public var login: Bool
+  /// `REPLICATION`.
+  public var replication: Bool
+  /// `BYPASSRLS`.
+  public var bypassRowSecurity: Bool
+  /// `CONNECTION LIMIT`; -1 for none.
+  public var connectionLimit: Int
+  /// `VALID UNTIL`, in UTC, when set.
+  public var validUntil: String?
+  /// The roles it is a member of, sorted by role.
+  public var memberOf: [Membership]
+  /// `ALTER ROLE … SET` settings, `name=value`, sorted: those for every database, and those
+  /// for this database alone (`ALTER ROLE … IN DATABASE … SET`) with ` (this database)` after.
+  public var settings: [String]
+
+  /// Creates a role.
+  public init(
+    name: String, superuser: Bool = false, inherit: Bool = true, createRole: Bool = false,
+    createDatabase: Bool = false, login: Bool = false, replication: Bool = false,
+    bypassRowSecurity: Bool = false, connectionLimit: Int = -1, validUntil: String? = nil,
+    memberOf: [Membership] = [], settings: [String] = []
+  ) {
+    self.name = name
+    self.superuser = superuser
+    self.inherit = inherit
+    self.createRole = createRole
+    self.createDatabase = createDatabase
+    self.login = login
+    self.replication = replication
+    self.bypassRowSecurity = bypassRowSecurity
+    self.connectionLimit = connectionLimit
+    self.validUntil = validUntil
+    self.memberOf = memberOf
+    self.settings = settings
+  }
+
+  /// `LOGIN, CREATEDB, CONNECTION LIMIT 10`: its attributes as `CREATE ROLE` writes them
+  /// (`NOLOGIN` when it cannot log in).
+  public var summary: String {
+    var parts: [String] = [login ? "LOGIN" : "NOLOGIN"]
+    if superuser { parts.append("SUPERUSER") }
+    if createDatabase { parts.append("CREATEDB") }
+    if createRole { parts.append("CREATEROLE") }
+    if !inherit { parts.append("NOINHERIT") }
+    if replication { parts.append("REPLICATION") }
+    if bypassRowSecurity { parts.append("BYPASSRLS") }
+    if connectionLimit >= 0 { parts.append("CONNECTION LIMIT \(connectionLimit)") }
+    if let validUntil { parts.append("VALID UNTIL \(validUntil)") }
+    return parts.joined(separator: ", ")
+  }
+
+  /// Roles PostgreSQL predefines (`pg_*`) and those managed services create for themselves
+  /// (`rds_*`, `rdsadmin`, `cloudsql*`, `azure_*`, `alloydb*`): never drift.
+  public var isManaged: Bool {
+    let lowered = name.lowercased()
+    return ["pg_", "rds_", "rdsadmin", "rdstopmgr", "cloudsql", "azure_", "alloydb"].contains {
+      lowered.hasPrefix($0)
+    }
+  }
+}
+
+/// Membership in a role (`GRANT role TO member`), with its options.
+public struct Membership: Codable, Sendable, Hashable {
+  /// The role the member belongs to.
+  public var role: String
+  /// `WITH ADMIN OPTION`.
+  public var admin: Bool
+  /// `WITH INHERIT` (PostgreSQL 16 and later; `nil` before, where the member's own `INHERIT`
+  /// decides).
+  public var inherit: Bool?
+  /// `WITH SET` (PostgreSQL 16 and later).
+  public var set: Bool?
+
+  /// Creates a membership.
+  public init(role: String, admin: Bool = false, inherit: Bool? = nil, set: Bool? = nil) {
+    self.role = role
+    self.admin = admin
+    self.inherit = inherit
+    self.set = set
+  }
+
+  /// Whether the role it grants is one PostgreSQL or a managed service made (see
+  /// ``Role/isManaged``).
+  public var isManagedRole: Bool { Role(name: role).isManaged }
+
+  /// `member`, with the options that differ from a plain `GRANT role TO member`.
+  public var summary: String {
+    var options: [String] = []
+    if admin { options.append("ADMIN") }
+    if inherit == false { options.append("INHERIT FALSE") }
+    if set == false { options.append("SET FALSE") }
+    return options.isEmpty ? "member" : "member WITH " + options.joined(separator: ", ")
+  }
+}
+
+/// The database itself and the server it runs on, as an application session sees them.
+public struct DatabaseInfo: Codable, Sendable, Hashable {
+  /// `UTF8`.
+  public var encoding: String
+  /// `LC_COLLATE`.
+  public var collate: String
+  /// `LC_CTYPE`.
+  public var ctype: String
+  /// `libc`, `icu` or `builtin`.
+  public var localeProvider: String
+  /// The ICU or builtin locale, when the provider is not libc.
+  public var locale: String?
+  /// `ALTER DATABASE … SET` settings, `name=value`, sorted.
+  public var settings: [String]
+  /// The server settings that change what an application sees (``serverSettingNames``),
+  /// `name=value`, sorted: as a new session of the connecting role starts with them.
+  public var serverSettings: [String]
+  /// What identifies the cluster: equal for two databases of one cluster.
+  ///
+  /// Its system identifier where the role may read it, else the server's address and port.
+  /// Never written to a snapshot file (it would change with every new cluster, and may name a
+  /// socket directory).
+  public var cluster: String?
+
+  private enum CodingKeys: String, CodingKey {
+    case encoding, collate, ctype, localeProvider, locale, settings, serverSettings
+  }
+
+  /// Creates database facts.
+  public init(
+    encoding: String, collate: String, ctype: String, localeProvider: String,
+    locale: String? = nil, settings: [String] = [], serverSettings: [String] = [],
+    cluster: String? = nil
+  ) {
+    self.encoding = encoding
+    self.collate = collate
+    self.ctype = ctype
+    self.localeProvider = localeProvider
+    self.locale = locale
+    self.settings = settings
+    self.serverSettings = serverSettings
+    self.cluster = cluster
+  }
+
+  /// The server settings compared: those that change what a query returns or how long it may
+  /// wait, what a migration may do, and which libraries the server loads.
+  public static let serverSettingNames = [
+    "DateStyle", "IntervalStyle", "TimeZone", "bytea_output", "check_function_bodies",
+    "client_min_messages", "default_table_access_method", "default_tablespace",
+    "default_text_search_config", "default_transaction_isolation",
+    "default_transaction_read_only", "extra_float_digits", "idle_in_transaction_session_timeout",
+    "lc_messages", "lc_monetary", "lc_numeric", "lc_time", "lock_timeout", "max_connections",
+    "row_security", "search_path", "session_preload_libraries", "shared_preload_libraries",
+    "standard_conforming_strings", "statement_timeout", "xmloption",
+  ]
+}

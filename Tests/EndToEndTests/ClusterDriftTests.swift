@@ -1,0 +1,88 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Roles, their settings and the database's own settings, compared end to end: across two
+/// clusters, and between two databases of one.
+@Suite("Roles and settings", .enabled(if: TestPostgres.isAvailable), .serialized)
+struct ClusterDriftTests {
+  static func findings(_ arguments: [String]) throws -> (
+    all: [[String: Any]], document: [String: Any], text: String
+  ) {
+    let result = try Envdrift.run(["compare"] + arguments + ["--format", "json", "--output", "-"])
+    let document = try #require(
+      try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any],
+      "\(result.error)")
+    let report = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "envdrift-cluster-\(UUID().uuidString).md")
+    defer { try? FileManager.default.removeItem(at: report) }
+    let terminal = try Envdrift.run(["compare"] + arguments + ["--output", report.path])
+    return (document["findings"] as? [[String: Any]] ?? [], document, terminal.output)
+  }
+
+  @Test(.enabled(if: TestCluster.all.count >= 2))
+  func aRoleOnlyOneClusterHasIsAnErrorWhereItHoldsAGrantAndItsSettingsAreCompared() throws {
+    let clusters = Array(TestCluster.all.prefix(2))
+    let suffix = UUID().uuidString.prefix(6).lowercased()
+    let app = "cluster_app_\(suffix)"
+    let shared = "cluster_shared_\(suffix)"
+    try clusters[0].psql(
+      "postgres",
+      [
+        "-c",
+        "CREATE ROLE \(app) LOGIN; CREATE ROLE \(shared);"
+          + " ALTER ROLE \(shared) SET statement_timeout = '5s'",
+      ])
+    try clusters[1].psql("postgres", ["-c", "CREATE ROLE \(shared)"])
+    let first = try clusters[0].createDatabase("cluster_a")
+    let second = try clusters[1].createDatabase("cluster_b")
+    defer {
+      clusters[0].drop(first)
+      clusters[1].drop(second)
+      for cluster in clusters {
+        _ = try? cluster.psql(
+          "postgres", ["-c", "DROP ROLE IF EXISTS \(app); DROP ROLE IF EXISTS \(shared)"])
+      }
+    }
+    let sql = "CREATE TABLE invoices (id int);"
+    try clusters[0].psql(first, ["-c", sql + " GRANT SELECT ON invoices TO \(app)"])
+    try clusters[1].psql(second, ["-c", sql])
+    let result = try Self.findings([
+      "a=\(clusters[0].conninfo(first))", "b=\(clusters[1].conninfo(second))", "--baseline", "b",
+    ])
+    // Other suites create roles of their own on these clusters: only this test's are looked at.
+    let mine = result.all.filter { finding in
+      [finding["table"], finding["name"]].contains { ($0 as? String)?.hasSuffix(suffix) == true }
+    }
+    let lines = mine.map {
+      "\($0["kind"] ?? "") \($0["table"] as? String ?? "-") \($0["name"] ?? "") \($0["severity"] ?? "")"
+    }.sorted()
+    #expect(
+      lines == [
+        "privilege.missing invoices \(app) info",
+        "role.missing - \(app) error",
+        "setting.missing \(shared) statement_timeout warning",
+      ], "\(lines)")
+    #expect(result.document["sharedClusters"] == nil)
+  }
+
+  @Test func twoDatabasesOfOneClusterSaySoAndTheirOwnSettingsAreCompared() throws {
+    let a = try TestPostgres.createDatabase("cluster_same_a")
+    let b = try TestPostgres.createDatabase("cluster_same_b")
+    defer {
+      a.drop()
+      b.drop()
+    }
+    try a.load("ALTER DATABASE \(a.name) SET search_path = app, public;")
+    let result = try Self.findings(["a=dbname=\(a.name)", "b=dbname=\(b.name)"])
+    let lines = result.all.map { "\($0["kind"] ?? "") \($0["name"] ?? "")" }
+    #expect(lines == ["setting.missing search_path"], "\(lines)")
+    #expect(result.document["sharedClusters"] as? [[String]] == [["b", "a"]])
+    #expect(
+      result.text.contains(
+        "b and a are databases of one cluster: its roles and server settings are compared once,"
+          + " as b's"), "\(result.text)")
+    let same = try Self.findings(["a=dbname=\(b.name)", "b=dbname=\(b.name)"])
+    #expect(same.all.isEmpty)
+  }
+}
