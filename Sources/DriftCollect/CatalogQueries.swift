@@ -157,6 +157,43 @@ enum CatalogQueries {
       """
   }()
 
+  /// Rules on tables and views, the views' own `_RETURN` left out: schema, relation, name, the
+  /// definition without `CREATE RULE name AS`.
+  static let rules = """
+    SELECT n.nspname, c.relname, r.rulename::pg_catalog.text,
+      pg_catalog.regexp_replace(pg_catalog.pg_get_ruledef(r.oid), '^CREATE RULE .*? AS\\s+', '')
+    FROM pg_catalog.pg_rewrite r
+    JOIN pg_catalog.pg_class c ON c.oid = r.ev_class
+    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+    WHERE r.rulename <> '_RETURN' AND c.relkind IN ('r', 'p', 'f', 'v', 'm') AND \(userSchema)
+      AND \(notFromExtension("pg_catalog.pg_class", "c.oid")) AND \(deparsable("c.oid"))
+    """
+
+  /// Extended statistics objects: schema, table, name, `(kinds) ON columns` with the target.
+  static let statistics = """
+    SELECT n.nspname, c.relname, s.stxname::pg_catalog.text,
+      '(' || pg_catalog.array_to_string(ARRAY(
+        SELECT CASE k WHEN 'd' THEN 'ndistinct' WHEN 'f' THEN 'dependencies' WHEN 'm' THEN 'mcv'
+          ELSE 'expressions' END
+        FROM pg_catalog.unnest(s.stxkind) AS k WHERE k <> 'e' OR s.stxkind = '{e}'), ', ')
+        || ') ON ' || pg_catalog.pg_get_statisticsobjdef_columns(s.oid)
+        || CASE WHEN s.stxstattarget >= 0 THEN ' STATISTICS ' || s.stxstattarget ELSE '' END
+    FROM pg_catalog.pg_statistic_ext s
+    JOIN pg_catalog.pg_class c ON c.oid = s.stxrelid
+    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+    WHERE \(userSchema) AND \(notFromExtension("pg_catalog.pg_statistic_ext", "s.oid"))
+      AND \(deparsable("c.oid"))
+    """
+
+  /// Event triggers: name, event, function with its arguments, enabled, tags.
+  static let eventTriggers = """
+    SELECT e.evtname::pg_catalog.text, e.evtevent::pg_catalog.text,
+      e.evtfoid::pg_catalog.regprocedure::pg_catalog.text, e.evtenabled::pg_catalog.text,
+      pg_catalog.array_to_string(e.evttags, E'\\n')
+    FROM pg_catalog.pg_event_trigger e
+    WHERE \(notFromExtension("pg_catalog.pg_event_trigger", "e.oid"))
+    """
+
   /// Installed extensions, with the version `CREATE EXTENSION` would install on this server
   /// (read from the control files by `pg_available_extensions`), so that environments on
   /// different majors, each at its own default, are told apart from a forgotten update.
@@ -176,7 +213,15 @@ enum CatalogQueries {
         THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END,
       d.description,
       CASE WHEN c.relkind IN ('v', 'm') AND \(deparsable("c.oid"))
-        THEN pg_catalog.pg_get_viewdef(c.oid) END
+        THEN pg_catalog.pg_get_viewdef(c.oid) END,
+      pg_catalog.array_to_string(c.reloptions, E'\\n'),
+      CASE c.relreplident
+        WHEN 'f' THEN 'FULL' WHEN 'n' THEN 'NOTHING'
+        WHEN 'i' THEN 'USING INDEX ' || (
+          SELECT pg_catalog.quote_ident(i.relname) FROM pg_catalog.pg_index x
+          JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid
+          WHERE x.indrelid = c.oid AND x.indisreplident)
+      END
     FROM pg_catalog.pg_class c
     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
     LEFT JOIN pg_catalog.pg_description d
@@ -247,7 +292,16 @@ enum CatalogQueries {
          WHERE co.oid = a.attcollation) END,
       d.description,
       NULLIF(pg_catalog.quote_ident(a.attname), a.attname::pg_catalog.text),
-      a.attgenerated = 'v'
+      a.attgenerated = 'v',
+      CASE WHEN a.attstorage <> t.typstorage THEN
+        CASE a.attstorage WHEN 'p' THEN 'PLAIN' WHEN 'm' THEN 'MAIN' WHEN 'e' THEN 'EXTERNAL'
+          ELSE 'EXTENDED' END
+      END,
+      CASE a.attcompression WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' END,
+      CASE WHEN a.attstattarget >= 0 THEN a.attstattarget::pg_catalog.text END,
+      CASE WHEN a.attinhcount > 0 THEN
+        CASE WHEN a.attislocal THEN 'local and inherited' ELSE 'inherited' END
+      END
     FROM pg_catalog.pg_attribute a
     JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -562,8 +616,13 @@ enum CatalogQueries {
                          ORDER BY ca.attnum)
                        FROM pg_catalog.pg_attribute ca
                        WHERE ca.attrelid = t.typrelid AND ca.attnum > 0 AND NOT ca.attisdropped)
-        WHEN 'r' THEN (SELECT 'subtype ' || pg_catalog.format_type(r.rngsubtype, NULL)
-                       FROM pg_catalog.pg_range r WHERE r.rngtypid = t.oid)
+        WHEN 'r' THEN (
+          SELECT 'subtype ' || pg_catalog.format_type(r.rngsubtype, NULL)
+            || CASE WHEN r.rngsubdiff <> 0
+              THEN ', subtype_diff ' || r.rngsubdiff::pg_catalog.regproc ELSE '' END
+            || CASE WHEN r.rngcanonical <> 0
+              THEN ', canonical ' || r.rngcanonical::pg_catalog.regproc ELSE '' END
+          FROM pg_catalog.pg_range r WHERE r.rngtypid = t.oid)
       END,
       pg_catalog.pg_get_userbyid(t.typowner), d.description
     FROM pg_catalog.pg_type t
@@ -578,8 +637,20 @@ enum CatalogQueries {
   static let functions = """
     SELECT n.nspname, p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid),
       p.prokind::text, COALESCE(pg_catalog.pg_get_function_result(p.oid), ''), l.lanname,
-      pg_catalog.md5(CASE WHEN p.prokind = 'a' THEN p.proname || ':' || COALESCE(p.prosrc, '')
-                     ELSE pg_catalog.pg_get_functiondef(p.oid) END),
+      pg_catalog.md5(CASE WHEN p.prokind = 'a' THEN (
+          SELECT pg_catalog.concat_ws('|', p.proname,
+            pg_catalog.pg_get_function_arguments(p.oid), pg_catalog.pg_get_function_result(p.oid),
+            a.aggkind, a.aggnumdirectargs, a.aggtransfn::pg_catalog.regprocedure,
+            a.aggfinalfn::pg_catalog.regprocedure, a.aggcombinefn::pg_catalog.regprocedure,
+            a.aggserialfn::pg_catalog.regprocedure, a.aggdeserialfn::pg_catalog.regprocedure,
+            a.aggmtransfn::pg_catalog.regprocedure, a.aggminvtransfn::pg_catalog.regprocedure,
+            a.aggmfinalfn::pg_catalog.regprocedure, a.aggfinalextra, a.aggmfinalextra,
+            a.aggfinalmodify, a.aggmfinalmodify, a.aggsortop::pg_catalog.regoperator,
+            pg_catalog.format_type(a.aggtranstype, NULL), a.aggtransspace,
+            pg_catalog.format_type(a.aggmtranstype, NULL), a.aggmtransspace, a.agginitval,
+            a.aggminitval)
+          FROM pg_catalog.pg_aggregate a WHERE a.aggfnoid = p.oid)
+        ELSE pg_catalog.pg_get_functiondef(p.oid) END),
       pg_catalog.pg_get_userbyid(p.proowner), d.description
     FROM pg_catalog.pg_proc p
     JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace

@@ -103,15 +103,17 @@ struct SnapshotBuilder {
     let kind = row[2] ?? "r"
     switch kind {
     case "v", "m":
-      views[key] = View(
+      var view = View(
         name: key.name,
         materialized: kind == "m",
         definition: Normalize.whitespace(row[10] ?? ""),
         owner: row[4] ?? "",
         comment: row[9]
       )
+      view.options = Self.options(row[11])
+      views[key] = view
     default:
-      let table = Table(
+      var table = Table(
         name: key.name,
         kind: kind == "p" ? .partitioned : kind == "f" ? .foreign : .ordinary,
         unlogged: row[3] == "u",
@@ -122,8 +124,38 @@ struct SnapshotBuilder {
         partitionBound: row[8],
         comment: row[9]
       )
+      table.options = Self.options(row[11])
+      table.replicaIdentity = row[12]
       tables[key] = table
     }
+  }
+
+  /// Storage parameters or view options, one per line as read, sorted; `nil` when none.
+  private static func options(_ text: String?) -> [String]? {
+    guard let text, !text.isEmpty else { return nil }
+    return text.split(separator: "\n").map(String.init).sorted()
+  }
+
+  /// One row of ``CatalogQueries/rules``.
+  mutating func addRule(_ row: Row) {
+    let key = TableKey(schema: row[0] ?? "", name: row[1] ?? "")
+    let rule = Rule(name: row[2] ?? "", definition: Normalize.whitespace(row[3] ?? ""))
+    if let table = tables[key] {
+      let known = table.rules ?? []
+      tables[key]?.rules = known + [rule]
+    } else if let view = views[key] {
+      let known = view.rules ?? []
+      views[key]?.rules = known + [rule]
+    }
+  }
+
+  /// One row of ``CatalogQueries/statistics``.
+  mutating func addStatistics(_ row: Row) {
+    let key = TableKey(schema: row[0] ?? "", name: row[1] ?? "")
+    let object = StatisticsObject(name: row[2] ?? "", definition: row[3] ?? "")
+    guard tables[key] != nil else { return }
+    let known = tables[key].flatMap(\.statistics) ?? []
+    tables[key]?.statistics = known + [object]
   }
 
   mutating func addInheritance(_ row: Row) {
@@ -168,20 +200,23 @@ struct SnapshotBuilder {
     if let quoted = row[11], let position = Int(row[3] ?? "") {
       quotedColumnNames[key, default: [:]][position] = quoted
     }
-    pendingColumns?.columns.append(
-      Column(
-        name: interner.intern(row[2] ?? ""),
-        position: Int(row[3] ?? "") ?? 0,
-        type: interner.intern(row[4] ?? ""),
-        notNull: row[5] == "t",
-        defaultValue: interner.intern(row[6]),
-        identity: identity,
-        generated: interner.intern(row[8]),
-        generatedStorage: row[12] == "t" ? .virtual : nil,
-        collation: interner.intern(row[9]),
-        comment: row[10]
-      )
+    var column = Column(
+      name: interner.intern(row[2] ?? ""),
+      position: Int(row[3] ?? "") ?? 0,
+      type: interner.intern(row[4] ?? ""),
+      notNull: row[5] == "t",
+      defaultValue: interner.intern(row[6]),
+      identity: identity,
+      generated: interner.intern(row[8]),
+      generatedStorage: row[12] == "t" ? .virtual : nil,
+      collation: interner.intern(row[9]),
+      comment: row[10]
     )
+    column.storage = row[13]
+    column.compression = row[14]
+    column.statisticsTarget = row[15].flatMap { Int($0) }
+    column.inheritance = row[16]
+    pendingColumns?.columns.append(column)
   }
 
   /// Gives the table whose column rows were arriving its columns, in order and shared with any

@@ -212,6 +212,8 @@ public struct SnapshotCollector: Sendable {
         $0.addConstraint($1)
       }
       try read(CatalogQueries.triggers) { $0.addTrigger($1) }
+      try read(CatalogQueries.rules) { $0.addRule($1) }
+      try read(CatalogQueries.statistics) { $0.addStatistics($1) }
       try read(CatalogQueries.policies) { $0.addPolicy($1) }
       try read(CatalogQueries.privileges) { $0.addPrivilege($1) }
       try read(CatalogQueries.defaultPrivileges) { $0.addDefaultPrivilege($1) }
@@ -220,6 +222,12 @@ public struct SnapshotCollector: Sendable {
       try read(CatalogQueries.functions) { $0.addFunction($1) }
       try read(CatalogQueries.collations) { $0.addCollation($1) }
       let cluster = try ClusterReader.read(connection)
+      let eventTriggers = try connection.query(CatalogQueries.eventTriggers).rows.map { row in
+        EventTrigger(
+          name: row[0] ?? "", event: row[1] ?? "", function: row[2] ?? "",
+          enabled: row[3] ?? "O",
+          tags: (row[4] ?? "").split(separator: "\n").map(String.init).sorted())
+      }
       let extensions = try connection.query(CatalogQueries.extensions).rows.map {
         Extension(
           name: $0[0] ?? "", version: $0[1] ?? "", schema: $0[2] ?? "", defaultVersion: $0[3])
@@ -248,6 +256,7 @@ public struct SnapshotCollector: Sendable {
       )
       snapshot.defaultPrivileges = builder.defaultPrivileges
       snapshot.roles = cluster.roles
+      snapshot.eventTriggers = eventTriggers.sorted { $0.name < $1.name }
       snapshot.database = cluster.database
       return snapshot
     }()

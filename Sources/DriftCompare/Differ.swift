@@ -108,6 +108,8 @@ struct Differ {
     case .role, .membership: return side.inventory.hasCluster
     case .setting where key.on != .database: return side.inventory.hasCluster
     case .setting, .database: return side.inventory.hasDatabase
+    case .eventTrigger: return side.inventory.hasEventTriggers
+    case .defaultPrivilege where !side.inventory.hasDefaultPrivileges: return false
     default: break
     }
     if !side.inventory.unreadableRelations.isEmpty, Self.isUnread(key, in: side.inventory) {
@@ -159,7 +161,9 @@ struct Differ {
     guard participants.count >= 2 else { return nil }
     let distinct = Set(participants.map { values[$0]??.value })
     guard distinct.count > 1 else { return nil }
-    let missing = distinct.contains(nil)
+    // A property (owner, comment, storage) set on one side and not on another is a change of
+    // an object every side has, not a missing object.
+    let missing = distinct.contains(nil) && key.aspect == .definition
     let change: Change = missing ? .missing : .changed
     let displayed = values.mapValues { $0?.display }
     return Finding(

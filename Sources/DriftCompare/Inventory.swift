@@ -11,10 +11,13 @@ public enum Aspect: String, Codable, Sendable, Hashable, Comparable {
   case comment
   /// Something it depends on (a relation a view reads, a column's type) differs.
   case dependencies
+  /// How a column or table is stored, sampled and replicated: storage, compression, statistics
+  /// target, storage parameters, replica identity.
+  case storage
 
   /// Definitions sort first.
   public static func < (lhs: Aspect, rhs: Aspect) -> Bool {
-    let order: [Aspect] = [.definition, .dependencies, .owner, .comment]
+    let order: [Aspect] = [.definition, .dependencies, .owner, .storage, .comment]
     return (order.firstIndex(of: lhs) ?? 0) < (order.firstIndex(of: rhs) ?? 0)
   }
 }
@@ -51,7 +54,9 @@ struct ObjectKey: Hashable, Sendable {
       return ObjectKey(object: on, schema: schema, table: nil, name: table ?? "")
     case .defaultPrivilege:
       return schema.map { ObjectKey(object: .schema, schema: $0, table: nil, name: $0) }
-    case .column, .index, .constraint, .trigger, .policy, .privilege:
+    case .eventTrigger:
+      return nil
+    case .column, .index, .constraint, .trigger, .policy, .privilege, .rule, .statistics:
       return ObjectKey(object: .table, schema: schema, table: nil, name: table ?? "")
     case .sequence where table != nil:
       // A sequence owned by a column (serial, identity) goes with its table.
@@ -99,6 +104,10 @@ struct Inventory: Sendable {
   var hasCluster = false
   /// Whether the database's own properties and settings are in this inventory.
   var hasDatabase = false
+  /// Whether the snapshot recorded event triggers and default privileges (a snapshot file from
+  /// before they were read has neither: they are not compared with it).
+  var hasEventTriggers = false
+  var hasDefaultPrivileges = false
 
   /// Flattens the schemas of `snapshot` that `includes` accepts.
   ///
@@ -138,6 +147,12 @@ struct Inventory: Sendable {
         value.normalised = .extensionDefaultVersion
       }
       entries[ObjectKey(object: .extension, schema: nil, table: nil, name: item.name)] = value
+    }
+    hasEventTriggers = snapshot.eventTriggers != nil
+    hasDefaultPrivileges = snapshot.defaultPrivileges != nil
+    for trigger in snapshot.eventTriggers ?? [] {
+      entries[ObjectKey(object: .eventTrigger, schema: nil, table: nil, name: trigger.name)] =
+        ObjectValue(value: trigger.summary, display: trigger.summary)
     }
     for entry in snapshot.defaultPrivileges ?? [] where entry.schema.map(includes) ?? true {
       // The role's grants to itself are the owner's, whoever the role is.
@@ -260,12 +275,20 @@ struct Inventory: Sendable {
       if !identical.isEmpty, identical.contains("\(schema.name).\(table.name)") { continue }
       put(key(.table, nil, table.name, .owner), table.owner)
       putOptional(key(.table, nil, table.name, .comment), table.comment)
+      putOptional(key(.table, nil, table.name, .storage), Self.storage(table))
       for column in table.columns {
         let summary = column.summary
         var value = ObjectValue(value: summary, display: summary)
         if let userType = Self.userType(of: column.type) { value.dependsOn = [userType] }
         entries[key(.column, table.name, column.name)] = value
         putOptional(key(.column, table.name, column.name, .comment), column.comment)
+        putOptional(key(.column, table.name, column.name, .storage), column.storageSummary)
+      }
+      for rule in table.rules ?? [] {
+        put(key(.rule, table.name, rule.name), rule.definition)
+      }
+      for statistics in table.statistics ?? [] {
+        put(key(.statistics, table.name, statistics.name), statistics.definition)
       }
       for index in table.indexes {
         let definition = index.definition
@@ -311,14 +334,20 @@ struct Inventory: Sendable {
     for view in schema.views {
       let kind: ObjectKind = view.materialized ? .materializedView : .view
       let definition = view.definition
-      var value = ObjectValue(value: definition, display: definition, dependsOn: view.dependsOn)
+      // Options (`security_barrier`, `check_option`) change what the view lets through.
+      let options = view.options.map { " WITH (\($0.joined(separator: ", ")))" } ?? ""
+      var value = ObjectValue(
+        value: definition + options, display: definition + options, dependsOn: view.dependsOn)
       if let compared = versions.viewDefinition(definition) {
-        value.value = compared
+        value.value = compared + options
         value.normalised = .viewQualification
       }
       entries[key(kind, nil, view.name)] = value
       put(key(kind, nil, view.name, .owner), view.owner)
       putGrants(view.privileges, on: kind, view.name, owner: view.owner, in: name)
+      for rule in view.rules ?? [] {
+        put(key(.rule, view.name, rule.name), rule.definition)
+      }
       putOptional(key(kind, nil, view.name, .comment), view.comment)
       for index in view.indexes {
         let definition = index.definition
@@ -463,6 +492,17 @@ struct Inventory: Sendable {
     while base.hasSuffix("[]") { base.removeLast(2) }
     if let parenthesis = base.firstIndex(of: "(") { base = String(base[..<parenthesis]) }
     return base.contains(".") ? base : nil
+  }
+
+  /// How a table is stored and replicated, when not the defaults.
+  ///
+  /// `WITH (fillfactor=70), REPLICA IDENTITY FULL`. Nothing that reads the table must be
+  /// recreated when it changes.
+  static func storage(_ table: Table) -> String? {
+    var parts: [String] = []
+    if let options = table.options { parts.append("WITH (\(options.joined(separator: ", ")))") }
+    if let identity = table.replicaIdentity { parts.append("REPLICA IDENTITY \(identity)") }
+    return parts.isEmpty ? nil : parts.joined(separator: ", ")
   }
 
   static func describe(_ table: Table) -> String {

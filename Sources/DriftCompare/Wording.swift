@@ -1,4 +1,5 @@
 import DriftModel
+import Foundation
 
 /// The sentences findings and causes are written in.
 enum Wording {
@@ -27,7 +28,7 @@ enum Wording {
   static func noun(_ object: ObjectKind) -> String {
     switch object {
     case .materializedView: "materialized view"
-    default: object.rawValue
+    default: object.rawValue.replacingOccurrences(of: "_", with: " ")
     }
   }
 
@@ -44,6 +45,7 @@ enum Wording {
     case .definition, .dependencies: subject = "\(noun(key.object)) \(code(objectName(key)))"
     case .owner: subject = "the owner of \(noun(key.object)) \(code(objectName(key)))"
     case .comment: subject = "the comment on \(noun(key.object)) \(code(objectName(key)))"
+    case .storage: subject = "the storage of \(noun(key.object)) \(code(objectName(key)))"
     }
     let baselineWord = scope == .tenants ? "reference schema" : "baseline"
     let lead = key.object == .migration ? "migration \(code(key.name))" : subject

@@ -208,6 +208,12 @@ public enum ObjectKind: String, Codable, Sendable, Hashable, CaseIterable {
   case setting
   /// A property of the database itself: encoding, collation, locale.
   case database
+  /// A rule on a table or view.
+  case rule
+  /// An extended statistics object.
+  case statistics
+  /// An event trigger.
+  case eventTrigger = "event_trigger"
   /// A collation.
   case collation
   /// A migration-history row.
@@ -235,6 +241,9 @@ public enum ObjectKind: String, Codable, Sendable, Hashable, CaseIterable {
     case .membership: "memberships"
     case .setting: "settings"
     case .database: "database properties"
+    case .rule: "rules"
+    case .statistics: "statistics objects"
+    case .eventTrigger: "event triggers"
     case .collation: "collations"
     case .migration: "migrations"
     }

@@ -64,8 +64,9 @@ public struct Schema: Codable, Sendable, Hashable {
     functions.sortIfNeeded { ($0.name, $0.arguments) < ($1.name, $1.arguments) }
     collations.sortIfNeeded { $0.name < $1.name }
     privileges?.sortIfNeeded { $0.grantee < $1.grantee }
-    for index in views.indices where views[index].privileges != nil {
+    for index in views.indices where views[index].privileges != nil || views[index].rules != nil {
       views[index].privileges?.sortIfNeeded { $0.grantee < $1.grantee }
+      views[index].rules?.sortIfNeeded { $0.name < $1.name }
     }
     for index in sequences.indices where sequences[index].privileges != nil {
       sequences[index].privileges?.sortIfNeeded { $0.grantee < $1.grantee }
@@ -125,6 +126,14 @@ public struct Table: Codable, Sendable, Hashable {
   public var policies: [Policy]
   /// Granted privileges, one entry per grantee, sorted.
   public var privileges: [Privilege]
+  /// Storage parameters (`fillfactor=70`), sorted; `nil` when none.
+  public var options: [String]? = nil
+  /// `FULL`, `NOTHING` or `USING INDEX name` when not the default (the primary key).
+  public var replicaIdentity: String? = nil
+  /// Rules (`CREATE RULE`), sorted by name; `nil` when none.
+  public var rules: [Rule]? = nil
+  /// Extended statistics objects (`CREATE STATISTICS`), sorted by name; `nil` when none.
+  public var statistics: [StatisticsObject]? = nil
 
   /// Creates a table.
   public init(
@@ -176,6 +185,8 @@ public struct Table: Codable, Sendable, Hashable {
     for index in columns.indices where columns[index].privileges != nil {
       columns[index].privileges?.sortIfNeeded { $0.grantee < $1.grantee }
     }
+    rules?.sortIfNeeded { $0.name < $1.name }
+    statistics?.sortIfNeeded { $0.name < $1.name }
   }
 }
 
@@ -202,6 +213,15 @@ public struct Column: Codable, Sendable, Hashable {
   public var collation: String?
   /// Its comment, if any.
   public var comment: String?
+  /// Its storage (`PLAIN`, `MAIN`, `EXTERNAL`, `EXTENDED`) when it is not its type's default.
+  public var storage: String? = nil
+  /// Its compression method (`pglz`, `lz4`) when set.
+  public var compression: String? = nil
+  /// Its statistics target when set (`ALTER COLUMN … SET STATISTICS`).
+  public var statisticsTarget: Int? = nil
+  /// `inherited` for a column that comes from a parent table alone, `local and inherited` for
+  /// one the table also declares; `nil` for a column of its own.
+  public var inheritance: String? = nil
   /// Grants on this column alone (`GRANT SELECT (email) ON …`), one entry per grantee; `nil`
   /// when there are none.
   public var privileges: [Privilege]? = nil
@@ -234,6 +254,7 @@ public struct Column: Codable, Sendable, Hashable {
   /// The column's shape in one line, position left out: `integer NOT NULL DEFAULT 0`.
   public var summary: String {
     var text = type
+    if let inheritance { text += " (\(inheritance))" }
     if let collation { text += " COLLATE \(collation)" }
     if notNull { text += " NOT NULL" }
     if let defaultValue { text += " DEFAULT \(defaultValue)" }
@@ -243,6 +264,18 @@ public struct Column: Codable, Sendable, Hashable {
       text += " GENERATED ALWAYS AS (\(generated)) \(storage)"
     }
     return text
+  }
+}
+
+extension Column {
+  /// `STORAGE MAIN, COMPRESSION lz4, STATISTICS 500`: how it is stored and sampled, when set;
+  /// `nil` when all are defaults.
+  public var storageSummary: String? {
+    var parts: [String] = []
+    if let storage { parts.append("STORAGE \(storage)") }
+    if let compression { parts.append("COMPRESSION \(compression)") }
+    if let statisticsTarget { parts.append("STATISTICS \(statisticsTarget)") }
+    return parts.isEmpty ? nil : parts.joined(separator: ", ")
   }
 }
 
@@ -513,6 +546,10 @@ public struct View: Codable, Sendable, Hashable {
   public var triggers: [Trigger]
   /// The relations and types its query depends on, as `schema.name`, sorted.
   public var dependsOn: [String]
+  /// View options (`security_barrier=true`, `check_option=local`), sorted; `nil` when none.
+  public var options: [String]? = nil
+  /// Rules other than the view's own `_RETURN`, sorted by name; `nil` when none.
+  public var rules: [Rule]? = nil
 
   /// Creates a view.
   public init(
@@ -717,5 +754,66 @@ public struct Collation: Codable, Sendable, Hashable {
   public var summary: String {
     "provider=\(provider) collate=\(collate) ctype=\(ctype)"
       + (deterministic ? "" : " nondeterministic")
+  }
+}
+
+/// A rule (`CREATE RULE`) on a table or view.
+public struct Rule: Codable, Sendable, Hashable {
+  /// The rule's name.
+  public var name: String
+  /// Its definition without `CREATE RULE name AS`: `ON INSERT TO s.t DO INSTEAD NOTHING`.
+  public var definition: String
+
+  /// Creates a rule.
+  public init(name: String, definition: String) {
+    self.name = name
+    self.definition = definition
+  }
+}
+
+/// An extended statistics object (`CREATE STATISTICS`).
+public struct StatisticsObject: Codable, Sendable, Hashable {
+  /// Its name.
+  public var name: String
+  /// The kinds and columns: `(ndistinct, dependencies) ON a, b`, with `STATISTICS n` when its
+  /// target is set.
+  public var definition: String
+
+  /// Creates a statistics object.
+  public init(name: String, definition: String) {
+    self.name = name
+    self.definition = definition
+  }
+}
+
+/// An event trigger: a database-wide trigger on DDL.
+public struct EventTrigger: Codable, Sendable, Hashable {
+  /// Its name.
+  public var name: String
+  /// `ddl_command_start`, `ddl_command_end`, `sql_drop`, `table_rewrite`, `login`.
+  public var event: String
+  /// The function it runs, with its arguments' types.
+  public var function: String
+  /// `O` (origin and local), `D` (disabled), `R` (replica), `A` (always).
+  public var enabled: String
+  /// The command tags it fires for, sorted; empty for all.
+  public var tags: [String]
+
+  /// Creates an event trigger.
+  public init(name: String, event: String, function: String, enabled: String, tags: [String]) {
+    self.name = name
+    self.event = event
+    self.function = function
+    self.enabled = enabled
+    self.tags = tags
+  }
+
+  /// `ON ddl_command_end WHEN TAG IN (CREATE TABLE) EXECUTE FUNCTION audit()`.
+  public var summary: String {
+    var text = "ON \(event)"
+    if !tags.isEmpty { text += " WHEN TAG IN (\(tags.joined(separator: ", ")))" }
+    text += " EXECUTE FUNCTION \(function)"
+    if enabled != "O" { text += " (enabled=\(enabled))" }
+    return text
   }
 }

@@ -28,6 +28,8 @@ public struct Snapshot: Codable, Sendable, Hashable {
   public var roles: [Role]? = nil
   /// The database and its server's settings; `nil` when not read.
   public var database: DatabaseInfo? = nil
+  /// Event triggers, sorted by name; `nil` when not read.
+  public var eventTriggers: [EventTrigger]? = nil
   /// Each schema's names, for a names-only read (`envdrift verify`).
   ///
   /// ``schemas`` then holds the schemas alone. Never written to a snapshot file; `nil` for a
@@ -41,7 +43,7 @@ public struct Snapshot: Codable, Sendable, Hashable {
 
   private enum CodingKeys: String, CodingKey {
     case formatVersion, environment, schemas, extensions, migrationTables, tenantRegistry
-    case unreadable, defaultPrivileges, roles, database
+    case unreadable, defaultPrivileges, roles, database, eventTriggers
   }
 
   /// Creates a snapshot.

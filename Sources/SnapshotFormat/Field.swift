@@ -127,6 +127,20 @@ extension Field {
   }
 
   @inline(__always)
+  static func integer(
+    _ name: StaticString, _ get: @escaping (Root) -> Int?,
+    _ set: @escaping (inout Root, Int?) -> Void
+  ) -> Field {
+    Field(
+      name: "\(name)", required: false,
+      write: { writer, root in
+        guard let value = get(root) else { return }
+        writer.field(name, value)
+      },
+      read: { set(&$1, try $0.nullable { try $0.integer() }) })
+  }
+
+  @inline(__always)
   static func strings(
     _ name: StaticString, _ get: @escaping (Root) -> [String],
     _ set: @escaping (inout Root, [String]) -> Void

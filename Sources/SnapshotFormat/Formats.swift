@@ -22,6 +22,7 @@ enum Formats {
         defaultPrivilege),
       .records("roles", { $0.roles }, { $0.roles = $1 }, role),
       .record("database", { $0.database }, { $0.database = $1 }, database),
+      .records("eventTriggers", { $0.eventTriggers }, { $0.eventTriggers = $1 }, eventTrigger),
     ])
 
   static let environment = Format<EnvironmentInfo>(
@@ -119,6 +120,10 @@ enum Formats {
       .string("partitionOf", { $0.partitionOf }, { $0.partitionOf = $1 }),
       .string("partitionBound", { $0.partitionBound }, { $0.partitionBound = $1 }),
       .string("comment", { $0.comment }, { $0.comment = $1 }),
+      .strings("options", { $0.options }, { $0.options = $1 }),
+      .string("replicaIdentity", { $0.replicaIdentity }, { $0.replicaIdentity = $1 }),
+      .records("rules", { $0.rules }, { $0.rules = $1 }, rule),
+      .records("statistics", { $0.statistics }, { $0.statistics = $1 }, statisticsObject),
     ])
 
   static let column = Format<Column>(
@@ -135,6 +140,10 @@ enum Formats {
       .string("collation", { $0.collation }, { $0.collation = $1 }),
       .string("comment", { $0.comment }, { $0.comment = $1 }),
       .records("privileges", { $0.privileges }, { $0.privileges = $1 }, privilege),
+      .string("storage", { $0.storage }, { $0.storage = $1 }),
+      .string("compression", { $0.compression }, { $0.compression = $1 }),
+      .integer("statisticsTarget", { $0.statisticsTarget }, { $0.statisticsTarget = $1 }),
+      .string("inheritance", { $0.inheritance }, { $0.inheritance = $1 }),
     ])
 
   static let index = Format<Index>(
@@ -212,6 +221,8 @@ enum Formats {
       .records("triggers", { $0.triggers }, { $0.triggers = $1 }, trigger),
       .strings("dependsOn", { $0.dependsOn }, { $0.dependsOn = $1 }),
       .records("privileges", { $0.privileges }, { $0.privileges = $1 }, privilege),
+      .strings("options", { $0.options }, { $0.options = $1 }),
+      .records("rules", { $0.rules }, { $0.rules = $1 }, rule),
     ])
 
   static let sequence = Format<DriftModel.Sequence>(
@@ -301,5 +312,29 @@ enum Formats {
       .string("locale", { $0.locale }, { $0.locale = $1 }),
       .strings("settings", { $0.settings }, { $0.settings = $1 }),
       .strings("serverSettings", { $0.serverSettings }, { $0.serverSettings = $1 }),
+    ])
+
+  static let rule = Format<Rule>(
+    .leaf, empty: Rule(name: "", definition: ""),
+    [
+      .string("name", { $0.name }, { $0.name = $1 }),
+      .string("definition", { $0.definition }, { $0.definition = $1 }),
+    ])
+
+  static let statisticsObject = Format<StatisticsObject>(
+    .leaf, empty: StatisticsObject(name: "", definition: ""),
+    [
+      .string("name", { $0.name }, { $0.name = $1 }),
+      .string("definition", { $0.definition }, { $0.definition = $1 }),
+    ])
+
+  static let eventTrigger = Format<EventTrigger>(
+    .leaf, empty: EventTrigger(name: "", event: "", function: "", enabled: "", tags: []),
+    [
+      .string("name", { $0.name }, { $0.name = $1 }),
+      .string("event", { $0.event }, { $0.event = $1 }),
+      .string("function", { $0.function }, { $0.function = $1 }),
+      .string("enabled", { $0.enabled }, { $0.enabled = $1 }),
+      .strings("tags", { $0.tags }, { $0.tags = $1 }),
     ])
 }

@@ -78,7 +78,7 @@ struct SnapshotCollectorTests {
     let live = try Self.snapshot(database, name: "dev")
     let data = try SnapshotFile.encode(live)
     let loaded = try SnapshotFile.decode(data, path: "dev.json")
-    #expect(loaded == live)
+    #expect(loaded == live.asWritten)
     #expect(try SnapshotFile.encode(loaded) == data)
 
     var file = loaded
@@ -134,7 +134,7 @@ struct SnapshotCollectorTests {
       #expect(table.indexes.count == 1)
     }
     let loaded = try SnapshotFile.decode(SnapshotFile.encode(snapshot), path: "x.json")
-    #expect(loaded == snapshot)
+    #expect(loaded == snapshot.asWritten)
   }
 
   @Test func aMigrationTableTheRoleCannotReadIsRecordedAndTheRestCompletes() throws {
@@ -232,7 +232,7 @@ struct SnapshotCollectorTests {
     #expect(rails.rows.map(\.name) == ["20250101000000", "20250102000000"])
     #expect(rails.environmentName == "production")
     let file = try SnapshotFile.decode(SnapshotFile.encode(snapshot), path: "frameworks.json")
-    #expect(file == snapshot, "the new fields survive a snapshot file")
+    #expect(file == snapshot.asWritten, "the new fields survive a snapshot file")
   }
 
   @Test func aRangeTypesImplicitConstructorsAreItsDefinitionNotFunctionsOfTheirOwn() throws {
@@ -542,5 +542,14 @@ struct SnapshotCollectorTests {
     ) {
       try SnapshotFile.read(path: "/no/such/file.json")
     }
+  }
+}
+
+extension Snapshot {
+  /// The snapshot as a file keeps it: without the cluster's identity, which is never written.
+  var asWritten: Snapshot {
+    var written = self
+    written.database?.cluster = nil
+    return written
   }
 }

@@ -1,0 +1,95 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Kinds of object and properties that were once invisible: a pair of databases that differ in
+/// just one gives exactly that finding.
+@Suite("Every kind of object", .enabled(if: TestPostgres.isAvailable), .serialized)
+struct ObjectKindTests {
+  /// What both databases hold.
+  static let objects = """
+    CREATE TABLE invoices (id int PRIMARY KEY, due_on date, note text);
+    CREATE VIEW open_invoices AS SELECT id FROM invoices;
+    CREATE FUNCTION audit() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN END $$;
+    CREATE AGGREGATE total(integer) (sfunc = int4pl, stype = integer, initcond = '0');
+    CREATE TYPE floatrange AS RANGE (subtype = float8);
+    CREATE TABLE parent (a int);
+    CREATE TABLE child () INHERITS (parent);
+    """
+
+  /// The statement only the second database runs, and the finding it must give.
+  static let cases: [(statement: String, kind: String, name: String, severity: String)] = [
+    ("ALTER TABLE invoices SET (fillfactor = 70)", "table.changed", "invoices", "info"),
+    ("ALTER TABLE invoices REPLICA IDENTITY FULL", "table.changed", "invoices", "info"),
+    (
+      "ALTER VIEW open_invoices SET (security_barrier = true)", "view.changed", "open_invoices",
+      "warning"
+    ),
+    (
+      "ALTER TABLE invoices ALTER COLUMN due_on SET STATISTICS 500", "column.changed", "due_on",
+      "info"
+    ),
+    (
+      "ALTER TABLE invoices ALTER COLUMN note SET STORAGE EXTERNAL", "column.changed", "note",
+      "info"
+    ),
+    (
+      "ALTER TABLE invoices ALTER COLUMN note SET COMPRESSION pglz", "column.changed", "note",
+      "info"
+    ),
+    (
+      "CREATE RULE keep AS ON DELETE TO invoices DO INSTEAD NOTHING", "rule.missing", "keep",
+      "warning"
+    ),
+    (
+      "CREATE STATISTICS invoice_stats (ndistinct) ON id, due_on FROM invoices",
+      "statistics.missing", "invoice_stats", "warning"
+    ),
+    (
+      "CREATE EVENT TRIGGER audit_ddl ON ddl_command_end EXECUTE FUNCTION audit()",
+      "event_trigger.missing", "audit_ddl", "warning"
+    ),
+    (
+      "CREATE OR REPLACE AGGREGATE total(integer) (sfunc = int4pl, stype = integer, initcond = '1')",
+      "function.changed", "total(integer)", "warning"
+    ),
+    (
+      "DROP TYPE floatrange; CREATE TYPE floatrange AS RANGE (subtype = float8,"
+        + " subtype_diff = float8mi)", "type.changed", "floatrange", "error"
+    ),
+    (
+      "DROP TABLE child; CREATE TABLE child (a int) INHERITS (parent)", "column.changed", "a",
+      "error"
+    ),
+  ]
+
+  static func findings(_ a: TestDatabase, _ b: TestDatabase) throws -> [[String: Any]] {
+    let result = try Envdrift.run([
+      "compare", "a=dbname=\(a.name)", "b=dbname=\(b.name)", "--baseline", "a", "--format",
+      "json", "--output", "-",
+    ])
+    #expect([0, 1].contains(result.status), "\(result.error)")
+    let document = try #require(
+      try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
+    return document["findings"] as? [[String: Any]] ?? []
+  }
+
+  @Test func eachDifferenceIsOneFindingOfItsKindAndAnIdenticalPairHasNone() throws {
+    let base = try TestPostgres.createDatabase("kinds_base", sql: Self.objects)
+    defer { base.drop() }
+    #expect(try Self.findings(base, base).isEmpty)
+    for (statement, kind, name, severity) in Self.cases {
+      let other = try TestPostgres.createDatabase(
+        "kinds_other", sql: Self.objects + statement + ";")
+      defer { other.drop() }
+      let found = try Self.findings(base, other)
+      let lines = found.map {
+        "\($0["kind"] ?? "") \($0["name"] ?? "") \($0["severity"] ?? "") \($0["aspect"] ?? "")"
+      }
+      #expect(found.count == 1, "\(statement): \(lines)")
+      #expect(found.first?["kind"] as? String == kind, "\(statement): \(lines)")
+      #expect(found.first?["name"] as? String == name, "\(statement): \(lines)")
+      #expect(found.first?["severity"] as? String == severity, "\(statement): \(lines)")
+    }
+  }
+}
