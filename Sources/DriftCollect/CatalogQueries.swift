@@ -185,6 +185,10 @@ enum CatalogQueries {
       AND \(deparsable("c.oid"))
     """
 
+  /// The extensions the server has packages for.
+  static let availableExtensions =
+    "SELECT name::pg_catalog.text FROM pg_catalog.pg_available_extensions ORDER BY 1"
+
   /// Event triggers: name, event, function with its arguments, enabled, tags.
   static let eventTriggers = """
     SELECT e.evtname::pg_catalog.text, e.evtevent::pg_catalog.text,

@@ -222,6 +222,9 @@ public struct SnapshotCollector: Sendable {
       try read(CatalogQueries.functions) { $0.addFunction($1) }
       try read(CatalogQueries.collations) { $0.addCollation($1) }
       let cluster = try ClusterReader.read(connection)
+      let available = try connection.query(CatalogQueries.availableExtensions).rows.compactMap {
+        $0[0]
+      }
       let eventTriggers = try connection.query(CatalogQueries.eventTriggers).rows.map { row in
         EventTrigger(
           name: row[0] ?? "", event: row[1] ?? "", function: row[2] ?? "",
@@ -257,6 +260,7 @@ public struct SnapshotCollector: Sendable {
       snapshot.defaultPrivileges = builder.defaultPrivileges
       snapshot.roles = cluster.roles
       snapshot.eventTriggers = eventTriggers.sorted { $0.name < $1.name }
+      snapshot.availableExtensions = available
       snapshot.database = cluster.database
       return snapshot
     }()
@@ -313,6 +317,9 @@ public struct SnapshotCollector: Sendable {
         builder.add($0)
       }
       let roles = Set(try connection.query(NameQueries.roles).rows.compactMap { $0[0] })
+      let available = try connection.query(CatalogQueries.availableExtensions).rows.compactMap {
+        $0[0]
+      }
       let registry = try Self.readTenantRegistry(connection)
       try connection.query("COMMIT")
       var snapshot = Snapshot(
@@ -330,6 +337,7 @@ public struct SnapshotCollector: Sendable {
       snapshot.namesOnly = names
       snapshot.roleNames = roles
       snapshot.access = access
+      snapshot.availableExtensions = available
       return snapshot
     } catch let error as MigrationTablesUnreadable {
       throw error.error

@@ -124,6 +124,9 @@ public struct MigrationOperation: Codable, Sendable, Hashable {
     case runSQL = "RunSQL"
     /// `RunPython`.
     case runPython = "RunPython"
+    /// `CreateExtension("name")` and its named forms (`HStoreExtension()`, …); ``name`` is the
+    /// extension.
+    case createExtension = "CreateExtension"
     /// Any other operation (`AlterModelOptions`, `AlterUniqueTogether`, …): not checked.
     case other
   }

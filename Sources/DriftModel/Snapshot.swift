@@ -30,6 +30,9 @@ public struct Snapshot: Codable, Sendable, Hashable {
   public var database: DatabaseInfo? = nil
   /// Event triggers, sorted by name; `nil` when not read.
   public var eventTriggers: [EventTrigger]? = nil
+  /// The extensions the server can install (`pg_available_extensions`), sorted; `nil` when not
+  /// read. A pending `CreateExtension` of another fails there.
+  public var availableExtensions: [String]? = nil
   /// Each schema's names, for a names-only read (`envdrift verify`).
   ///
   /// ``schemas`` then holds the schemas alone. Never written to a snapshot file; `nil` for a
@@ -43,7 +46,7 @@ public struct Snapshot: Codable, Sendable, Hashable {
 
   private enum CodingKeys: String, CodingKey {
     case formatVersion, environment, schemas, extensions, migrationTables, tenantRegistry
-    case unreadable, defaultPrivileges, roles, database, eventTriggers
+    case unreadable, defaultPrivileges, roles, database, eventTriggers, availableExtensions
   }
 
   /// Creates a snapshot.

@@ -23,6 +23,8 @@ enum Formats {
       .records("roles", { $0.roles }, { $0.roles = $1 }, role),
       .record("database", { $0.database }, { $0.database = $1 }, database),
       .records("eventTriggers", { $0.eventTriggers }, { $0.eventTriggers = $1 }, eventTrigger),
+      .strings(
+        "availableExtensions", { $0.availableExtensions }, { $0.availableExtensions = $1 }),
     ])
 
   static let environment = Format<EnvironmentInfo>(

@@ -3,6 +3,14 @@ import DriftModel
 /// Reads one Django migration file's `dependencies`, `replaces` and `operations` from its source,
 /// without a Python interpreter.
 enum MigrationFileParser {
+  /// django.contrib.postgres's operations that create one extension each, by the name the
+  /// extension has in PostgreSQL.
+  static let namedExtensions = [
+    "BloomExtension": "bloom", "BtreeGinExtension": "btree_gin", "BtreeGistExtension": "btree_gist",
+    "CITextExtension": "citext", "CryptoExtension": "pgcrypto", "HStoreExtension": "hstore",
+    "TrigramExtension": "pg_trgm", "UnaccentExtension": "unaccent",
+  ]
+
   /// Parses `source`, the file `file` of app `app`, into a migration named after the file.
   static func parse(
     _ source: String,
@@ -183,6 +191,14 @@ private struct OperationReader {
       return [operation] + state
     case "RunPython":
       return [make(.runPython)]
+    case "CreateExtension":
+      var operation = make(.createExtension)
+      operation.name = call.string(0, "name")
+      return [operation]
+    case let named where MigrationFileParser.namedExtensions[named] != nil:
+      var operation = make(.createExtension)
+      operation.name = MigrationFileParser.namedExtensions[named]
+      return [operation]
     default:
       return [make(.other)]
     }

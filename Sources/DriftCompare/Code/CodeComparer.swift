@@ -66,6 +66,7 @@ public struct CodeComparer: Sendable {
   ) -> [Finding] {
     let environment = snapshot.environment.name
     let schemas = snapshot.allNames
+    let available = snapshot.availableExtensions.map(Set.init)
     let placement = AppPlacement(snapshot: snapshot, names: schemas, plan: plan)
     let replaced = Set(plan.replacements.values.joined())
     let apps = code.apps
@@ -119,7 +120,10 @@ public struct CodeComparer: Sendable {
         guard placement.runs(app: step.migration.app, in: schema) else { continue }
         var failed = Set<String>()
         for action in step.actions {
-          if simulation == nil { simulation = SchemaSimulation(schema: schemas[schema]) }
+          if simulation == nil {
+            simulation = SchemaSimulation(
+              schema: schemas[schema], availableExtensions: available)
+          }
           guard let problem = simulation?.run(action), failed.insert(action.operation).inserted
           else { continue }
           findings.append(

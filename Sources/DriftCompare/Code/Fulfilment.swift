@@ -125,6 +125,9 @@ struct ExpectedSchema {
       constraints[name] = Named(table: table, producer: producer)
     case .dropConstraint(_, let name):
       constraints[name] = nil
+    case .createExtension:
+      // Extensions belong to the database, not to a schema's expected objects.
+      break
     }
   }
 

@@ -16,6 +16,7 @@ struct DatabaseAction: Hashable {
     case renameIndex(table: String?, from: String, to: String)
     case addConstraint(table: String, name: String, hasIndex: Bool)
     case dropConstraint(table: String, name: String)
+    case createExtension(name: String)
   }
 
   /// The change.
@@ -274,6 +275,9 @@ private struct ProjectState {
       if operation.touchesDatabase {
         actions += operation.sql.flatMap { SQLEffects.actions(of: $0, operation: described) }
       }
+    case .createExtension:
+      // Django runs `CREATE EXTENSION IF NOT EXISTS`: it fails only where the server lacks it.
+      if let name = operation.name { act(.createExtension(name: name)) }
     case .runPython, .other:
       break
     }
@@ -300,6 +304,8 @@ private struct ProjectState {
     case .runSQL:
       let first = operation.sql.first.map { String($0.split(separator: "\n").first ?? "") }
       add("sql", first.map { $0.count > 60 ? String($0.prefix(60)) + "…" : $0 })
+    case .createExtension:
+      add("name", operation.name)
     case .runPython, .other:
       break
     default:

@@ -16,8 +16,11 @@ struct SchemaSimulation {
   /// Every name in the schema's relation namespace: tables, indexes, sequences, views.
   private var relations: Set<String> = []
   private var indexes: Set<String> = []
+  /// The extensions the server can install (`pg_available_extensions`); `nil` when unknown.
+  private var availableExtensions: Set<String>?
 
-  init(schema: SchemaNames?) {
+  init(schema: SchemaNames?, availableExtensions: Set<String>? = nil) {
+    self.availableExtensions = availableExtensions
     guard let schema else { return }
     for (name, relation) in schema.relations {
       relations.insert(name)
@@ -140,6 +143,14 @@ struct SchemaSimulation {
           message: "constraint \"\(name)\" of relation \"\(table)\" does not exist",
           error: "UndefinedObject", table: table)
       }
+    case .createExtension(let name):
+      if let availableExtensions, !availableExtensions.contains(name) {
+        return Problem(
+          message:
+            "extension \"\(name)\" is not available: could not open extension control file"
+            + " (the server has no package for it)",
+          error: "UndefinedFile", table: nil)
+      }
     }
     return nil
   }
@@ -187,6 +198,8 @@ struct SchemaSimulation {
       }
     case .dropConstraint(let table, let name):
       tables[table]?.constraints.remove(name)
+    case .createExtension:
+      break
     }
   }
 }
@@ -196,6 +209,10 @@ enum SafePattern {
   /// A `SeparateDatabaseAndState` that runs guarded SQL and keeps the operation for Django's
   /// state; for a `RunSQL`, the guarded statement itself.
   static func suggestion(for action: DatabaseAction, problem: SchemaSimulation.Problem) -> String {
+    if case .createExtension(let name) = action.change {
+      return "install the package that provides \(name) on this server (Debian: postgresql-contrib"
+        + " for the contrib extensions), or have the provider allow it, before the migration runs"
+    }
     guard let sql = guardedSQL(action.change) else {
       return "apply the migration that creates \(problem.table ?? "the table") first, or check"
         + " information_schema.columns in a RunPython before changing the column"
@@ -261,6 +278,8 @@ enum SafePattern {
             + " ADD CONSTRAINT \(quote(name)) …; END IF; END ")
     case .dropConstraint(let table, let name):
       return "ALTER TABLE \(quote(table)) DROP CONSTRAINT IF EXISTS \(quote(name))"
+    case .createExtension:
+      return nil
     }
   }
 }
