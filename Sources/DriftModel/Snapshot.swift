@@ -30,8 +30,9 @@ public struct Snapshot: Codable, Sendable, Hashable {
   public var database: DatabaseInfo? = nil
   /// Event triggers, sorted by name; `nil` when not read.
   public var eventTriggers: [EventTrigger]? = nil
-  /// The extensions the server can install (`pg_available_extensions`), sorted; `nil` when not
-  /// read. A pending `CreateExtension` of another fails there.
+  /// The extensions the server can install (`pg_available_extensions`), sorted.
+  ///
+  /// A pending `CreateExtension` of another fails there. `nil` when not read.
   public var availableExtensions: [String]? = nil
   /// Each schema's names, for a names-only read (`envdrift verify`).
   ///
