@@ -148,7 +148,8 @@ struct CommandLineTests {
     ])
     let document = try #require(
       try JSONSerialization.jsonObject(with: Data(compared.output.utf8)) as? [String: Any])
-    let findings = try #require(document["findings"] as? [[String: Any]])
+    let findings = Envdrift.schemaFindings(
+      try #require(document["findings"] as? [[String: Any]]))
     #expect(findings.filter { $0["scope"] as? String == "environments" }.isEmpty)
     #expect(compared.status == 1, "prod's demo tenant still differs from the other tenants")
 

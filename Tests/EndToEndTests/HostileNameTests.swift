@@ -305,7 +305,7 @@ struct HostileNameTests {
   static func findings(_ json: String) throws -> [[String: Any]] {
     let document = try #require(
       try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
-    return try #require(document["findings"] as? [[String: Any]])
+    return Envdrift.schemaFindings(try #require(document["findings"] as? [[String: Any]]))
   }
 
   /// The body of the first fenced SQL block after `heading`.
