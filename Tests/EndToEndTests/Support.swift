@@ -3,10 +3,12 @@ import TestSupport
 
 /// Runs the built `envdrift` binary as a user would.
 enum Envdrift {
-  /// Finding kinds that describe the test cluster rather than a database: its roles and
-  /// settings change under a test whenever a suite running beside it creates or drops a role,
-  /// so a test that compares a snapshot file with the live cluster sees them move. Suites about
-  /// them (the role and setting suites) look at their own roles by name.
+  /// Finding kinds that describe the test cluster rather than a database.
+  ///
+  /// The cluster's roles and settings change under a test whenever a suite running beside it
+  /// creates or drops a role, so a test that compares a snapshot file with the live cluster
+  /// sees them move. Suites about them (the role and setting suites) look at their own roles by
+  /// name.
   static let clusterKinds = ["role.", "membership.", "setting.", "database."]
 
   /// `findings` without ``clusterKinds``.
