@@ -295,17 +295,7 @@ public enum ExplainRenderer {
     let name = error.name
     let read = explanation.places.filter(\.read)
     var sql: String?
-    if !explanation.foundAnywhere {
-      var line: [Piece] = [.name(name), .words(" exists in no environment that was read")]
-      if !explanation.closest.isEmpty {
-        line.append(.words("; the closest names there are: "))
-        for (index, close) in explanation.closest.enumerated() {
-          if index > 0 { line.append(.words(", ")) }
-          line.append(.name(close))
-        }
-      }
-      why.append(line)
-    }
+    if !explanation.foundAnywhere { why.append(foundNowhere(explanation)) }
     if let renamedTo = explanation.renamedTo {
       for migration in explanation.migrations where migration.effect != .drops {
         why.append([
@@ -612,16 +602,8 @@ public enum ExplainRenderer {
     let error = explanation.error
     let name = error.name
     var statements: [String] = []
-    if !explanation.foundAnywhere {
-      var line: [Piece] = [.name(name), .words(" exists in no environment that was read")]
-      if !explanation.closest.isEmpty {
-        line.append(.words("; the closest names there are: "))
-        for (index, close) in explanation.closest.enumerated() {
-          if index > 0 { line.append(.words(", ")) }
-          line.append(.name(close))
-        }
-      }
-      why.append(line)
+    guard explanation.foundAnywhere else {
+      why.append(foundNowhere(explanation))
       return nil
     }
     let objectName = error.objectType == "column" ? (error.table ?? name) : name
@@ -758,6 +740,21 @@ public enum ExplainRenderer {
       ])
     }
     return statements.isEmpty ? nil : statements.joined(separator: "\n")
+  }
+
+  /// "x exists in no environment that was read; the closest names there are: …".
+  private static func foundNowhere(_ explanation: Explanation) -> [Piece] {
+    var line: [Piece] = [
+      .name(explanation.error.name), .words(" exists in no environment that was read"),
+    ]
+    if !explanation.closest.isEmpty {
+      line.append(.words("; the closest names there are: "))
+      for (index, close) in explanation.closest.enumerated() {
+        if index > 0 { line.append(.words(", ")) }
+        line.append(.name(close))
+      }
+    }
+    return line
   }
 
   private static func explanationHasCode(_ explanation: Explanation) -> Bool {

@@ -64,14 +64,7 @@ struct ObjectKindTests {
   ]
 
   static func findings(_ a: TestDatabase, _ b: TestDatabase) throws -> [[String: Any]] {
-    let result = try Envdrift.run([
-      "compare", "a=dbname=\(a.name)", "b=dbname=\(b.name)", "--baseline", "a", "--format",
-      "json", "--output", "-",
-    ])
-    #expect([0, 1].contains(result.status), "\(result.error)")
-    let document = try #require(
-      try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
-    return document["findings"] as? [[String: Any]] ?? []
+    try Envdrift.findings(comparing: "dbname=\(a.name)", with: "dbname=\(b.name)")
   }
 
   @Test func eachDifferenceIsOneFindingOfItsKindAndAnIdenticalPairHasNone() throws {

@@ -52,14 +52,7 @@ struct PrivilegeDriftTests {
 
   /// The findings of comparing `a` with `b`, as `kind name` lines, with their severities.
   static func findings(_ a: TestDatabase, _ b: TestDatabase) throws -> [(String, String, String)] {
-    let result = try Envdrift.run([
-      "compare", "a=dbname=\(a.name)", "b=dbname=\(b.name)", "--baseline", "a", "--format",
-      "json", "--output", "-",
-    ])
-    #expect([0, 1].contains(result.status), "\(result.error)")
-    let document = try #require(
-      try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
-    let findings = try #require(document["findings"] as? [[String: Any]])
+    let findings = try Envdrift.findings(comparing: "dbname=\(a.name)", with: "dbname=\(b.name)")
     return findings.map { finding in
       let parts = [finding["schema"], finding["table"], finding["name"]].compactMap {
         $0 as? String
@@ -155,13 +148,8 @@ struct PrivilegeDriftTests {
         a.drop()
         b.drop()
       }
-      let result = try Envdrift.run([
-        "compare", "a=dbname=\(a.name)", "b=dbname=\(b.name)", "--baseline", "a", "--format",
-        "json", "--output", "-",
-      ])
-      let document = try #require(
-        try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
-      let findings = try #require(document["findings"] as? [[String: Any]])
+      let findings = try Envdrift.findings(
+        comparing: "dbname=\(a.name)", with: "dbname=\(b.name)")
       #expect(findings.count == Self.cases(role: quoted).count)
       let fixes = findings.compactMap { $0["fix"] as? String }
       guard baselineHasMore else {

@@ -11,6 +11,27 @@ enum Envdrift {
   /// name.
   static let clusterKinds = ["role.", "membership.", "setting.", "database."]
 
+  /// The findings of `envdrift compare a b --baseline a --format json`, with the run's status
+  /// checked (0 or 1).
+  static func findings(comparing a: String, with b: String) throws -> [[String: Any]] {
+    let result = try run([
+      "compare", "a=\(a)", "b=\(b)", "--baseline", "a", "--format", "json", "--output", "-",
+    ])
+    guard [0, 1].contains(result.status),
+      let document = try? JSONSerialization.jsonObject(with: Data(result.output.utf8))
+        as? [String: Any]
+    else {
+      throw Failure(message: "compare failed (\(result.status)): \(result.error)")
+    }
+    return document["findings"] as? [[String: Any]] ?? []
+  }
+
+  /// A run that did not give what a helper needs.
+  struct Failure: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+  }
+
   /// `findings` without ``clusterKinds``.
   static func schemaFindings(_ findings: [[String: Any]]) -> [[String: Any]] {
     findings.filter { finding in
