@@ -14,10 +14,11 @@ enum NameQueries {
   /// With `$1` a text array, only the relations, functions and types it names (and the relations
   /// holding an index or constraint it names) are read; with `$1` NULL, everything.
   ///
-  /// In the schemas of the text array `$2`, indexes (but those backing a constraint, as in a
-  /// full snapshot) and constraints come with their definitions, for renames found by equal
-  /// definitions, and with `$3` a text array, tables whose column names, sorted and joined by
-  /// commas, are one of its elements are read too (a renamed table keeps its columns).
+  /// With `$2` a text array, only relations of those schemas are read, their indexes (but those
+  /// backing a constraint, as in a full snapshot) and constraints with their definitions, for
+  /// renames found by equal definitions; with `$3` a text array too, tables whose column names,
+  /// sorted and joined by commas, are one of its elements are read as well (a renamed table
+  /// keeps its columns).
   ///
   /// Rows of `schema, relation, what, name, detail`: `what` is `r` for the relation itself
   /// (`name` its kind, `detail` a partition's parent), `c` a column, `i` an index and `k` a
@@ -29,6 +30,7 @@ enum NameQueries {
       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
       WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S') AND \(CatalogQueries.userSchema)
         AND \(CatalogQueries.notFromExtension("pg_catalog.pg_class", "c.oid"))
+        AND ($2::pg_catalog.text[] IS NULL OR n.nspname = ANY ($2::pg_catalog.text[]))
         AND ($1::pg_catalog.text[] IS NULL OR c.relname = ANY ($1::pg_catalog.text[])
           OR c.oid IN (SELECT x.indrelid FROM pg_catalog.pg_index x
                        JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid
@@ -36,7 +38,6 @@ enum NameQueries {
           OR c.oid IN (SELECT k.conrelid FROM pg_catalog.pg_constraint k
                        WHERE k.conname = ANY ($1::pg_catalog.text[]))
           OR $3::pg_catalog.text[] IS NOT NULL AND c.relkind IN ('r', 'p')
-            AND n.nspname = ANY ($2::pg_catalog.text[])
             AND (SELECT pg_catalog.string_agg(a.attname, ',' ORDER BY a.attname)
                  FROM pg_catalog.pg_attribute a
                  WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped)
@@ -275,10 +276,12 @@ public struct NameFilter: Sendable, Hashable {
   /// Names whose owner and grants are read too (``Snapshot/access``): objects of privilege
   /// errors.
   public var access: Set<String>
-  /// Schemas whose indexes and constraints come with their definitions
-  /// (``SchemaNames/Relation/definitions``), and where ``columnSets`` are looked for: only
-  /// those where the object is absent, and one where it exists, so that 1,000 tenants holding
-  /// it cost one.
+  /// When not empty, the read is of these schemas alone, with definitions.
+  ///
+  /// Their matching names, indexes and constraints with their definitions
+  /// (``SchemaNames/Relation/definitions``) and the tables matching ``columnSets`` — no
+  /// migration rows, roles or registry. Explain reads so the schemas where an object is
+  /// absent, and one where it exists, so that 1,000 tenants holding it cost one.
   public var definitionSchemas: Set<String>
   /// Tables of ``definitionSchemas`` whose column names, sorted and joined by commas, are one
   /// of these are read too.

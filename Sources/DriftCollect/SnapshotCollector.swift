@@ -293,10 +293,14 @@ public struct SnapshotCollector: Sendable {
     try connection.query(CatalogQueries.session, [String(options.catalogLockTimeoutMilliseconds)])
     try connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
     do {
+      var definitionsOnly: Set<String> = []
+      if case .namesMatching(let names) = depth { definitionsOnly = names.definitionSchemas }
       let shells = try connection.query(CatalogQueries.schemas).rows.map {
         Schema(name: $0[0] ?? "", owner: $0[1] ?? "")
-      }
-      let (migrationTables, unreadable) = try readMigrationTables(connection)
+      }.filter { definitionsOnly.isEmpty || definitionsOnly.contains($0.name) }
+      // A read of definitions alone (see ``NameFilter/definitionSchemas``) needs no rows.
+      let (migrationTables, unreadable) =
+        definitionsOnly.isEmpty ? try readMigrationTables(connection) : ([], [])
       var filter: String?
       var definitionSchemas: String?
       var columnSets: String?
@@ -316,11 +320,16 @@ public struct SnapshotCollector: Sendable {
       try connection.forEachRow(NameQueries.names, [filter, definitionSchemas, columnSets]) {
         builder.add($0)
       }
-      let roles = Set(try connection.query(NameQueries.roles).rows.compactMap { $0[0] })
-      let available = try connection.query(CatalogQueries.availableExtensions).rows.compactMap {
-        $0[0]
+      var roles: Set<String>?
+      var available: [String]?
+      var registry: TenantRegistry?
+      if definitionsOnly.isEmpty {
+        roles = Set(try connection.query(NameQueries.roles).rows.compactMap { $0[0] })
+        available = try connection.query(CatalogQueries.availableExtensions).rows.compactMap {
+          $0[0]
+        }
+        registry = try Self.readTenantRegistry(connection)
       }
-      let registry = try Self.readTenantRegistry(connection)
       try connection.query("COMMIT")
       var snapshot = Snapshot(
         environment: Self.environment(

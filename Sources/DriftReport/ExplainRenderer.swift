@@ -294,7 +294,6 @@ public enum ExplainRenderer {
     let error = explanation.error
     let name = error.name
     let read = explanation.places.filter(\.read)
-    var sql: String?
     if !explanation.foundAnywhere { why.append(foundNowhere(explanation)) }
     if let renamedTo = explanation.renamedTo {
       for migration in explanation.migrations where migration.effect != .drops {
@@ -481,7 +480,7 @@ public enum ExplainRenderer {
         ])
       }
     }
-    return sql
+    return nil
   }
 
   /// The idempotent rename of `from` to `to`: a relation or index by `to_regclass`, a column

@@ -59,11 +59,15 @@ public struct ExplainRun: Sendable {
       }
     }
     if !schemas.isEmpty {
+      // Those schemas alone, with definitions; their names replace the first read's.
       collector.depth = .namesMatching(
         NameFilter(
-          names: wanted.names.union(tables), renamedFrom: wanted.renamedFrom,
-          access: wanted.access, definitionSchemas: schemas, columnSets: columnSets))
-      collected = try await collector.collect(databases)
+          names: wanted.names.union(tables), definitionSchemas: schemas, columnSets: columnSets))
+      let definitions = try await collector.collect(databases)
+      for (index, environment) in definitions.enumerated() {
+        guard let read = environment.snapshot?.namesOnly, index < collected.count else { continue }
+        for (schema, names) in read { collected[index].snapshot?.namesOnly?[schema] = names }
+      }
     }
     var everything: [Snapshot]?
     var explanations: [Explanation] = []

@@ -25,6 +25,8 @@ struct SnapshotReader {
   private var descriptor: Int32?
   private var scratch: [UInt8] = []
   private var interner = StringInterner()
+  /// One ``ArrayPool`` per element type of the lists read shared (``Field/sharedRecords``).
+  private var pools: [ObjectIdentifier: Any] = [:]
 
   /// Reads from bytes already in memory.
   init(bytes: [UInt8]) {
@@ -44,6 +46,17 @@ struct SnapshotReader {
     skipWhitespace()
     guard try peek() == nil else { throw Unusual() }
     return snapshot
+  }
+
+  /// The pool's copy of `array`: equal lists share one buffer.
+  mutating func shared<Element: Hashable>(_ array: [Element]) -> [Element] {
+    let key = ObjectIdentifier(Element.self)
+    var pool = pools[key] as? ArrayPool<Element> ?? ArrayPool<Element>()
+    // Out of the dictionary while it changes, so that its sets are not copied.
+    pools[key] = nil
+    let result = pool.share(array)
+    pools[key] = pool
+    return result
   }
 
   /// Reads one object into a value of `format`'s type.

@@ -212,6 +212,19 @@ struct ExplainerTests {
     #expect(explanation.places.first?.absent == ["public"])
   }
 
+  @Test func aSnapshotFilesRolesAnswerARoleError() throws {
+    var withRole = Fixture.snapshot("dev")
+    withRole.roles = [Role(name: "deploy", login: true)]
+    var without = Fixture.snapshot("prod")
+    without.roles = []
+    let old = Fixture.snapshot("old")
+    let error = try #require(ErrorText.errors(in: "FATAL:  role \"deploy\" does not exist").first)
+    let explanation = Explainer().explain(
+      error, in: [withRole, without, old].map(CollectedEnvironment.init(snapshot:)))
+    #expect(explanation.places.map(\.present) == [["deploy"], [], []])
+    #expect(explanation.places.map(\.read) == [true, true, false])
+  }
+
   @Test func anUnreadEnvironmentIsMarkedNotGuessed() throws {
     let error = try #require(ErrorText.errors(in: "relation \"x\" does not exist").first)
     let explanation = Explainer().explain(

@@ -220,9 +220,13 @@ public struct Explainer: Sendable {
     if error.kind == .undefinedRole {
       for index in places.indices where places[index].read {
         let name = places[index].environment
-        guard let roles = read.first(where: { $0.environment.name == name })?.roleNames else {
+        // A names-only read has the role names; a full snapshot (a file) its roles.
+        let snapshot = read.first { $0.environment.name == name }
+        guard
+          let roles = snapshot?.roleNames ?? snapshot?.roles.map({ Set($0.map(\.name)) })
+        else {
           places[index].read = false
-          places[index].error = "its roles were not read (a snapshot file holds none)"
+          places[index].error = "its roles were not read (a snapshot file from before they were)"
           continue
         }
         places[index].present = roles.contains(error.name) ? [error.name] : []
