@@ -90,6 +90,15 @@ struct ClusterTests {
       ])
   }
 
+  @Test func aServerSettingOneRoleMayNotSeeIsNotMissing() {
+    let visible = DatabaseInfo(
+      encoding: "UTF8", collate: "C.UTF-8", ctype: "C.UTF-8", localeProvider: "libc",
+      serverSettings: ["TimeZone=UTC", "shared_preload_libraries=pg_stat_statements"])
+    let dev = Self.snapshot("dev", cluster: "a", roles: [Self.postgres], database: visible)
+    let prod = Self.snapshot("prod", cluster: "b", roles: [Self.postgres])
+    #expect(Fixture.compare([dev, prod]).findings.isEmpty)
+  }
+
   @Test func twoDatabasesOfOneClusterSayItInsteadOfComparingRoles() {
     let dev = Self.snapshot("dev", cluster: "same", roles: [Self.postgres, Role(name: "x")])
     let uat = Self.snapshot("uat", cluster: "same", roles: [Self.postgres])

@@ -161,6 +161,22 @@ struct ErrorTextTests {
     #expect(ErrorText.errors(in: "ERROR:  permission denied for frobnicator x").isEmpty)
   }
 
+  @Test func aWholeCILogGivesEachErrorItHoldsOnce() {
+    let log = """
+      2026-11-30T02:14:07.1234567Z ##[group]Run python manage.py migrate_schemas --noinput
+      2026-11-30T02:14:09.0000000Z [standard:public] === Starting migration
+      2026-11-30T02:14:11.5000000Z Traceback (most recent call last):
+      2026-11-30T02:14:11.5000001Z   File "/app/manage.py", line 22, in <module>
+      2026-11-30T02:14:11.5000002Z psycopg2.errors.DuplicateTable: relation "tenants_domain" already exists
+      2026-11-30T02:14:11.5000003Z django.db.utils.ProgrammingError: relation "tenants_domain" already exists
+      2026-11-30T02:14:12.0000000Z ERROR:  permission denied for table tenants_client
+      2026-11-30T02:14:12.1000000Z ##[error]Process completed with exit code 1.
+      """
+    let errors = ErrorText.errors(in: log)
+    #expect(errors.map(\.kind) == [.duplicateRelation, .insufficientPrivilege])
+    #expect(errors.map(\.name) == ["tenants_domain", "tenants_client"])
+  }
+
   @Test func aCILogWithoutAnErrorGivesNothingAndHostileQuotesStayInTheName() {
     #expect(ErrorText.errors(in: "Step 3/9 : RUN pip install\nall tests passed\n").isEmpty)
     let hostile = ErrorText.errors(
