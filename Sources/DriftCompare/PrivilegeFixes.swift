@@ -22,7 +22,6 @@ enum PrivilegeFixes {
     var clause: String
     /// The column, for a column's own grants.
     var column: String?
-    var owner: String
     var grants: [Privilege]
   }
 
@@ -144,24 +143,24 @@ enum PrivilegeFixes {
     guard let schema = snapshot?.schema(named: name) else { return nil }
     guard let object = finding.table else {
       return Target(
-        clause: "SCHEMA \(SQL.identifier(name))", owner: schema.owner,
+        clause: "SCHEMA \(SQL.identifier(name))",
         grants: schema.privileges ?? [])
     }
     let qualified = SQL.qualified(name, object)
     if let table = schema.table(named: object) {
       guard let column else {
-        return Target(clause: "TABLE \(qualified)", owner: table.owner, grants: table.privileges)
+        return Target(clause: "TABLE \(qualified)", grants: table.privileges)
       }
       return Target(
-        clause: "TABLE \(qualified)", column: column, owner: table.owner,
+        clause: "TABLE \(qualified)", column: column,
         grants: table.columns.first { $0.name == column }?.privileges ?? [])
     }
     if let view = schema.views.first(where: { $0.name == object }) {
-      return Target(clause: "TABLE \(qualified)", owner: view.owner, grants: view.privileges ?? [])
+      return Target(clause: "TABLE \(qualified)", grants: view.privileges ?? [])
     }
     if let sequence = schema.sequences.first(where: { $0.name == object }) {
       return Target(
-        clause: "SEQUENCE \(qualified)", owner: sequence.owner, grants: sequence.privileges ?? [])
+        clause: "SEQUENCE \(qualified)", grants: sequence.privileges ?? [])
     }
     if let function = schema.functions.first(where: { $0.signature == object }),
       let arguments = function.arguments.isEmpty ? "" : SQL.fragment(function.arguments)
@@ -174,11 +173,11 @@ enum PrivilegeFixes {
         }
       return Target(
         clause: "\(keyword) \(SQL.qualified(name, function.name))(\(arguments))",
-        owner: function.owner, grants: function.privileges ?? [])
+        grants: function.privileges ?? [])
     }
     if let type = schema.types.first(where: { $0.name == object }) {
       return Target(
-        clause: "\(type.kind == .domain ? "DOMAIN" : "TYPE") \(qualified)", owner: type.owner,
+        clause: "\(type.kind == .domain ? "DOMAIN" : "TYPE") \(qualified)",
         grants: type.privileges ?? [])
     }
     return nil
