@@ -372,7 +372,7 @@ public enum ExplainRenderer {
       }
       why.append(line)
     }
-    if explanation.migrations.isEmpty, explanation.foundAnywhere {
+    if explanation.migrations.isEmpty, explanation.foundAnywhere, error.kind != .undefinedRole {
       why.append([
         .words("no migration "), .words(explanationHasCode(explanation) ? "in the code" : "name"),
         .words(" mentions "), .name(name), .words(": it was made or removed outside migrations"),
@@ -463,6 +463,20 @@ public enum ExplainRenderer {
       if error.kind == .undefinedRole {
         let having = read.filter { !$0.present.isEmpty }.map(\.environment)
         let lacking = read.filter { !$0.absent.isEmpty }.map(\.environment)
+        if lacking.isEmpty, !having.isEmpty {
+          why.append([
+            .name(name),
+            .words(
+              " exists in every environment that was read (\(having.joined(separator: ", "))):"
+                + " the failing process reached another server, cluster or database, or the role"
+                + " was dropped there since"),
+          ])
+          fix.append([
+            .words(
+              "check the host, port and user the failing process connects with (its connection"
+                + " string, DATABASE_URL or POSTGRES_USER) against these environments'")
+          ])
+        }
         if !having.isEmpty, !lacking.isEmpty {
           fix.append([
             .words(
@@ -791,6 +805,14 @@ public enum ExplainRenderer {
       why.append([
         .words("in \(place.environment) (\(schemaList(place.present))) "), .name(error.name),
         .words(" is recorded without "), .name(dependency),
+      ])
+    }
+    let read = explanation.places.filter(\.read)
+    if error.kind == .inconsistentHistory, !read.isEmpty, read.allSatisfy(\.present.isEmpty) {
+      why.append([
+        .words("no environment that was read records "), .name(error.name),
+        .words(" without "), .name(dependency),
+        .words(": the failing run used another database, or its history has been mended since"),
       ])
     }
     let (app, name) = split(dependency)

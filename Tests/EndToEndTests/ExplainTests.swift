@@ -24,7 +24,7 @@ struct ExplainCommandTests {
 
   @Test func everySeedErrorIsAnsweredAsItsGoldenFileLiveAndFromSnapshotFiles() throws {
     let databases = try Self.seed.get()
-    #expect(Self.errors.count == 5)
+    #expect(Self.errors.count == 7)
     for (name, message) in Self.errors {
       for (format, ext) in [("text", "txt"), ("markdown", "md"), ("json", "json")] {
         let expected = try String(

@@ -719,9 +719,12 @@ public struct Explainer: Sendable {
     ]
     // The chain: what the dependency needs first and where the broken schemas lack it.
     var broken: [String: [String]] = [:]
-    for place in places where place.read { broken[place.environment] = place.present }
-    for ancestor in ancestors(of: dependency, in: read) {
-      let applied = Self.recorded(ancestor, in: read, schemas: broken)
+    for place in places where place.read && !place.present.isEmpty {
+      broken[place.environment] = place.present
+    }
+    let brokenSnapshots = read.filter { broken[$0.environment.name] != nil }
+    for ancestor in brokenSnapshots.isEmpty ? [] : ancestors(of: dependency, in: read) {
+      let applied = Self.recorded(ancestor, in: brokenSnapshots, schemas: broken)
       guard applied.contains(where: { !$0.missing.isEmpty }) else { continue }
       facts.append(
         Explanation.Migration(
