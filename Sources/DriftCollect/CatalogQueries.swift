@@ -185,6 +185,43 @@ enum CatalogQueries {
       AND \(deparsable("c.oid"))
     """
 
+  /// Publications: name, all tables, operations (comma-separated), via root, tables
+  /// (`schema.table`, newline-separated), schemas (newline-separated).
+  static func publications(serverVersion: Int) -> String {
+    let schemas =
+      serverVersion >= 150_000
+      ? """
+      (SELECT pg_catalog.string_agg(n.nspname, E'\\n' ORDER BY n.nspname)
+       FROM pg_catalog.pg_publication_namespace pn
+       JOIN pg_catalog.pg_namespace n ON n.oid = pn.pnnspid WHERE pn.pnpubid = p.oid)
+      """
+      : "NULL"
+    return """
+      SELECT p.pubname::pg_catalog.text, p.puballtables,
+        pg_catalog.concat_ws(',', CASE WHEN p.pubinsert THEN 'insert' END,
+          CASE WHEN p.pubupdate THEN 'update' END, CASE WHEN p.pubdelete THEN 'delete' END,
+          CASE WHEN p.pubtruncate THEN 'truncate' END),
+        p.pubviaroot,
+        (SELECT pg_catalog.string_agg(n.nspname || '.' || c.relname, E'\\n'
+           ORDER BY n.nspname, c.relname)
+         FROM pg_catalog.pg_publication_rel pr
+         JOIN pg_catalog.pg_class c ON c.oid = pr.prrelid
+         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE pr.prpubid = p.oid),
+        \(schemas)
+      FROM pg_catalog.pg_publication p
+      """
+  }
+
+  /// This database's subscriptions, without their connection strings (never read: they can
+  /// hold a password): name, enabled, publications (newline-separated), slot.
+  static let subscriptions = """
+    SELECT s.subname::pg_catalog.text, s.subenabled,
+      pg_catalog.array_to_string(s.subpublications, E'\\n'), s.subslotname::pg_catalog.text
+    FROM pg_catalog.pg_subscription s
+    WHERE s.subdbid = (SELECT d.oid FROM pg_catalog.pg_database d
+                       WHERE d.datname = pg_catalog.current_database())
+    """
+
   /// The extensions the server has packages for.
   static let availableExtensions =
     "SELECT name::pg_catalog.text FROM pg_catalog.pg_available_extensions ORDER BY 1"

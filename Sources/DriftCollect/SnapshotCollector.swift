@@ -225,6 +225,22 @@ public struct SnapshotCollector: Sendable {
       let available = try connection.query(CatalogQueries.availableExtensions).rows.compactMap {
         $0[0]
       }
+      func lines(_ text: String?) -> [String] {
+        (text ?? "").split(separator: "\n").map(String.init)
+      }
+      let publications = try connection.query(
+        CatalogQueries.publications(serverVersion: connection.serverVersionNumber)
+      ).rows.map { row in
+        Publication(
+          name: row[0] ?? "", allTables: row[1] == "t",
+          operations: (row[2] ?? "").split(separator: ",").map(String.init),
+          viaRoot: row[3] == "t", tables: lines(row[4]), schemas: lines(row[5]))
+      }
+      let subscriptions = try connection.query(CatalogQueries.subscriptions).rows.map { row in
+        Subscription(
+          name: row[0] ?? "", enabled: row[1] == "t", publications: lines(row[2]).sorted(),
+          slot: row[3])
+      }
       let eventTriggers = try connection.query(CatalogQueries.eventTriggers).rows.map { row in
         EventTrigger(
           name: row[0] ?? "", event: row[1] ?? "", function: row[2] ?? "",
@@ -261,6 +277,8 @@ public struct SnapshotCollector: Sendable {
       snapshot.roles = cluster.roles
       snapshot.eventTriggers = eventTriggers.sorted { $0.name < $1.name }
       snapshot.availableExtensions = available
+      snapshot.publications = publications.sorted { $0.name < $1.name }
+      snapshot.subscriptions = subscriptions.sorted { $0.name < $1.name }
       snapshot.database = cluster.database
       return snapshot
     }()

@@ -113,6 +113,7 @@ struct Differ {
     case .setting where key.on != .database: return side.inventory.hasCluster
     case .setting, .database: return side.inventory.hasDatabase
     case .eventTrigger: return side.inventory.hasEventTriggers
+    case .publication, .subscription: return side.inventory.hasReplication
     case .defaultPrivilege where !side.inventory.hasDefaultPrivileges: return false
     default: break
     }

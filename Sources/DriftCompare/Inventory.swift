@@ -54,7 +54,7 @@ struct ObjectKey: Hashable, Sendable {
       return ObjectKey(object: on, schema: schema, table: nil, name: table ?? "")
     case .defaultPrivilege:
       return schema.map { ObjectKey(object: .schema, schema: $0, table: nil, name: $0) }
-    case .eventTrigger:
+    case .eventTrigger, .publication, .subscription:
       return nil
     case .column, .index, .constraint, .trigger, .policy, .privilege, .rule, .statistics:
       return ObjectKey(object: .table, schema: schema, table: nil, name: table ?? "")
@@ -107,6 +107,8 @@ struct Inventory: Sendable {
   /// Whether the snapshot recorded event triggers and default privileges (a snapshot file from
   /// before they were read has neither: they are not compared with it).
   var hasEventTriggers = false
+  /// Whether the snapshot recorded publications and subscriptions.
+  var hasReplication = false
   var hasDefaultPrivileges = false
 
   /// Flattens the schemas of `snapshot` that `includes` accepts.
@@ -149,6 +151,15 @@ struct Inventory: Sendable {
       entries[ObjectKey(object: .extension, schema: nil, table: nil, name: item.name)] = value
     }
     hasEventTriggers = snapshot.eventTriggers != nil
+    hasReplication = snapshot.publications != nil
+    for publication in snapshot.publications ?? [] {
+      entries[ObjectKey(object: .publication, schema: nil, table: nil, name: publication.name)] =
+        ObjectValue(value: publication.summary, display: publication.summary)
+    }
+    for subscription in snapshot.subscriptions ?? [] {
+      entries[ObjectKey(object: .subscription, schema: nil, table: nil, name: subscription.name)] =
+        ObjectValue(value: subscription.summary, display: subscription.summary)
+    }
     hasDefaultPrivileges = snapshot.defaultPrivileges != nil
     for trigger in snapshot.eventTriggers ?? [] {
       entries[ObjectKey(object: .eventTrigger, schema: nil, table: nil, name: trigger.name)] =

@@ -162,3 +162,73 @@ public struct DatabaseInfo: Codable, Sendable, Hashable {
     "standard_conforming_strings", "statement_timeout", "xmloption",
   ]
 }
+
+/// A publication (`CREATE PUBLICATION`) for logical replication.
+public struct Publication: Codable, Sendable, Hashable {
+  /// Its name.
+  public var name: String
+  /// `FOR ALL TABLES`.
+  public var allTables: Bool
+  /// The operations published: `insert`, `update`, `delete`, `truncate`.
+  public var operations: [String]
+  /// `publish_via_partition_root`.
+  public var viaRoot: Bool
+  /// The tables it publishes, `schema.table`, sorted (empty for all tables).
+  public var tables: [String]
+  /// The schemas it publishes whole (`FOR TABLES IN SCHEMA`, PostgreSQL 15+), sorted.
+  public var schemas: [String]
+
+  /// Creates a publication.
+  public init(
+    name: String, allTables: Bool = false, operations: [String] = [], viaRoot: Bool = false,
+    tables: [String] = [], schemas: [String] = []
+  ) {
+    self.name = name
+    self.allTables = allTables
+    self.operations = operations
+    self.viaRoot = viaRoot
+    self.tables = tables
+    self.schemas = schemas
+  }
+
+  /// `FOR TABLE public.a, public.b WITH (publish = 'insert, update')`: what is compared.
+  public var summary: String {
+    var targets: [String] = []
+    if allTables { targets.append("ALL TABLES") }
+    if !tables.isEmpty { targets.append("TABLE " + tables.joined(separator: ", ")) }
+    if !schemas.isEmpty { targets.append("TABLES IN SCHEMA " + schemas.joined(separator: ", ")) }
+    var text = targets.isEmpty ? "no tables" : "FOR " + targets.joined(separator: ", ")
+    text += " WITH (publish = '\(operations.joined(separator: ", "))'"
+    if viaRoot { text += ", publish_via_partition_root" }
+    return text + ")"
+  }
+}
+
+/// A subscription (`CREATE SUBSCRIPTION`) of this database.
+///
+/// Its connection string is never read: it can hold a password, and a role without the right
+/// to see it would fail the snapshot.
+public struct Subscription: Codable, Sendable, Hashable {
+  /// Its name.
+  public var name: String
+  /// Whether it is enabled.
+  public var enabled: Bool
+  /// The publications it subscribes to, sorted.
+  public var publications: [String]
+  /// Its replication slot's name, when it has one.
+  public var slot: String?
+
+  /// Creates a subscription.
+  public init(name: String, enabled: Bool, publications: [String], slot: String?) {
+    self.name = name
+    self.enabled = enabled
+    self.publications = publications
+    self.slot = slot
+  }
+
+  /// `PUBLICATION a, b (disabled)`: what is compared.
+  public var summary: String {
+    "PUBLICATION \(publications.joined(separator: ", "))" + (enabled ? "" : " (disabled)")
+      + (slot.map { " slot \($0)" } ?? "")
+  }
+}

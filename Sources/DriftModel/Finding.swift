@@ -214,6 +214,10 @@ public enum ObjectKind: String, Codable, Sendable, Hashable, CaseIterable {
   case statistics
   /// An event trigger.
   case eventTrigger = "event_trigger"
+  /// A publication for logical replication.
+  case publication
+  /// A subscription for logical replication.
+  case subscription
   /// A collation.
   case collation
   /// A migration-history row.
@@ -244,6 +248,8 @@ public enum ObjectKind: String, Codable, Sendable, Hashable, CaseIterable {
     case .rule: "rules"
     case .statistics: "statistics objects"
     case .eventTrigger: "event triggers"
+    case .publication: "publications"
+    case .subscription: "subscriptions"
     case .collation: "collations"
     case .migration: "migrations"
     }

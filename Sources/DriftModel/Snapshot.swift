@@ -30,6 +30,10 @@ public struct Snapshot: Codable, Sendable, Hashable {
   public var database: DatabaseInfo? = nil
   /// Event triggers, sorted by name; `nil` when not read.
   public var eventTriggers: [EventTrigger]? = nil
+  /// Publications, sorted by name; `nil` when not read.
+  public var publications: [Publication]? = nil
+  /// Subscriptions of this database, sorted by name; `nil` when not read.
+  public var subscriptions: [Subscription]? = nil
   /// The extensions the server can install (`pg_available_extensions`), sorted.
   ///
   /// A pending `CreateExtension` of another fails there. `nil` when not read.
@@ -48,6 +52,7 @@ public struct Snapshot: Codable, Sendable, Hashable {
   private enum CodingKeys: String, CodingKey {
     case formatVersion, environment, schemas, extensions, migrationTables, tenantRegistry
     case unreadable, defaultPrivileges, roles, database, eventTriggers, availableExtensions
+    case publications, subscriptions
   }
 
   /// Creates a snapshot.

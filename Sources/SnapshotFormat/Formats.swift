@@ -23,6 +23,8 @@ enum Formats {
       .records("roles", { $0.roles }, { $0.roles = $1 }, role),
       .record("database", { $0.database }, { $0.database = $1 }, database),
       .records("eventTriggers", { $0.eventTriggers }, { $0.eventTriggers = $1 }, eventTrigger),
+      .records("publications", { $0.publications }, { $0.publications = $1 }, publication),
+      .records("subscriptions", { $0.subscriptions }, { $0.subscriptions = $1 }, subscription),
       .strings(
         "availableExtensions", { $0.availableExtensions }, { $0.availableExtensions = $1 }),
     ])
@@ -338,5 +340,25 @@ enum Formats {
       .string("function", { $0.function }, { $0.function = $1 }),
       .string("enabled", { $0.enabled }, { $0.enabled = $1 }),
       .strings("tags", { $0.tags }, { $0.tags = $1 }),
+    ])
+
+  static let publication = Format<Publication>(
+    .leaf, empty: Publication(name: ""),
+    [
+      .string("name", { $0.name }, { $0.name = $1 }),
+      .boolean("allTables", { $0.allTables }, { $0.allTables = $1 }),
+      .strings("operations", { $0.operations }, { $0.operations = $1 }),
+      .boolean("viaRoot", { $0.viaRoot }, { $0.viaRoot = $1 }),
+      .strings("tables", { $0.tables }, { $0.tables = $1 }),
+      .strings("schemas", { $0.schemas }, { $0.schemas = $1 }),
+    ])
+
+  static let subscription = Format<Subscription>(
+    .leaf, empty: Subscription(name: "", enabled: false, publications: [], slot: nil),
+    [
+      .string("name", { $0.name }, { $0.name = $1 }),
+      .boolean("enabled", { $0.enabled }, { $0.enabled = $1 }),
+      .strings("publications", { $0.publications }, { $0.publications = $1 }),
+      .string("slot", { $0.slot }, { $0.slot = $1 }),
     ])
 }

@@ -61,6 +61,10 @@ struct ObjectKindTests {
       "DROP TABLE child; CREATE TABLE child (a int) INHERITS (parent)", "column.changed", "a",
       "error"
     ),
+    (
+      "CREATE PUBLICATION invoices_pub FOR TABLE invoices", "publication.missing", "invoices_pub",
+      "warning"
+    ),
   ]
 
   static func findings(_ a: TestDatabase, _ b: TestDatabase) throws -> [[String: Any]] {
@@ -84,5 +88,32 @@ struct ObjectKindTests {
       #expect(found.first?["name"] as? String == name, "\(statement): \(lines)")
       #expect(found.first?["severity"] as? String == severity, "\(statement): \(lines)")
     }
+  }
+
+  @Test func aSubscriptionIsComparedAndItsConnectionStringNeverRead() throws {
+    let secret = "sub-secret-\(UUID().uuidString.prefix(8))"
+    let base = try TestPostgres.createDatabase("kinds_sub_a", sql: Self.objects)
+    let other = try TestPostgres.createDatabase("kinds_sub_b", sql: Self.objects)
+    defer {
+      _ = try? other.load("DROP SUBSCRIPTION IF EXISTS invoices_sub;")
+      base.drop()
+      other.drop()
+    }
+    try other.load(
+      """
+      CREATE SUBSCRIPTION invoices_sub
+        CONNECTION 'host=127.0.0.1 port=1 dbname=nowhere password=\(secret)'
+        PUBLICATION invoices_pub WITH (connect = false, slot_name = NONE);
+      """)
+    let found = try Self.findings(base, other)
+    #expect(
+      found.map { "\($0["kind"] ?? "") \($0["name"] ?? "")" } == [
+        "subscription.missing invoices_sub"
+      ])
+    let snapshot = try Envdrift.run(["snapshot", "b=dbname=\(other.name)", "--output", "-"])
+    #expect(snapshot.status == 0, "\(snapshot.error)")
+    #expect(snapshot.output.contains("invoices_sub"))
+    #expect(!snapshot.output.contains(secret))
+    #expect(!(snapshot.output + snapshot.error).contains("password"))
   }
 }
