@@ -66,12 +66,18 @@ extension Schema {
         policy.withCheck = strip(policy.withCheck)
         return policy
       }
+      // Rules name their table qualified (`ON DELETE TO acme.invoices`).
+      table.rules = table.rules?.map { Rule(name: $0.name, definition: strip($0.definition)) }
+      table.statistics = table.statistics?.map {
+        StatisticsObject(name: $0.name, definition: strip($0.definition))
+      }
       return table
     }
     copy.views = views.map { view in
       var view = view
       view.definition = strip(view.definition)
       view.dependsOn = view.dependsOn.map(strip)
+      view.rules = view.rules?.map { Rule(name: $0.name, definition: strip($0.definition)) }
       return view
     }
     copy.types = types.map { type in

@@ -116,4 +116,33 @@ struct ObjectKindTests {
     #expect(!snapshot.output.contains(secret))
     #expect(!(snapshot.output + snapshot.error).contains("password"))
   }
+
+  @Test func tenantsWithTheSameRuleOnTheirOwnTablesAgreeAndOneWithoutDiffers() throws {
+    func tenant(_ name: String, rule: Bool) -> String {
+      """
+      CREATE SCHEMA \(name);
+      CREATE TABLE \(name).django_migrations (
+        id serial PRIMARY KEY, app varchar(255), name varchar(255), applied timestamptz);
+      CREATE TABLE \(name).invoices (id int, due_on date);
+      CREATE STATISTICS \(name).invoice_stats (ndistinct) ON id, due_on FROM \(name).invoices;
+      \(rule ? "CREATE RULE keep AS ON DELETE TO \(name).invoices DO INSTEAD NOTHING;" : "")
+      """
+    }
+    let database = try TestPostgres.createDatabase(
+      "kinds_tenants",
+      sql: tenant("acme", rule: true) + tenant("globex", rule: true) + tenant("demo", rule: false))
+    defer { database.drop() }
+    let result = try Envdrift.run([
+      "tenants", "prod=dbname=\(database.name)", "--reference", "acme", "--format", "json",
+      "--output", "-",
+    ])
+    let document = try #require(
+      try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any],
+      "\(result.error)")
+    let findings = document["findings"] as? [[String: Any]] ?? []
+    let lines = findings.map {
+      "\($0["kind"] ?? "") \($0["schema"] ?? "") \($0["name"] ?? "")"
+    }
+    #expect(lines == ["rule.missing demo keep"], "\(lines)")
+  }
 }
