@@ -104,19 +104,7 @@ struct Differ {
   }
 
   private func participates(_ side: Side, in key: ObjectKey) -> Bool {
-    switch key.object {
-    case .role, .membership: return side.inventory.hasCluster
-    // A server setting a role may not see (`shared_preload_libraries` without
-    // pg_read_all_settings) is absent from its read: unknown there, not missing.
-    case .setting where key.on == .setting:
-      return side.inventory.hasCluster && side.inventory.entries[key] != nil
-    case .setting where key.on != .database: return side.inventory.hasCluster
-    case .setting, .database: return side.inventory.hasDatabase
-    case .eventTrigger: return side.inventory.hasEventTriggers
-    case .publication, .subscription: return side.inventory.hasReplication
-    case .defaultPrivilege where !side.inventory.hasDefaultPrivileges: return false
-    default: break
-    }
+    if let decided = side.inventory.partParticipation(key) { return decided }
     if !side.inventory.unreadableRelations.isEmpty, Self.isUnread(key, in: side.inventory) {
       return false
     }

@@ -99,17 +99,39 @@ struct Inventory: Sendable {
   /// Sequences owned by a column, keyed without their table: their entries are keyed under
   /// the table, and their grants find them here.
   var ownedSequences: Set<ObjectKey> = []
-  /// Whether the cluster's roles and server settings are in this inventory: not when they
-  /// were not read, nor for the second database of a cluster already compared.
-  var hasCluster = false
-  /// Whether the database's own properties and settings are in this inventory.
-  var hasDatabase = false
-  /// Whether the snapshot recorded event triggers and default privileges (a snapshot file from
-  /// before they were read has neither: they are not compared with it).
-  var hasEventTriggers = false
-  /// Whether the snapshot recorded publications and subscriptions.
-  var hasReplication = false
-  var hasDefaultPrivileges = false
+  /// Parts of a snapshot that lie outside its schemas, and that a snapshot may lack: a file
+  /// from before they were read, or (the cluster) the second database of a cluster already
+  /// compared.
+  enum Part: Hashable, Sendable {
+    /// Roles, memberships, role and server settings.
+    case cluster
+    /// The database's own properties and settings.
+    case database
+    case eventTriggers
+    /// Publications and subscriptions.
+    case replication
+    case defaultPrivileges
+  }
+
+  /// The parts this inventory holds.
+  private(set) var parts: Set<Part> = []
+
+  /// Whether this side takes part in comparing `key` when `key` belongs to a ``Part``: `false`
+  /// when that part is not held; `nil` when the usual rules (parents, unread relations) decide.
+  func partParticipation(_ key: ObjectKey) -> Bool? {
+    switch key.object {
+    case .role, .membership: return parts.contains(.cluster)
+    // A server setting a role may not see (`shared_preload_libraries` without
+    // pg_read_all_settings) is absent from its read: unknown there, not missing.
+    case .setting where key.on == .setting: return parts.contains(.cluster) && entries[key] != nil
+    case .setting where key.on != .database: return parts.contains(.cluster)
+    case .setting, .database: return parts.contains(.database)
+    case .eventTrigger: return parts.contains(.eventTriggers)
+    case .publication, .subscription: return parts.contains(.replication)
+    case .defaultPrivilege where !parts.contains(.defaultPrivileges): return false
+    default: return nil
+    }
+  }
 
   /// Flattens the schemas of `snapshot` that `includes` accepts.
   ///
@@ -150,8 +172,8 @@ struct Inventory: Sendable {
       }
       entries[ObjectKey(object: .extension, schema: nil, table: nil, name: item.name)] = value
     }
-    hasEventTriggers = snapshot.eventTriggers != nil
-    hasReplication = snapshot.publications != nil
+    if snapshot.eventTriggers != nil { parts.insert(.eventTriggers) }
+    if snapshot.publications != nil { parts.insert(.replication) }
     for publication in snapshot.publications ?? [] {
       entries[ObjectKey(object: .publication, schema: nil, table: nil, name: publication.name)] =
         ObjectValue(value: publication.summary, display: publication.summary)
@@ -160,7 +182,7 @@ struct Inventory: Sendable {
       entries[ObjectKey(object: .subscription, schema: nil, table: nil, name: subscription.name)] =
         ObjectValue(value: subscription.summary, display: subscription.summary)
     }
-    hasDefaultPrivileges = snapshot.defaultPrivileges != nil
+    if snapshot.defaultPrivileges != nil { parts.insert(.defaultPrivileges) }
     for trigger in snapshot.eventTriggers ?? [] {
       entries[ObjectKey(object: .eventTrigger, schema: nil, table: nil, name: trigger.name)] =
         ObjectValue(value: trigger.summary, display: trigger.summary)
@@ -415,7 +437,7 @@ struct Inventory: Sendable {
   private mutating func addCluster(
     _ roles: [Role], serverSettings: [String], referenced: Set<String>
   ) {
-    hasCluster = true
+    parts.insert(.cluster)
     for role in roles where !role.isManaged {
       var value = ObjectValue(value: role.summary, display: role.summary)
       if referenced.contains(role.name) { value.severity = .error }
@@ -442,7 +464,7 @@ struct Inventory: Sendable {
 
   /// The database's encoding and locale, and its own settings.
   private mutating func addDatabase(_ database: DatabaseInfo) {
-    hasDatabase = true
+    parts.insert(.database)
     func put(_ name: String, _ value: String?) {
       guard let value else { return }
       entries[ObjectKey(object: .database, schema: nil, table: nil, name: name)] = ObjectValue(

@@ -89,14 +89,16 @@ public struct Snapshot: Codable, Sendable, Hashable {
   }
 
   /// Owner and grants of every object: from a targeted read, or derived from the full schemas
-  /// (grants are known there for tables only).
+  /// (grants unknown, `nil`, where a snapshot file predates them; an index has none).
   public var allAccess: [ObjectAccess] {
     if let access { return access }
     var result: [ObjectAccess] = []
     for schema in schemas {
       let name = schema.name
       result.append(
-        ObjectAccess(schema: name, name: name, kind: "schema", owner: schema.owner, grants: nil))
+        ObjectAccess(
+          schema: name, name: name, kind: "schema", owner: schema.owner,
+          grants: schema.privileges))
       for table in schema.tables {
         result.append(
           ObjectAccess(
@@ -114,26 +116,26 @@ public struct Snapshot: Codable, Sendable, Hashable {
         result.append(
           ObjectAccess(
             schema: name, name: view.name, kind: view.materialized ? "materialized view" : "view",
-            owner: view.owner, grants: nil))
+            owner: view.owner, grants: view.privileges))
       }
       for sequence in schema.sequences {
         result.append(
           ObjectAccess(
             schema: name, name: sequence.name, kind: "sequence", owner: sequence.owner,
-            grants: nil))
+            grants: sequence.privileges))
       }
       for function in schema.functions {
         result.append(
           ObjectAccess(
             schema: name, name: function.name,
             kind: function.kind == "window" ? "function" : function.kind, owner: function.owner,
-            grants: nil))
+            grants: function.privileges))
       }
       for type in schema.types {
         result.append(
           ObjectAccess(
             schema: name, name: type.name, kind: type.kind == .domain ? "domain" : "type",
-            owner: type.owner, grants: nil))
+            owner: type.owner, grants: type.privileges))
       }
     }
     return result

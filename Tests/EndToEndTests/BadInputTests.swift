@@ -246,17 +246,21 @@ struct BadInputTests {
     #expect(Envdrift.files(in: workdir).isEmpty, "a bad run left files behind")
   }
 
+  /// The golden snapshot files of dev and prod, as `NAME=FILE` arguments.
+  static let goldenSources: [String] = {
+    let snapshots = TestFixtures.repositoryRoot.appendingPathComponent(
+      "Tests/DriftReportTests/Golden")
+    return ["dev", "prod"].map {
+      "\($0)=\(snapshots.appendingPathComponent("\($0).snapshot.json").path)"
+    }
+  }()
+
   @Test func anOutputPathInAMissingOrReadOnlyDirectoryFailsWithoutLeavingFiles() throws {
     let workdir = Self.directory.appendingPathComponent("out-\(UUID())")
     let locked = workdir.appendingPathComponent("locked")
     try FileManager.default.createDirectory(at: locked, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: workdir) }
-    let snapshots = TestFixtures.repositoryRoot.appendingPathComponent(
-      "Tests/DriftReportTests/Golden")
-    let sources = [
-      "dev=\(snapshots.appendingPathComponent("dev.snapshot.json").path)",
-      "prod=\(snapshots.appendingPathComponent("prod.snapshot.json").path)",
-    ]
+    let sources = Self.goldenSources
     let missing = try Envdrift.run(
       ["compare"] + sources + ["--output", workdir.appendingPathComponent("nope/report.md").path])
     #expect(missing.status == 2)
@@ -290,12 +294,7 @@ struct BadInputTests {
     let workdir = Self.directory.appendingPathComponent("devices-\(UUID())")
     try FileManager.default.createDirectory(at: workdir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: workdir) }
-    let snapshots = TestFixtures.repositoryRoot.appendingPathComponent(
-      "Tests/DriftReportTests/Golden")
-    let sources = [
-      "dev=\(snapshots.appendingPathComponent("dev.snapshot.json").path)",
-      "prod=\(snapshots.appendingPathComponent("prod.snapshot.json").path)",
-    ]
+    let sources = Self.goldenSources
     func kind(_ path: String) -> mode_t {
       var status = stat()
       return lstat(path, &status) == 0 ? status.st_mode & S_IFMT : 0

@@ -421,27 +421,30 @@ struct ExplainSameDefinitionTests {
 @Suite("envdrift explain: dependency chains", .enabled(if: TestPostgres.isAvailable))
 struct ExplainChainTests {
   @Test func theDependencysOwnMissingDependenciesAreListedInOrderWithOrWithoutTheCode() throws {
-    let database = try TestPostgres.createDatabase(
+    /// A database whose `django_migrations` records `rows` (app, name), applied in order.
+    func history(_ prefix: String, _ rows: [(String, String)]) throws -> TestDatabase {
+      let values = rows.enumerated().map { index, row in
+        "('\(row.0)', '\(row.1)', '2025-10-01 09:00:00+00'::timestamptz + interval '\(index) hour')"
+      }
+      return try TestPostgres.createDatabase(
+        prefix,
+        sql: """
+          CREATE TABLE django_migrations (
+            id serial PRIMARY KEY, app varchar(255), name varchar(255), applied timestamptz);
+          INSERT INTO django_migrations (app, name, applied) VALUES
+          \(values.joined(separator: ",\n"));
+          """)
+    }
+    let database = try history(
       "explain_chain",
-      sql: """
-        CREATE TABLE django_migrations (
-          id serial PRIMARY KEY, app varchar(255), name varchar(255), applied timestamptz);
-        INSERT INTO django_migrations (app, name, applied) VALUES
-          ('tenants', '0001_initial', '2025-10-01 09:00:00+00'),
-          ('finance', '0003_remove_invoice_legacy', '2025-10-02 09:00:00+00');
-        """)
+      [("tenants", "0001_initial"), ("finance", "0003_remove_invoice_legacy")])
     defer { database.drop() }
-    let complete = try TestPostgres.createDatabase(
+    let complete = try history(
       "explain_chain_ok",
-      sql: """
-        CREATE TABLE django_migrations (
-          id serial PRIMARY KEY, app varchar(255), name varchar(255), applied timestamptz);
-        INSERT INTO django_migrations (app, name, applied) VALUES
-          ('tenants', '0001_initial', '2025-10-01 09:00:00+00'),
-          ('finance', '0001_initial', '2025-10-01 09:00:00+00'),
-          ('finance', '0002_invoice_due', '2025-10-01 09:00:00+00'),
-          ('finance', '0003_remove_invoice_legacy', '2025-10-02 09:00:00+00');
-        """)
+      [
+        ("tenants", "0001_initial"), ("finance", "0001_initial"), ("finance", "0002_invoice_due"),
+        ("finance", "0003_remove_invoice_legacy"),
+      ])
     defer { complete.drop() }
     let code = TestFixtures.repositoryRoot.appendingPathComponent(
       "Tests/Fixtures/django-project/backend")
