@@ -262,9 +262,14 @@ enum CatalogQueries {
           SELECT pg_catalog.quote_ident(i.relname) FROM pg_catalog.pg_index x
           JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid
           WHERE x.indrelid = c.oid AND x.indisreplident)
-      END
+      END,
+      CASE WHEN c.reltablespace <> 0 THEN (SELECT t.spcname::pg_catalog.text
+        FROM pg_catalog.pg_tablespace t WHERE t.oid = c.reltablespace) END,
+      fs.srvname::pg_catalog.text, \(DatabaseObjectReader.optionLines("ft.ftoptions"))
     FROM pg_catalog.pg_class c
     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+    LEFT JOIN pg_catalog.pg_foreign_table ft ON ft.ftrelid = c.oid
+    LEFT JOIN pg_catalog.pg_foreign_server fs ON fs.oid = ft.ftserver
     LEFT JOIN pg_catalog.pg_description d
       ON d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass
         AND d.objsubid = 0

@@ -126,6 +126,12 @@ struct SnapshotBuilder {
       )
       table.options = Self.options(row[11])
       table.replicaIdentity = row[12]
+      table.tablespace = row[13]
+      table.foreignServer = row[14]
+      if kind == "f" {
+        let options = DatabaseObjectReader.redacted(row[15])
+        table.foreignOptions = options.isEmpty ? nil : options
+      }
       tables[key] = table
     }
   }

@@ -222,6 +222,7 @@ public struct SnapshotCollector: Sendable {
       try read(CatalogQueries.functions) { $0.addFunction($1) }
       try read(CatalogQueries.collations) { $0.addCollation($1) }
       let cluster = try ClusterReader.read(connection)
+      let objects = try DatabaseObjectReader.read(connection)
       let available = try connection.query(CatalogQueries.availableExtensions).rows.compactMap {
         $0[0]
       }
@@ -280,6 +281,12 @@ public struct SnapshotCollector: Sendable {
       snapshot.publications = publications.sorted { $0.name < $1.name }
       snapshot.subscriptions = subscriptions.sorted { $0.name < $1.name }
       snapshot.database = cluster.database
+      snapshot.database?.owner = objects.databaseOwner
+      snapshot.database?.privileges = objects.databasePrivileges
+      snapshot.tablespaces = objects.tablespaces
+      snapshot.languages = objects.languages
+      snapshot.foreignDataWrappers = objects.wrappers
+      snapshot.foreignServers = objects.servers
       return snapshot
     }()
     snapshot.sort()

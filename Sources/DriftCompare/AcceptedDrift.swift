@@ -122,6 +122,17 @@ public struct Acceptance: Sendable, Hashable {
     return (kept, accepted)
   }
 
+  /// Whether the managed role `name` (see ``Role/isManaged``), left out of comparisons by
+  /// default, is compared all the same: an active un-accepting rule for roles, memberships
+  /// or every kind names it (`!role:rds_*`).
+  public func comparesManagedRole(_ name: String) -> Bool {
+    rules.contains { rule in
+      rule.negated && !rule.isExpired(on: today)
+        && (rule.kind == nil || rule.kind == .role || rule.kind == .membership)
+        && Glob.matches(rule.pattern, name)
+    }
+  }
+
   /// The rules that expired, as causes for the report.
   var expiredCauses: [Cause] {
     rules.filter { $0.isExpired(on: today) }.map { rule in

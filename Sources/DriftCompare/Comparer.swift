@@ -60,13 +60,17 @@ public struct Comparer: Sendable {
     let shared = Self.sharedClusters(readable, baseline: baseline)
     let standIns = Set(shared.compactMap(\.first))
     let sharing = Set(shared.flatMap { $0 })
+    let acceptance = acceptance
+    let managed = Set(
+      readable.flatMap { ($0.roles ?? []).filter(\.isManaged).map(\.name) }
+        .filter(acceptance.comparesManagedRole))
     let sides = readable.concurrentMap { snapshot in
       let name = snapshot.environment.name
       return Differ.Side(
         name: name,
         inventory: Inventory(
           snapshot, includes: filter.includes, alike: alike, versions: versions,
-          cluster: !sharing.contains(name) || standIns.contains(name))
+          cluster: !sharing.contains(name) || standIns.contains(name), managedRoles: managed)
       )
     }
     var findings: [Finding] = []

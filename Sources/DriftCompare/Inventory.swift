@@ -54,8 +54,11 @@ struct ObjectKey: Hashable, Sendable {
       return ObjectKey(object: on, schema: schema, table: nil, name: table ?? "")
     case .defaultPrivilege:
       return schema.map { ObjectKey(object: .schema, schema: $0, table: nil, name: $0) }
-    case .eventTrigger, .publication, .subscription:
+    case .eventTrigger, .publication, .subscription, .tablespace, .foreignServer, .language,
+      .foreignDataWrapper:
       return nil
+    case .userMapping:
+      return ObjectKey(object: .foreignServer, schema: nil, table: nil, name: table ?? "")
     case .column, .index, .constraint, .trigger, .policy, .privilege, .rule, .statistics:
       return ObjectKey(object: .table, schema: schema, table: nil, name: table ?? "")
     case .sequence where table != nil:
@@ -111,6 +114,11 @@ struct Inventory: Sendable {
     /// Publications and subscriptions.
     case replication
     case defaultPrivileges
+    /// The cluster's tablespaces (held with ``cluster``).
+    case tablespaces
+    case languages
+    /// Foreign-data wrappers, servers and user mappings.
+    case foreignData
   }
 
   /// The parts this inventory holds.
@@ -129,9 +137,32 @@ struct Inventory: Sendable {
     case .eventTrigger: return parts.contains(.eventTriggers)
     case .publication, .subscription: return parts.contains(.replication)
     case .defaultPrivilege where !parts.contains(.defaultPrivileges): return false
+    case .tablespace: return parts.contains(.tablespaces) && parentHeld(key)
+    case .language: return parts.contains(.languages) && parentHeld(key)
+    case .foreignDataWrapper, .foreignServer, .userMapping:
+      return parts.contains(.foreignData) && parentHeld(key)
+    case .privilege where key.on == .database: return parts.contains(.database)
+    case .privilege where Self.databaseKinds.contains(key.on):
+      // A grant on a language, wrapper, server or tablespace is compared where that exists.
+      return databaseObjects.contains(
+        ObjectKey(object: key.on, schema: nil, table: nil, name: key.table ?? ""))
     default: return nil
     }
   }
+
+  /// The kinds of object outside every schema that grants are compared on.
+  private static let databaseKinds: Set<ObjectKind> = [
+    .tablespace, .language, .foreignDataWrapper, .foreignServer,
+  ]
+
+  /// Whether `key` has no parent (an owner's has its object), or its parent is here.
+  private func parentHeld(_ key: ObjectKey) -> Bool {
+    key.parent.map { entries[$0] != nil } ?? true
+  }
+
+  /// Languages, wrappers, servers and tablespaces present here, those an extension made
+  /// included (they have no entry of their own: their extension's stands for them).
+  private var databaseObjects: Set<ObjectKey> = []
 
   /// Flattens the schemas of `snapshot` that `includes` accepts.
   ///
@@ -142,20 +173,28 @@ struct Inventory: Sendable {
   /// rows.
   ///
   /// `cluster` is false for a database whose cluster another environment's inventory already
-  /// stands for: its roles and server settings are that one's.
+  /// stands for: its roles and server settings are that one's. `managedRoles` are the managed
+  /// roles (``Role/isManaged``) compared all the same, because the ignore rules say so.
   init(
     _ snapshot: Snapshot,
     includes: (String) -> Bool = { _ in true },
     alike: Alike = Alike(),
     versions: VersionNormaliser = .none,
-    cluster: Bool = true
+    cluster: Bool = true,
+    managedRoles: Set<String> = []
   ) {
     self.versions = versions
     if cluster, let roles = snapshot.roles, let database = snapshot.database {
       addCluster(
-        roles, serverSettings: database.serverSettings, referenced: snapshot.roleNamesInUse)
+        roles, serverSettings: database.serverSettings, referenced: snapshot.roleNamesInUse,
+        managed: managedRoles)
     }
     if let database = snapshot.database { addDatabase(database) }
+    if cluster, let tablespaces = snapshot.tablespaces { addTablespaces(tablespaces) }
+    if let languages = snapshot.languages { addLanguages(languages) }
+    if let wrappers = snapshot.foreignDataWrappers, let servers = snapshot.foreignServers {
+      addForeignData(wrappers, servers)
+    }
     for item in snapshot.unreadable where item.isRelation {
       unreadableRelations.insert("\(item.schema).\(item.object)")
     }
@@ -304,7 +343,9 @@ struct Inventory: Sendable {
     }
     putGrants(schema.privileges, on: .schema, nil, owner: schema.owner, in: name)
     for table in schema.tables {
-      put(key(.table, nil, table.name), Self.describe(table))
+      put(
+        key(.table, nil, table.name), Self.describe(table, comparing: true),
+        display: Self.describe(table))
       if !identical.isEmpty, identical.contains("\(schema.name).\(table.name)") { continue }
       put(key(.table, nil, table.name, .owner), table.owner)
       putOptional(key(.table, nil, table.name, .comment), table.comment)
@@ -433,16 +474,18 @@ struct Inventory: Sendable {
     }
   }
 
-  /// Roles (managed ones left out), their memberships and settings, and the server settings.
+  /// Roles (managed ones left out but for `managed`), their memberships and settings, and the
+  /// server settings.
   private mutating func addCluster(
-    _ roles: [Role], serverSettings: [String], referenced: Set<String>
+    _ roles: [Role], serverSettings: [String], referenced: Set<String>, managed: Set<String>
   ) {
     parts.insert(.cluster)
-    for role in roles where !role.isManaged {
+    for role in roles where !role.isManaged || managed.contains(role.name) {
       var value = ObjectValue(value: role.summary, display: role.summary)
       if referenced.contains(role.name) { value.severity = .error }
       entries[ObjectKey(object: .role, schema: nil, table: nil, name: role.name)] = value
-      for membership in role.memberOf where !membership.isManagedRole {
+      for membership in role.memberOf
+      where !membership.isManagedRole || managed.contains(membership.role) {
         entries[
           ObjectKey(object: .membership, schema: nil, table: role.name, name: membership.role)] =
           ObjectValue(value: membership.summary, display: membership.summary)
@@ -475,11 +518,84 @@ struct Inventory: Sendable {
     put("ctype", database.ctype)
     put("locale provider", database.localeProvider)
     put("locale", database.locale)
+    if let owner = database.owner {
+      entries[
+        ObjectKey(object: .database, schema: nil, table: nil, name: "owner", aspect: .owner)] =
+        ObjectValue(value: owner, display: owner)
+      putGrants(
+        database.privileges, on: .database, Privilege.databaseObject, owner: owner, in: nil)
+    }
     for setting in database.settings {
       let (name, shown) = Self.setting(setting)
       var key = ObjectKey(object: .setting, schema: nil, table: nil, name: name)
       key.on = .database
       entries[key] = ObjectValue(value: shown, display: shown + " (ALTER DATABASE)")
+    }
+  }
+
+  /// Tablespaces, their owners (not the built-in ones') and grants.
+  private mutating func addTablespaces(_ tablespaces: [Tablespace]) {
+    parts.insert(.tablespaces)
+    for tablespace in tablespaces {
+      let key = ObjectKey(object: .tablespace, schema: nil, table: nil, name: tablespace.name)
+      databaseObjects.insert(key)
+      put(key, tablespace.summary)
+      if !tablespace.isBuiltIn {
+        put(
+          ObjectKey(
+            object: .tablespace, schema: nil, table: nil, name: tablespace.name,
+            aspect: .owner), tablespace.owner)
+      }
+      putGrants(
+        tablespace.privileges, on: .tablespace, tablespace.name, owner: tablespace.owner, in: nil)
+    }
+  }
+
+  /// Procedural languages and their grants; the owner is not compared (a built-in language's
+  /// is whoever initialised the cluster), nor a language an extension made (its extension is).
+  private mutating func addLanguages(_ languages: [Language]) {
+    parts.insert(.languages)
+    for language in languages {
+      let key = ObjectKey(object: .language, schema: nil, table: nil, name: language.name)
+      databaseObjects.insert(key)
+      if language.fromExtension == nil { put(key, language.trusted ? "trusted" : "untrusted") }
+      putGrants(
+        language.privileges, on: .language, language.name, owner: language.owner, in: nil)
+    }
+  }
+
+  /// Foreign-data wrappers, servers and user mappings, with their owners and grants.
+  private mutating func addForeignData(
+    _ wrappers: [ForeignDataWrapper], _ servers: [ForeignServer]
+  ) {
+    parts.insert(.foreignData)
+    for wrapper in wrappers {
+      let key = ObjectKey(
+        object: .foreignDataWrapper, schema: nil, table: nil, name: wrapper.name)
+      databaseObjects.insert(key)
+      // One an extension made (`postgres_fdw`) is its extension's: only its grants are its own.
+      if wrapper.fromExtension == nil {
+        put(key, wrapper.summary)
+        var owner = key
+        owner.aspect = .owner
+        put(owner, wrapper.owner)
+      }
+      putGrants(
+        wrapper.privileges, on: .foreignDataWrapper, wrapper.name, owner: wrapper.owner, in: nil)
+    }
+    for server in servers {
+      let key = ObjectKey(object: .foreignServer, schema: nil, table: nil, name: server.name)
+      databaseObjects.insert(key)
+      put(key, server.summary(comparing: true), display: server.summary())
+      var owner = key
+      owner.aspect = .owner
+      put(owner, server.owner)
+      putGrants(server.privileges, on: .foreignServer, server.name, owner: server.owner, in: nil)
+      for mapping in server.userMappings {
+        put(
+          ObjectKey(object: .userMapping, schema: nil, table: server.name, name: mapping.user),
+          mapping.summary(comparing: true), display: mapping.summary())
+      }
     }
   }
 
@@ -497,7 +613,7 @@ struct Inventory: Sendable {
   /// compared.
   private mutating func putGrants(
     _ privileges: [Privilege]?, on kind: ObjectKind, _ object: String?, owner: String,
-    in schema: String
+    in schema: String?
   ) {
     for privilege in privileges ?? [] {
       var value = ObjectValue(value: privilege.summary, display: privilege.summary)
@@ -535,10 +651,13 @@ struct Inventory: Sendable {
     var parts: [String] = []
     if let options = table.options { parts.append("WITH (\(options.joined(separator: ", ")))") }
     if let identity = table.replicaIdentity { parts.append("REPLICA IDENTITY \(identity)") }
+    if let tablespace = table.tablespace { parts.append("TABLESPACE \(tablespace)") }
     return parts.isEmpty ? nil : parts.joined(separator: ", ")
   }
 
-  static func describe(_ table: Table) -> String {
+  /// What a table is, as compared (`comparing`: a foreign table's address options without
+  /// their values, see ``OptionRedaction/addressNames``) or as shown.
+  static func describe(_ table: Table, comparing: Bool = false) -> String {
     if table.kind == .ordinary, !table.unlogged, table.partitionKey == nil,
       table.partitionOf == nil, table.inherits.isEmpty, !table.rowSecurity,
       !table.forceRowSecurity
@@ -561,6 +680,11 @@ struct Inventory: Sendable {
     }
     if table.rowSecurity { parts.append("ROW LEVEL SECURITY") }
     if table.forceRowSecurity { parts.append("FORCE ROW LEVEL SECURITY") }
+    if let server = table.foreignServer { parts.append("SERVER \(server)") }
+    if let options = table.foreignOptions {
+      let shown = comparing ? options.map(OptionRedaction.withoutAddress) : options
+      parts.append("OPTIONS (\(shown.joined(separator: ", ")))")
+    }
     return parts.joined(separator: " ")
   }
 

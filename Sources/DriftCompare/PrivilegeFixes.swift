@@ -29,7 +29,9 @@ enum PrivilegeFixes {
   static func grants(
     _ finding: Finding, in snapshots: [Snapshot], reference: String, targets: [String]
   ) -> [String] {
-    guard let schema = finding.schema else { return [] }
+    guard let schema = finding.schema else {
+      return outsideSchemas(finding, in: snapshots, reference: reference, targets: targets)
+    }
     let column = grantedColumn(finding, in: snapshots)
     func find(_ environment: String) -> Target? {
       target(finding, schema: schema, column: column, in: snapshot(environment, snapshots))
@@ -43,6 +45,62 @@ enum PrivilegeFixes {
       let to = find(name)?.grants.first { $0.grantee == grantee }
       statements += difference(
         from: to, to: from, on: wanted.clause, column: column, grantee: grantee)
+    }
+    var seen = Set<String>()
+    return statements.filter { seen.insert($0).inserted }
+  }
+
+  /// The statements for a grant on the database, a tablespace, language, wrapper or server.
+  ///
+  /// The object is found by name in each snapshot; where two kinds share the name, the one
+  /// whose grants to the grantee differ between the environments is meant, and when that is
+  /// not exactly one, no statement is suggested. The database is each environment's own.
+  private static func outsideSchemas(
+    _ finding: Finding, in snapshots: [Snapshot], reference: String, targets: [String]
+  ) -> [String] {
+    guard let name = finding.table, finding.name != Privilege.ownerGrantee else { return [] }
+    /// Every object named so in one snapshot: its `GRANT` clause and grants.
+    func candidates(_ environment: String) -> [String: Target] {
+      guard let snapshot = snapshot(environment, snapshots) else { return [:] }
+      var found: [String: Target] = [:]
+      if name == Privilege.databaseObject, let database = snapshot.database {
+        found["database"] = Target(
+          clause: "DATABASE \(SQL.identifier(snapshot.environment.database))",
+          grants: database.privileges ?? [])
+      }
+      let quoted = SQL.identifier(name)
+      if let server = snapshot.foreignServers?.first(where: { $0.name == name }) {
+        found["server"] = Target(clause: "FOREIGN SERVER \(quoted)", grants: server.privileges)
+      }
+      if let wrapper = snapshot.foreignDataWrappers?.first(where: { $0.name == name }) {
+        found["wrapper"] = Target(
+          clause: "FOREIGN DATA WRAPPER \(quoted)", grants: wrapper.privileges)
+      }
+      if let language = snapshot.languages?.first(where: { $0.name == name }) {
+        found["language"] = Target(clause: "LANGUAGE \(quoted)", grants: language.privileges)
+      }
+      if let tablespace = snapshot.tablespaces?.first(where: { $0.name == name }) {
+        found["tablespace"] = Target(
+          clause: "TABLESPACE \(quoted)", grants: tablespace.privileges)
+      }
+      return found
+    }
+    let wanted = candidates(reference)
+    let others = targets.map(candidates)
+    let kinds = wanted.keys.filter { kind in
+      let grant = wanted[kind]?.grants.first { $0.grantee == finding.name }
+      return others.contains {
+        $0[kind] != nil && $0[kind]?.grants.first { $0.grantee == finding.name } != grant
+      }
+    }
+    guard kinds.count == 1, let kind = kinds.first, let from = wanted[kind] else { return [] }
+    var statements: [String] = []
+    for target in others {
+      guard let to = target[kind] else { continue }
+      statements += difference(
+        from: to.grants.first { $0.grantee == finding.name },
+        to: from.grants.first { $0.grantee == finding.name }, on: to.clause, column: nil,
+        grantee: finding.name)
     }
     var seen = Set<String>()
     return statements.filter { seen.insert($0).inserted }

@@ -20,7 +20,8 @@ enum Wording {
     switch key.object {
     case .schema: return key.name
     case .migration: return key.name
-    case .extension: return key.name
+    case .extension, .tablespace, .language, .foreignDataWrapper, .foreignServer: return key.name
+    case .userMapping: return "\(key.name) on server \(key.table ?? "")"
     default: return parts.joined(separator: ".")
     }
   }

@@ -130,8 +130,15 @@ public struct DatabaseInfo: Codable, Sendable, Hashable {
   /// socket directory).
   public var cluster: String?
 
+  /// The role that owns the database; `nil` in a snapshot file from before it was read.
+  public var owner: String? = nil
+  /// Grants on the database (`CONNECT`, `CREATE`, `TEMPORARY`), effective, sorted by grantee;
+  /// `nil` in a snapshot file from before they were read.
+  public var privileges: [Privilege]? = nil
+
   private enum CodingKeys: String, CodingKey {
-    case encoding, collate, ctype, localeProvider, locale, settings, serverSettings
+    case encoding, collate, ctype, localeProvider, locale, settings, serverSettings, owner
+    case privileges
   }
 
   /// Creates database facts.
@@ -230,5 +237,63 @@ public struct Subscription: Codable, Sendable, Hashable {
   public var summary: String {
     "PUBLICATION \(publications.joined(separator: ", "))" + (enabled ? "" : " (disabled)")
       + (slot.map { " slot \($0)" } ?? "")
+  }
+}
+
+/// A tablespace of the cluster.
+///
+/// Its location is not kept: every server lays out its disks its own way.
+public struct Tablespace: Codable, Sendable, Hashable {
+  /// Its name.
+  public var name: String
+  /// The role that owns it.
+  public var owner: String
+  /// Its options (`random_page_cost=1.1`), sorted.
+  public var options: [String]
+  /// Grants on it (`CREATE`), effective, sorted by grantee.
+  public var privileges: [Privilege]
+
+  /// Creates a tablespace.
+  public init(name: String, owner: String, options: [String] = [], privileges: [Privilege] = []) {
+    self.name = name
+    self.owner = owner
+    self.options = options
+    self.privileges = privileges
+  }
+
+  /// Whether PostgreSQL made it (`pg_default`, `pg_global`): its owner is whoever initialised
+  /// the cluster, and not compared.
+  public var isBuiltIn: Bool { name.hasPrefix("pg_") }
+
+  /// `WITH (random_page_cost=1.1)`, or `tablespace`: what is compared.
+  public var summary: String {
+    options.isEmpty ? "tablespace" : "WITH (\(options.joined(separator: ", ")))"
+  }
+}
+
+/// A procedural language of the database (`plpgsql`, `plpython3u`).
+public struct Language: Codable, Sendable, Hashable {
+  /// Its name.
+  public var name: String
+  /// Whether it is trusted (any role with `USAGE` may write functions in it).
+  public var trusted: Bool
+  /// The role that owns it: whoever initialised the cluster, for `plpgsql`; its own rights are
+  /// compared as the owner's, and the owner itself is not compared.
+  public var owner: String
+  /// Grants on it (`USAGE`), effective, sorted by grantee.
+  public var privileges: [Privilege]
+  /// The extension it belongs to, when one created it (`plpgsql` belongs to `plpgsql`).
+  public var fromExtension: String?
+
+  /// Creates a language.
+  public init(
+    name: String, trusted: Bool, owner: String, privileges: [Privilege] = [],
+    fromExtension: String? = nil
+  ) {
+    self.name = name
+    self.trusted = trusted
+    self.owner = owner
+    self.privileges = privileges
+    self.fromExtension = fromExtension
   }
 }

@@ -220,6 +220,16 @@ public enum ObjectKind: String, Codable, Sendable, Hashable, CaseIterable {
   case subscription
   /// A collation.
   case collation
+  /// A tablespace of the cluster.
+  case tablespace
+  /// A procedural language.
+  case language
+  /// A foreign-data wrapper.
+  case foreignDataWrapper = "foreign_data_wrapper"
+  /// A foreign server.
+  case foreignServer = "foreign_server"
+  /// A user mapping for a foreign server.
+  case userMapping = "user_mapping"
   /// A migration-history row.
   case migration
 
@@ -251,6 +261,11 @@ public enum ObjectKind: String, Codable, Sendable, Hashable, CaseIterable {
     case .publication: "publications"
     case .subscription: "subscriptions"
     case .collation: "collations"
+    case .tablespace: "tablespaces"
+    case .language: "languages"
+    case .foreignDataWrapper: "foreign-data wrappers"
+    case .foreignServer: "foreign servers"
+    case .userMapping: "user mappings"
     case .migration: "migrations"
     }
   }

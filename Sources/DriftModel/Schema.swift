@@ -130,6 +130,13 @@ public struct Table: Codable, Sendable, Hashable {
   public var options: [String]? = nil
   /// `FULL`, `NOTHING` or `USING INDEX name` when not the default (the primary key).
   public var replicaIdentity: String? = nil
+  /// The tablespace it is stored in, when not the database's default.
+  public var tablespace: String? = nil
+  /// For a foreign table: its server.
+  public var foreignServer: String? = nil
+  /// For a foreign table: its options (`table_name=invoices`), sorted, secret values redacted
+  /// (see ``OptionRedaction``); `nil` when none.
+  public var foreignOptions: [String]? = nil
   /// Rules (`CREATE RULE`), sorted by name; `nil` when none.
   public var rules: [Rule]? = nil
   /// Extended statistics objects (`CREATE STATISTICS`), sorted by name; `nil` when none.
@@ -466,6 +473,10 @@ public struct Privilege: Codable, Sendable, Hashable {
   /// owner's own rights compare equal whoever the owner is, and a changed owner is one finding
   /// (the owner), not three.
   public static let ownerGrantee = "(owner)"
+
+  /// What a grant on the database itself names as its object: each environment's database
+  /// has its own name, and its grants are compared all the same.
+  public static let databaseObject = "(database)"
 
   /// Creates a grant.
   public init(grantee: String, privileges: [String], grantable: [String]? = nil) {

@@ -34,6 +34,14 @@ public struct Snapshot: Codable, Sendable, Hashable {
   public var publications: [Publication]? = nil
   /// Subscriptions of this database, sorted by name; `nil` when not read.
   public var subscriptions: [Subscription]? = nil
+  /// The cluster's tablespaces, sorted by name; `nil` when not read.
+  public var tablespaces: [Tablespace]? = nil
+  /// The database's procedural languages, sorted by name; `nil` when not read.
+  public var languages: [Language]? = nil
+  /// Foreign-data wrappers, sorted by name; `nil` when not read.
+  public var foreignDataWrappers: [ForeignDataWrapper]? = nil
+  /// Foreign servers with their user mappings, sorted by name; `nil` when not read.
+  public var foreignServers: [ForeignServer]? = nil
   /// The extensions the server can install (`pg_available_extensions`), sorted.
   ///
   /// A pending `CreateExtension` of another fails there. `nil` when not read.
@@ -52,7 +60,8 @@ public struct Snapshot: Codable, Sendable, Hashable {
   private enum CodingKeys: String, CodingKey {
     case formatVersion, environment, schemas, extensions, migrationTables, tenantRegistry
     case unreadable, defaultPrivileges, roles, database, eventTriggers, availableExtensions
-    case publications, subscriptions
+    case publications, subscriptions, tablespaces, languages, foreignDataWrappers
+    case foreignServers
   }
 
   /// Creates a snapshot.

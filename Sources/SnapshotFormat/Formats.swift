@@ -27,6 +27,12 @@ enum Formats {
       .records("subscriptions", { $0.subscriptions }, { $0.subscriptions = $1 }, subscription),
       .strings(
         "availableExtensions", { $0.availableExtensions }, { $0.availableExtensions = $1 }),
+      .records("tablespaces", { $0.tablespaces }, { $0.tablespaces = $1 }, tablespace),
+      .records("languages", { $0.languages }, { $0.languages = $1 }, language),
+      .records(
+        "foreignDataWrappers", { $0.foreignDataWrappers }, { $0.foreignDataWrappers = $1 },
+        foreignDataWrapper),
+      .records("foreignServers", { $0.foreignServers }, { $0.foreignServers = $1 }, foreignServer),
     ])
 
   static let environment = Format<EnvironmentInfo>(
@@ -128,6 +134,9 @@ enum Formats {
       .string("replicaIdentity", { $0.replicaIdentity }, { $0.replicaIdentity = $1 }),
       .records("rules", { $0.rules }, { $0.rules = $1 }, rule),
       .records("statistics", { $0.statistics }, { $0.statistics = $1 }, statisticsObject),
+      .string("tablespace", { $0.tablespace }, { $0.tablespace = $1 }),
+      .string("foreignServer", { $0.foreignServer }, { $0.foreignServer = $1 }),
+      .strings("foreignOptions", { $0.foreignOptions }, { $0.foreignOptions = $1 }),
     ])
 
   static let column = Format<Column>(
@@ -316,6 +325,8 @@ enum Formats {
       .string("locale", { $0.locale }, { $0.locale = $1 }),
       .strings("settings", { $0.settings }, { $0.settings = $1 }),
       .strings("serverSettings", { $0.serverSettings }, { $0.serverSettings = $1 }),
+      .string("owner", { $0.owner }, { $0.owner = $1 }),
+      .records("privileges", { $0.privileges }, { $0.privileges = $1 }, privilege),
     ])
 
   static let rule = Format<Rule>(
@@ -360,5 +371,56 @@ enum Formats {
       .boolean("enabled", { $0.enabled }, { $0.enabled = $1 }),
       .strings("publications", { $0.publications }, { $0.publications = $1 }),
       .string("slot", { $0.slot }, { $0.slot = $1 }),
+    ])
+
+  static let tablespace = Format<Tablespace>(
+    .object, empty: Tablespace(name: "", owner: ""),
+    [
+      .string("name", { $0.name }, { $0.name = $1 }),
+      .string("owner", { $0.owner }, { $0.owner = $1 }),
+      .strings("options", { $0.options }, { $0.options = $1 }),
+      .records("privileges", { $0.privileges }, { $0.privileges = $1 }, privilege),
+    ])
+
+  static let language = Format<Language>(
+    .object, empty: Language(name: "", trusted: false, owner: ""),
+    [
+      .string("name", { $0.name }, { $0.name = $1 }),
+      .boolean("trusted", { $0.trusted }, { $0.trusted = $1 }),
+      .string("owner", { $0.owner }, { $0.owner = $1 }),
+      .records("privileges", { $0.privileges }, { $0.privileges = $1 }, privilege),
+      .string("fromExtension", { $0.fromExtension }, { $0.fromExtension = $1 }),
+    ])
+
+  static let foreignDataWrapper = Format<ForeignDataWrapper>(
+    .object, empty: ForeignDataWrapper(name: "", owner: ""),
+    [
+      .string("name", { $0.name }, { $0.name = $1 }),
+      .string("owner", { $0.owner }, { $0.owner = $1 }),
+      .string("handler", { $0.handler }, { $0.handler = $1 }),
+      .string("validator", { $0.validator }, { $0.validator = $1 }),
+      .strings("options", { $0.options }, { $0.options = $1 }),
+      .records("privileges", { $0.privileges }, { $0.privileges = $1 }, privilege),
+      .string("fromExtension", { $0.fromExtension }, { $0.fromExtension = $1 }),
+    ])
+
+  static let foreignServer = Format<ForeignServer>(
+    .object, empty: ForeignServer(name: "", wrapper: "", owner: ""),
+    [
+      .string("name", { $0.name }, { $0.name = $1 }),
+      .string("wrapper", { $0.wrapper }, { $0.wrapper = $1 }),
+      .string("owner", { $0.owner }, { $0.owner = $1 }),
+      .string("type", { $0.type }, { $0.type = $1 }),
+      .string("version", { $0.version }, { $0.version = $1 }),
+      .strings("options", { $0.options }, { $0.options = $1 }),
+      .records("privileges", { $0.privileges }, { $0.privileges = $1 }, privilege),
+      .records("userMappings", { $0.userMappings }, { $0.userMappings = $1 }, userMapping),
+    ])
+
+  static let userMapping = Format<UserMapping>(
+    .leaf, empty: UserMapping(user: "", options: nil),
+    [
+      .string("user", { $0.user }, { $0.user = $1 }),
+      .strings("options", { $0.options }, { $0.options = $1 }),
     ])
 }

@@ -77,6 +77,36 @@ struct ClusterTests {
     #expect(Fixture.compare([dev, prod]).findings.isEmpty)
   }
 
+  @Test func anUnacceptingIgnoreRuleComparesTheManagedRolesItNamesAndNoOthers() throws {
+    let dev = Self.snapshot(
+      "dev", cluster: "a",
+      roles: [
+        Self.postgres, Role(name: "rds_superuser"), Role(name: "azure_pg_admin"),
+        Role(name: "admin", memberOf: [Membership(role: "rds_superuser")]),
+      ])
+    let prod = Self.snapshot(
+      "prod", cluster: "b",
+      roles: [Self.postgres, Role(name: "rds_superuser", login: true), Role(name: "admin")])
+    let rules = [
+      try AcceptRule(parsing: "role:*"), try AcceptRule(parsing: "!role:rds_*"),
+    ]
+    let comparison = Comparer(acceptance: Acceptance(rules: rules, today: "2026-11-30"))
+      .compare(
+        [dev, prod].map(CollectedEnvironment.init(snapshot:)), baseline: "prod",
+        generatedAt: "2026-11-21T03:00:00Z")
+    #expect(
+      Self.kinds(comparison).sorted() == [
+        "membership.missing admin.rds_superuser", "role.changed rds_superuser",
+      ])
+    // An expired un-accepting rule no longer brings them back.
+    let expired = [try AcceptRule(parsing: "!role:rds_*", until: "2026-01-01")]
+    let quiet = Comparer(acceptance: Acceptance(rules: expired, today: "2026-11-30"))
+      .compare(
+        [dev, prod].map(CollectedEnvironment.init(snapshot:)), baseline: "prod",
+        generatedAt: "2026-11-21T03:00:00Z")
+    #expect(quiet.findings.isEmpty, "\(Self.kinds(quiet))")
+  }
+
   @Test func serverSettingsAndTheDatabasesLocaleAreCompared() {
     let dev = Self.snapshot(
       "dev", cluster: "a", roles: [Self.postgres],

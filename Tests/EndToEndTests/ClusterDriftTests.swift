@@ -66,6 +66,35 @@ struct ClusterDriftTests {
     #expect(result.document["sharedClusters"] == nil)
   }
 
+  @Test(.enabled(if: TestCluster.all.count >= 2))
+  func aTablespaceOnlyOneClusterHasIsOneFindingAndItsGrantsGoWithIt() throws {
+    let clusters = Array(TestCluster.all.prefix(2))
+    let suffix = UUID().uuidString.prefix(6).lowercased()
+    let tablespace = "cluster_space_\(suffix)"
+    try clusters[0].psql(
+      "postgres",
+      [
+        "-c", "SET allow_in_place_tablespaces = on", "-c",
+        "CREATE TABLESPACE \(tablespace) LOCATION ''", "-c",
+        "GRANT CREATE ON TABLESPACE \(tablespace) TO PUBLIC",
+      ])
+    let first = try clusters[0].createDatabase("cluster_space_a")
+    let second = try clusters[1].createDatabase("cluster_space_b")
+    defer {
+      clusters[0].drop(first)
+      clusters[1].drop(second)
+      _ = try? clusters[0].psql("postgres", ["-c", "DROP TABLESPACE IF EXISTS \(tablespace)"])
+    }
+    let result = try Self.findings([
+      "a=\(clusters[0].conninfo(first))", "b=\(clusters[1].conninfo(second))",
+    ])
+    let mine = result.all.filter { finding in
+      [finding["table"], finding["name"]].contains { ($0 as? String)?.hasSuffix(suffix) == true }
+    }
+    let lines = mine.map { "\($0["kind"] ?? "") \($0["name"] ?? "") \($0["severity"] ?? "")" }
+    #expect(lines == ["tablespace.missing \(tablespace) warning"], "\(lines)")
+  }
+
   @Test func twoDatabasesOfOneClusterSaySoAndTheirOwnSettingsAreCompared() throws {
     let a = try TestPostgres.createDatabase("cluster_same_a")
     let b = try TestPostgres.createDatabase("cluster_same_b")

@@ -15,6 +15,13 @@ struct ObjectKindTests {
     CREATE TYPE floatrange AS RANGE (subtype = float8);
     CREATE TABLE parent (a int);
     CREATE TABLE child () INHERITS (parent);
+    CREATE FOREIGN DATA WRAPPER kinds_fdw;
+    CREATE SERVER kinds_remote FOREIGN DATA WRAPPER kinds_fdw
+      OPTIONS (host 'db-a', fetch_size '100');
+    CREATE USER MAPPING FOR CURRENT_USER SERVER kinds_remote
+      OPTIONS (user 'app', password 'kinds-mapping-secret');
+    CREATE FOREIGN TABLE remote_invoices (id int) SERVER kinds_remote
+      OPTIONS (table_name 'invoices');
     """
 
   /// The statement only the second database runs, and the finding it must give.
@@ -65,6 +72,26 @@ struct ObjectKindTests {
       "CREATE PUBLICATION invoices_pub FOR TABLE invoices", "publication.missing", "invoices_pub",
       "warning"
     ),
+    (
+      "CREATE FOREIGN DATA WRAPPER other_fdw", "foreign_data_wrapper.missing", "other_fdw",
+      "warning"
+    ),
+    (
+      "ALTER SERVER kinds_remote OPTIONS (SET fetch_size '500')", "foreign_server.changed",
+      "kinds_remote", "warning"
+    ),
+    (
+      "CREATE USER MAPPING FOR PUBLIC SERVER kinds_remote", "user_mapping.missing", "PUBLIC",
+      "warning"
+    ),
+    (
+      "ALTER FOREIGN TABLE remote_invoices OPTIONS (SET table_name 'bills')", "table.changed",
+      "remote_invoices", "warning"
+    ),
+    (
+      "DO $$ BEGIN EXECUTE format('REVOKE TEMPORARY ON DATABASE %I FROM PUBLIC',"
+        + " current_database()); END $$", "privilege.changed", "PUBLIC", "info"
+    ),
   ]
 
   static func findings(_ a: TestDatabase, _ b: TestDatabase) throws -> [[String: Any]] {
@@ -114,7 +141,63 @@ struct ObjectKindTests {
     #expect(snapshot.status == 0, "\(snapshot.error)")
     #expect(snapshot.output.contains("invoices_sub"))
     #expect(!snapshot.output.contains(secret))
-    #expect(!(snapshot.output + snapshot.error).contains("password"))
+    // The user mapping's password is kept as a redacted name; no other password is.
+    let text = (snapshot.output + snapshot.error).replacingOccurrences(
+      of: "password=(redacted)", with: "")
+    #expect(!text.contains("password"))
+  }
+
+  @Test func aServersAddressAndAMappingsPasswordAreNeitherDriftNorKept() throws {
+    let secret = "kinds-other-secret-\(UUID().uuidString.prefix(8))"
+    let base = try TestPostgres.createDatabase("kinds_fdw_a", sql: Self.objects)
+    let other = try TestPostgres.createDatabase(
+      "kinds_fdw_b",
+      sql: Self.objects + """
+        ALTER SERVER kinds_remote OPTIONS (SET host 'db-b', ADD dsn 'host=x password=\(secret)');
+        ALTER USER MAPPING FOR CURRENT_USER SERVER kinds_remote
+          OPTIONS (SET password '\(secret)');
+        """)
+    defer {
+      base.drop()
+      other.drop()
+    }
+    let found = try Self.findings(base, other)
+    // The added `dsn` option is a difference; its value, and the address, are not.
+    #expect(
+      found.map { "\($0["kind"] ?? "") \($0["name"] ?? "")" } == [
+        "foreign_server.changed kinds_remote"
+      ])
+    let snapshot = try Envdrift.run(["snapshot", "b=dbname=\(other.name)", "--output", "-"])
+    #expect(snapshot.status == 0, "\(snapshot.error)")
+    #expect(snapshot.output.contains("\"password=(redacted)\""))
+    #expect(snapshot.output.contains("\"host=db-b\""))
+    #expect(!snapshot.output.contains(secret))
+    #expect(!snapshot.output.contains("kinds-mapping-secret"))
+  }
+
+  @Test func aTableMovedToAnotherTablespaceIsAStorageChange() throws {
+    let tablespace = "kinds_space_\(UUID().uuidString.prefix(6).lowercased())"
+    try TestPostgres.runPSQL(
+      database: "postgres",
+      arguments: [
+        "-c", "SET allow_in_place_tablespaces = on", "-c",
+        "CREATE TABLESPACE \(tablespace) LOCATION ''",
+      ])
+    let base = try TestPostgres.createDatabase("kinds_space_a", sql: Self.objects)
+    let other = try TestPostgres.createDatabase(
+      "kinds_space_b",
+      sql: Self.objects + "ALTER TABLE invoices SET TABLESPACE \(tablespace);")
+    defer {
+      base.drop()
+      other.drop()
+      _ = try? TestPostgres.runPSQL(
+        database: "postgres", arguments: ["-c", "DROP TABLESPACE IF EXISTS \(tablespace)"])
+    }
+    let found = try Self.findings(base, other)
+    #expect(
+      found.map { "\($0["kind"] ?? "") \($0["name"] ?? "") \($0["aspect"] ?? "")" } == [
+        "table.changed invoices storage"
+      ])
   }
 
   @Test func tenantsWithTheSameRuleOnTheirOwnTablesAgreeAndOneWithoutDiffers() throws {

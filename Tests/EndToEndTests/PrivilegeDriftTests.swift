@@ -17,6 +17,8 @@ struct PrivilegeDriftTests {
     CREATE TYPE mood AS ENUM ('ok');
     CREATE DOMAIN positive AS integer CHECK (VALUE > 0);
     CREATE SCHEMA billing;
+    CREATE FOREIGN DATA WRAPPER billing_fdw;
+    CREATE SERVER billing_remote FOREIGN DATA WRAPPER billing_fdw;
     """
 
   /// One difference each: the statement only the second database runs, and the finding it
@@ -39,6 +41,19 @@ struct PrivilegeDriftTests {
       ("REVOKE USAGE ON TYPE mood FROM PUBLIC", "privilege.missing", "mood.PUBLIC"),
       ("GRANT USAGE ON DOMAIN positive TO \(role)", "privilege.missing", "positive.\(role)"),
       ("GRANT USAGE ON SCHEMA billing TO \(role)", "privilege.missing", "billing.\(role)"),
+      (
+        "GRANT USAGE ON FOREIGN SERVER billing_remote TO \(role)", "privilege.missing",
+        "billing_remote.\(role)"
+      ),
+      (
+        "GRANT USAGE ON FOREIGN DATA WRAPPER billing_fdw TO \(role)", "privilege.missing",
+        "billing_fdw.\(role)"
+      ),
+      ("REVOKE USAGE ON LANGUAGE plpgsql FROM PUBLIC", "privilege.missing", "plpgsql.PUBLIC"),
+      (
+        "DO $$ BEGIN EXECUTE format('GRANT CREATE ON DATABASE %I TO \(role)',"
+          + " current_database()); END $$", "privilege.missing", "(database).\(role)"
+      ),
       (
         "ALTER DEFAULT PRIVILEGES IN SCHEMA billing GRANT SELECT ON TABLES TO \(role)",
         "default_privilege.missing", "tables to \(role)"

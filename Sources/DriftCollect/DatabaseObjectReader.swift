@@ -1,0 +1,190 @@
+import DriftModel
+import PostgresClient
+
+/// Reads the objects that live outside every schema: the database's own owner and grants, the
+/// cluster's tablespaces, procedural languages, foreign-data wrappers, foreign servers and
+/// their user mappings.
+///
+/// Five short statements over small catalogs that every role may read. Options pass through
+/// ``OptionRedaction`` before they are kept, so a password in a user mapping or a server never
+/// reaches a snapshot; a tablespace's location is not read.
+enum DatabaseObjectReader {
+  /// What was read.
+  struct Objects {
+    var databaseOwner: String?
+    var databasePrivileges: [Privilege] = []
+    var tablespaces: [Tablespace] = []
+    var languages: [Language] = []
+    var wrappers: [ForeignDataWrapper] = []
+    var servers: [ForeignServer] = []
+  }
+
+  /// The owner and effective grants of the database, each tablespace, procedural language,
+  /// wrapper and server: `kind` (`D`, `t`, `l`, `w`, `s`), name, owner, then grantee,
+  /// privileges and those with grant option (NULL for an object granted to no one).
+  static let grants = """
+    WITH objects AS (
+      SELECT 'D' AS kind, d.datname::pg_catalog.text AS name, d.datdba AS owner,
+        COALESCE(d.datacl, pg_catalog.acldefault('d', d.datdba)) AS acl
+      FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database()
+      UNION ALL
+      SELECT 't', s.spcname, s.spcowner, COALESCE(s.spcacl, pg_catalog.acldefault('t', s.spcowner))
+      FROM pg_catalog.pg_tablespace s
+      UNION ALL
+      SELECT 'l', l.lanname, l.lanowner, COALESCE(l.lanacl, pg_catalog.acldefault('l', l.lanowner))
+      FROM pg_catalog.pg_language l WHERE l.lanispl
+      UNION ALL
+      SELECT 'w', w.fdwname, w.fdwowner, COALESCE(w.fdwacl, pg_catalog.acldefault('F', w.fdwowner))
+      FROM pg_catalog.pg_foreign_data_wrapper w
+      UNION ALL
+      SELECT 's', s.srvname, s.srvowner, COALESCE(s.srvacl, pg_catalog.acldefault('S', s.srvowner))
+      FROM pg_catalog.pg_foreign_server s
+    )
+    SELECT o.kind, o.name, pg_catalog.pg_get_userbyid(o.owner)::pg_catalog.text,
+      g.grantee, g.privileges, g.grantable
+    FROM objects o
+    LEFT JOIN LATERAL (
+      SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC'
+          ELSE pg_catalog.pg_get_userbyid(a.grantee)::pg_catalog.text END AS grantee,
+        pg_catalog.string_agg(a.privilege_type, ',' ORDER BY a.privilege_type) AS privileges,
+        pg_catalog.string_agg(a.privilege_type, ',' ORDER BY a.privilege_type)
+          FILTER (WHERE a.is_grantable) AS grantable
+      FROM pg_catalog.aclexplode(o.acl) a GROUP BY 1
+    ) g ON true
+    """
+
+  /// The extension that made an object of `catalog` with `oid`, if one did.
+  private static func extensionOf(_ catalog: String, _ oid: String) -> String {
+    """
+    (SELECT e.extname::pg_catalog.text FROM pg_catalog.pg_depend dep
+      JOIN pg_catalog.pg_extension e ON e.oid = dep.refobjid
+      WHERE dep.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass
+        AND dep.classid = '\(catalog)'::pg_catalog.regclass AND dep.objid = \(oid)
+        AND dep.deptype = 'e')
+    """
+  }
+
+  /// An options array as lines, a newline inside a value read as a space (so a value cannot
+  /// pose as another option).
+  static func optionLines(_ array: String) -> String {
+    """
+    (SELECT pg_catalog.string_agg(pg_catalog.replace(o, E'\\n', ' '), E'\\n')
+      FROM pg_catalog.unnest(\(array)) o)
+    """
+  }
+
+  /// Tablespaces: name and options (newline-separated), never the location.
+  static let tablespaces = """
+    SELECT s.spcname::pg_catalog.text, \(optionLines("s.spcoptions"))
+    FROM pg_catalog.pg_tablespace s
+    """
+
+  /// Procedural languages: name, trusted, the extension that made it.
+  static let languages = """
+    SELECT l.lanname::pg_catalog.text, l.lanpltrusted,
+      \(extensionOf("pg_catalog.pg_language", "l.oid"))
+    FROM pg_catalog.pg_language l WHERE l.lanispl
+    """
+
+  /// Wrappers: name, handler, validator, options (newline-separated), the extension that made
+  /// it.
+  static let wrappers = """
+    SELECT w.fdwname::pg_catalog.text,
+      CASE WHEN w.fdwhandler <> 0 THEN w.fdwhandler::pg_catalog.regproc::pg_catalog.text END,
+      CASE WHEN w.fdwvalidator <> 0 THEN w.fdwvalidator::pg_catalog.regproc::pg_catalog.text END,
+      \(optionLines("w.fdwoptions")),
+      \(extensionOf("pg_catalog.pg_foreign_data_wrapper", "w.oid"))
+    FROM pg_catalog.pg_foreign_data_wrapper w
+    """
+
+  /// Servers: name, wrapper, type, version, options (newline-separated).
+  static let servers = """
+    SELECT s.srvname::pg_catalog.text, w.fdwname::pg_catalog.text, s.srvtype, s.srvversion,
+      \(optionLines("s.srvoptions"))
+    FROM pg_catalog.pg_foreign_server s
+    JOIN pg_catalog.pg_foreign_data_wrapper w ON w.oid = s.srvfdw
+    """
+
+  /// User mappings from `pg_user_mappings` (never `pg_user_mapping`, which only a superuser may
+  /// read): server, user (`PUBLIC` for everyone), whether the connecting role may see the
+  /// options (the view's own rule), and the options (newline-separated).
+  static let userMappings = """
+    SELECT m.srvname::pg_catalog.text,
+      CASE WHEN m.umuser = 0 THEN 'PUBLIC' ELSE m.usename::pg_catalog.text END,
+      (m.umuser <> 0 AND m.usename = CURRENT_USER
+          AND (pg_catalog.pg_has_role(s.srvowner, 'USAGE')
+            OR pg_catalog.has_server_privilege(s.oid, 'USAGE')))
+        OR (m.umuser = 0 AND pg_catalog.pg_has_role(s.srvowner, 'USAGE'))
+        OR (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = CURRENT_USER),
+      \(optionLines("m.umoptions"))
+    FROM pg_catalog.pg_user_mappings m
+    JOIN pg_catalog.pg_foreign_server s ON s.oid = m.srvid
+    """
+
+  /// Reads the objects over `connection`.
+  static func read(_ connection: Connection) throws -> Objects {
+    var owners: [String: String] = [:]
+    var grants: [String: [Privilege]] = [:]
+    var objects = Objects()
+    for row in try connection.query(Self.grants).rows {
+      let kind = row[0] ?? ""
+      let name = row[1] ?? ""
+      let owner = row[2] ?? ""
+      owners["\(kind) \(name)"] = owner
+      guard let grantee = row[3] else { continue }
+      let privilege = Privilege(
+        grantee: grantee, privileges: list(row[4], ","), grantable: row[5].map { list($0, ",") })
+      if kind == "D" {
+        objects.databasePrivileges.append(privilege)
+      } else {
+        grants["\(kind) \(name)", default: []].append(privilege)
+      }
+    }
+    objects.databaseOwner = owners.first { $0.key.hasPrefix("D ") }?.value
+    objects.databasePrivileges.sort { $0.grantee < $1.grantee }
+    func privileges(_ kind: String, _ name: String) -> [Privilege] {
+      (grants["\(kind) \(name)"] ?? []).sorted { $0.grantee < $1.grantee }
+    }
+    objects.tablespaces = try connection.query(Self.tablespaces).rows.map { row in
+      let name = row[0] ?? ""
+      return Tablespace(
+        name: name, owner: owners["t \(name)"] ?? "", options: list(row[1]).sorted(),
+        privileges: privileges("t", name))
+    }.sorted { $0.name < $1.name }
+    objects.languages = try connection.query(Self.languages).rows.map { row in
+      let name = row[0] ?? ""
+      return Language(
+        name: name, trusted: row[1] == "t", owner: owners["l \(name)"] ?? "",
+        privileges: privileges("l", name), fromExtension: row[2])
+    }.sorted { $0.name < $1.name }
+    objects.wrappers = try connection.query(Self.wrappers).rows.map { row in
+      let name = row[0] ?? ""
+      return ForeignDataWrapper(
+        name: name, owner: owners["w \(name)"] ?? "", handler: row[1], validator: row[2],
+        options: redacted(row[3]), privileges: privileges("w", name), fromExtension: row[4])
+    }.sorted { $0.name < $1.name }
+    var mappings: [String: [UserMapping]] = [:]
+    for row in try connection.query(Self.userMappings).rows {
+      let options = row[2] == "t" ? redacted(row[3], userMapping: true) : nil
+      mappings[row[0] ?? "", default: []].append(UserMapping(user: row[1] ?? "", options: options))
+    }
+    objects.servers = try connection.query(Self.servers).rows.map { row in
+      let name = row[0] ?? ""
+      return ForeignServer(
+        name: name, wrapper: row[1] ?? "", owner: owners["s \(name)"] ?? "", type: row[2],
+        version: row[3], options: redacted(row[4]), privileges: privileges("s", name),
+        userMappings: (mappings[name] ?? []).sorted { $0.user < $1.user })
+    }.sorted { $0.name < $1.name }
+    return objects
+  }
+
+  /// Options read as `name=value` lines, each through ``OptionRedaction/stored(_:userMapping:)``,
+  /// sorted.
+  static func redacted(_ text: String?, userMapping: Bool = false) -> [String] {
+    list(text).map { OptionRedaction.stored($0, userMapping: userMapping) }.sorted()
+  }
+
+  private static func list(_ text: String?, _ separator: Character = "\n") -> [String] {
+    (text ?? "").split(separator: separator).map(String.init)
+  }
+}
