@@ -19,11 +19,14 @@ import PostgresClient
 /// committing, ``CatalogChangingError`` says so. Rows of migration tables are data, read by
 /// one statement: with the catalogs unchanged from start to end, they belong to that moment.
 ///
-/// The closing fingerprint is skipped when the server's transaction snapshot
-/// (`pg_current_snapshot()`: the oldest running transaction, the next one and those in
-/// progress) is the same after the last statement as before the first: then no transaction
-/// committed in between, so no DDL did — DDL always has a transaction ID. On a busy database,
-/// where writes commit all the time, the fingerprint is compared as before.
+/// The fingerprints are skipped when the server's transaction snapshot (`pg_current_snapshot()`:
+/// the oldest running transaction, the next one and those in progress) is the same after the
+/// last statement as before the first: then no transaction committed in between, so no DDL did
+/// — DDL always has a transaction ID. The opening one is put off until it is needed: a third
+/// connection (``MomentKeeper``) opens a read-only repeatable-read transaction as the snapshot
+/// begins and keeps it, taking no lock, so that the catalogs as they were then can still be
+/// fingerprinted at the end, on a busy database where writes commit all the time. Where that
+/// connection cannot be had, the opening fingerprint is taken before the first statement.
 public struct SnapshotCollector: Sendable {
   /// How many times a snapshot is taken before the environment is reported as changing.
   public static let maximumAttempts = 3
@@ -74,6 +77,7 @@ public struct SnapshotCollector: Sendable {
         name: name, source: connectionString.redacted, connection: connection, now: now)
     }
     let options = options
+    let keeper = try? MomentKeeper(connectionString, options: options)
     let helper = IndexReader { blocked in
       let second = try Connection(connectionString, options: options)
       try second.query(CatalogQueries.session, [String(options.catalogLockTimeoutMilliseconds)])
@@ -89,7 +93,8 @@ public struct SnapshotCollector: Sendable {
       source: connectionString.redacted,
       connection: connection,
       now: now,
-      indexReader: helper
+      indexReader: helper,
+      keeper: keeper
     )
   }
 
@@ -104,7 +109,8 @@ public struct SnapshotCollector: Sendable {
       return try readNames(name: name, source: source, connection: connection, now: now)
     }
     return try collect(
-      name: name, source: source, connection: connection, now: now, indexReader: nil)
+      name: name, source: source, connection: connection, now: now, indexReader: nil,
+      keeper: nil)
   }
 
   private func collect(
@@ -112,16 +118,31 @@ public struct SnapshotCollector: Sendable {
     source: String,
     connection: Connection,
     now: Date,
-    indexReader: IndexReader?
+    indexReader: IndexReader?,
+    keeper: MomentKeeper?
   ) throws -> Snapshot {
     var changes: [String] = []
+    var keeper = keeper
     for _ in 1...Self.maximumAttempts {
       do {
         let (snapshot, before) = try read(
-          name: name, source: source, connection: connection, now: now, indexReader: indexReader)
+          name: name, source: source, connection: connection, now: now, indexReader: indexReader,
+          keeper: keeper)
         if try Self.transactions(connection) == before.transactions { return snapshot }
+        let opening: String
+        if let catalogs = before.catalogs {
+          opening = catalogs
+        } else if let kept = try? keeper?.catalogs() {
+          opening = kept
+        } else {
+          // The kept transaction was lost (a server's idle timeout, a pooler): nothing tells
+          // what the catalogs were, so the snapshot is taken again, the old way.
+          keeper = nil
+          changes.append("the catalogs could not be compared")
+          continue
+        }
         let after = try Self.fingerprint(connection)
-        if before.catalogs == after { return snapshot }
+        if opening == after { return snapshot }
         changes.append("the catalogs changed")
       } catch let error as MigrationTablesUnreadable {
         throw error.error
@@ -179,7 +200,8 @@ public struct SnapshotCollector: Sendable {
   /// fingerprint (in that order, so that a commit between the two shows in the first).
   struct Moment: Equatable {
     var transactions: String
-    var catalogs: String
+    /// `nil` when a ``MomentKeeper`` keeps the moment: its fingerprint is taken only if needed.
+    var catalogs: String?
   }
 
   /// One attempt: the snapshot, and the moment it started from.
@@ -188,12 +210,17 @@ public struct SnapshotCollector: Sendable {
     source: String,
     connection: Connection,
     now: Date,
-    indexReader: IndexReader?
+    indexReader: IndexReader?,
+    keeper: MomentKeeper?
   ) throws -> (Snapshot, Moment) {
     try connection.query(CatalogQueries.session, [String(options.catalogLockTimeoutMilliseconds)])
-    let transactions = try Self.transactions(connection)
-    let fingerprint = Moment(
-      transactions: transactions, catalogs: try Self.fingerprint(connection))
+    let fingerprint: Moment
+    if let transactions = try? keeper?.begin() {
+      fingerprint = Moment(transactions: transactions, catalogs: nil)
+    } else {
+      let transactions = try Self.transactions(connection)
+      fingerprint = Moment(transactions: transactions, catalogs: try Self.fingerprint(connection))
+    }
     let blocked = try Self.blockedRelations(connection)
     let blockedList = blocked.map(\.oid).joined(separator: ",")
     try connection.query(Self.setBlocked, [blockedList])
@@ -435,6 +462,41 @@ public enum Timestamp {
     formatter.formatOptions = [.withInternetDateTime]
     formatter.timeZone = TimeZone(identifier: "UTC")
     return formatter.string(from: date)
+  }
+}
+
+/// Keeps the moment a snapshot began, so that the catalogs as they were then can be
+/// fingerprinted after the snapshot, and only if some transaction committed meanwhile.
+///
+/// It owns a connection of its own, which holds a read-only repeatable-read transaction open
+/// from the start of each attempt: a transaction like that takes no lock and no transaction ID,
+/// so it neither stands in a migration's way nor shows in `pg_current_snapshot()`.
+final class MomentKeeper {
+  private let connection: Connection
+  private var inTransaction = false
+
+  /// Connects; throws when a third connection cannot be had.
+  init(_ connectionString: ConnectionString, options: ConnectionOptions) throws {
+    connection = try Connection(connectionString, options: options)
+    try connection.query(
+      CatalogQueries.session, [String(options.catalogLockTimeoutMilliseconds)])
+    // The transaction waits, idle, while the other connections read.
+    try connection.query(
+      "SELECT pg_catalog.set_config('idle_in_transaction_session_timeout', '0', false)")
+  }
+
+  /// Ends the moment kept so far and keeps a new one: the server's transactions as it starts.
+  func begin() throws -> String {
+    if inTransaction { try connection.query("ROLLBACK") }
+    inTransaction = false
+    try connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+    inTransaction = true
+    return try SnapshotCollector.transactions(connection)
+  }
+
+  /// The fingerprint of the catalogs as they were when the moment began.
+  func catalogs() throws -> String {
+    try SnapshotCollector.fingerprint(connection)
   }
 }
 
