@@ -41,13 +41,15 @@ enum ClusterReader {
                                 WHERE d.datname = pg_catalog.current_database()))
     """
 
-  /// The database's encoding and locale, and the cluster's identity: its system identifier
-  /// where the role may read it, else the server's address (or socket directory) and port.
+  /// The database's encoding and locale, the cluster's identity (its system identifier where
+  /// the role may read it, else the server's address or socket directory and port), and the
+  /// default collation's version.
   static func database(serverVersion: Int) -> String {
     let locale =
       serverVersion >= 170_000
       ? "d.datlocale" : serverVersion >= 150_000 ? "d.daticulocale" : "NULL::pg_catalog.text"
     let provider = serverVersion >= 150_000 ? "d.datlocprovider::pg_catalog.text" : "'c'"
+    let version = serverVersion >= 150_000 ? "d.datcollversion" : "NULL::pg_catalog.text"
     return """
       SELECT pg_catalog.pg_encoding_to_char(d.encoding)::pg_catalog.text,
         d.datcollate::pg_catalog.text, d.datctype::pg_catalog.text, \(provider),
@@ -58,7 +60,8 @@ enum ClusterReader {
           END,
           'server ' || COALESCE(pg_catalog.host(pg_catalog.inet_server_addr()),
             pg_catalog.current_setting('unix_socket_directories'))
-            || ':' || pg_catalog.current_setting('port'))
+            || ':' || pg_catalog.current_setting('port')),
+        \(version)::pg_catalog.text
       FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database()
       """
   }
@@ -118,10 +121,11 @@ enum ClusterReader {
       case "b": "builtin"
       default: "libc"
       }
-    let info = DatabaseInfo(
+    var info = DatabaseInfo(
       encoding: row[0] ?? "", collate: row[1] ?? "", ctype: row[2] ?? "",
       localeProvider: provider, locale: row[4], settings: databaseSettings.sorted(),
       serverSettings: server.sorted(), cluster: row[5])
+    info.collationVersion = row[6]
     return (result, info)
   }
 }

@@ -3,7 +3,8 @@ import DriftModel
 /// Suggests idempotent SQL that would bring the drifted side in line with the baseline.
 ///
 /// Only additive or renaming statements are suggested (`CREATE … IF NOT EXISTS`,
-/// `ALTER INDEX IF EXISTS … RENAME`, the `GRANT`s the baseline has: ``PrivilegeFixes``);
+/// `ALTER INDEX IF EXISTS … RENAME`, the `GRANT`s the baseline has: ``PrivilegeFixes``, and
+/// the baseline's role and database settings: ``SettingFixes``);
 /// nothing that drops or rewrites data or takes access away. A difference that a
 /// migration explains is never undone where the migration is recorded: its effect is applied,
 /// idempotently, where it is not (see ``promotion(of:snapshots:)``).
@@ -84,6 +85,9 @@ enum FixSuggester {
         finding, in: snapshots, reference: reference, targets: targets)
     case (.defaultPrivilege, _) where finding.scope == .environments:
       statements += PrivilegeFixes.defaults(
+        finding, in: snapshots, reference: reference, targets: targets)
+    case (.setting, _) where finding.scope == .environments:
+      statements += SettingFixes.statements(
         finding, in: snapshots, reference: reference, targets: targets)
     default:
       break

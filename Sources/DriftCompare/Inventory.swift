@@ -133,7 +133,11 @@ struct Inventory: Sendable {
     // pg_read_all_settings) is absent from its read: unknown there, not missing.
     case .setting where key.on == .setting: return parts.contains(.cluster) && entries[key] != nil
     case .setting where key.on != .database: return parts.contains(.cluster)
-    case .setting, .database: return parts.contains(.database)
+    case .setting: return parts.contains(.database)
+    // A property one side does not have was not read there (a file from before it was, a
+    // version without it) or does not apply (an ICU locale under libc, which the provider's
+    // own entry reports): unknown, not missing.
+    case .database: return parts.contains(.database) && entries[key] != nil
     case .eventTrigger: return parts.contains(.eventTriggers)
     case .publication, .subscription: return parts.contains(.replication)
     case .defaultPrivilege where !parts.contains(.defaultPrivileges): return false
@@ -518,6 +522,7 @@ struct Inventory: Sendable {
     put("ctype", database.ctype)
     put("locale provider", database.localeProvider)
     put("locale", database.locale)
+    put("collation version", database.collationVersion)
     if let owner = database.owner {
       entries[
         ObjectKey(object: .database, schema: nil, table: nil, name: "owner", aspect: .owner)] =

@@ -118,6 +118,10 @@ public struct DatabaseInfo: Codable, Sendable, Hashable {
   public var localeProvider: String
   /// The ICU or builtin locale, when the provider is not libc.
   public var locale: String?
+  /// The version of the collation library the database's default collation was made with
+  /// (`2.36` for glibc), from PostgreSQL 15; when it differs, text sorts differently and
+  /// indexes on text may need rebuilding.
+  public var collationVersion: String? = nil
   /// `ALTER DATABASE … SET` settings, `name=value`, sorted.
   public var settings: [String]
   /// The server settings that change what an application sees (``serverSettingNames``),
@@ -138,7 +142,7 @@ public struct DatabaseInfo: Codable, Sendable, Hashable {
 
   private enum CodingKeys: String, CodingKey {
     case encoding, collate, ctype, localeProvider, locale, settings, serverSettings, owner
-    case privileges
+    case privileges, collationVersion
   }
 
   /// Creates database facts.

@@ -323,6 +323,7 @@ enum Formats {
       .string("ctype", { $0.ctype }, { $0.ctype = $1 }),
       .string("localeProvider", { $0.localeProvider }, { $0.localeProvider = $1 }),
       .string("locale", { $0.locale }, { $0.locale = $1 }),
+      .string("collationVersion", { $0.collationVersion }, { $0.collationVersion = $1 }),
       .strings("settings", { $0.settings }, { $0.settings = $1 }),
       .strings("serverSettings", { $0.serverSettings }, { $0.serverSettings = $1 }),
       .string("owner", { $0.owner }, { $0.owner = $1 }),

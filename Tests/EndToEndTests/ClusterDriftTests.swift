@@ -64,6 +64,16 @@ struct ClusterDriftTests {
         "setting.missing \(shared) statement_timeout warning",
       ], "\(lines)")
     #expect(result.document["sharedClusters"] == nil)
+    // The role setting's suggested statement (a reset: the baseline, b, has none), run on
+    // the first cluster, aligns it.
+    let settingFix = mine.first { $0["kind"] as? String == "setting.missing" }?["fix"] as? String
+    #expect(settingFix?.hasSuffix("ALTER ROLE \(shared) RESET statement_timeout;") == true)
+    try clusters[0].psql(first, ["-v", "ON_ERROR_STOP=1", "-c", try #require(settingFix)])
+    let again = try Self.findings([
+      "a=\(clusters[0].conninfo(first))", "b=\(clusters[1].conninfo(second))", "--baseline", "b",
+    ])
+    #expect(
+      !again.all.contains { ($0["table"] as? String) == shared }, "\(again.all)")
   }
 
   @Test(.enabled(if: TestCluster.all.count >= 2))
@@ -95,6 +105,34 @@ struct ClusterDriftTests {
     #expect(lines == ["tablespace.missing \(tablespace) warning"], "\(lines)")
   }
 
+  @Test func anICUDatabaseRecordsItsCollationVersionAndDiffersFromALibcOne() throws {
+    if let missing = try TestPostgres.lacks(for: "provider = icu") {
+      print("collation version: skipped, this PostgreSQL build lacks \(missing)")
+      return
+    }
+    let icu = "cluster_icu_\(UUID().uuidString.prefix(8).lowercased())"
+    try TestPostgres.runPSQL(
+      database: "postgres",
+      arguments: [
+        "-c", "CREATE DATABASE \(icu) LOCALE_PROVIDER icu ICU_LOCALE 'und' TEMPLATE template0",
+      ])
+    let libc = try TestPostgres.createDatabase("cluster_libc")
+    defer {
+      libc.drop()
+      _ = try? TestPostgres.runPSQL(
+        database: "postgres", arguments: ["-c", "DROP DATABASE IF EXISTS \(icu)"])
+    }
+    let snapshot = try Envdrift.run(["snapshot", "a=dbname=\(icu)", "--output", "-"])
+    let document = try #require(
+      try JSONSerialization.jsonObject(with: Data(snapshot.output.utf8)) as? [String: Any])
+    let database = try #require(document["database"] as? [String: Any])
+    #expect(database["localeProvider"] as? String == "icu")
+    #expect((database["collationVersion"] as? String)?.isEmpty == false, "\(database)")
+    let result = try Self.findings(["a=dbname=\(icu)", "b=dbname=\(libc.name)"])
+    let lines = result.all.map { "\($0["kind"] ?? "") \($0["name"] ?? "")" }.sorted()
+    #expect(lines.contains("database.changed locale provider"), "\(lines)")
+  }
+
   @Test func twoDatabasesOfOneClusterSaySoAndTheirOwnSettingsAreCompared() throws {
     let a = try TestPostgres.createDatabase("cluster_same_a")
     let b = try TestPostgres.createDatabase("cluster_same_b")
@@ -113,5 +151,14 @@ struct ClusterDriftTests {
           + " as b's"), "\(result.text)")
     let same = try Self.findings(["a=dbname=\(b.name)", "b=dbname=\(b.name)"])
     #expect(same.all.isEmpty)
+    // The suggested statement, run where it is suggested, gives b a's search path.
+    let withA = try Self.findings([
+      "a=dbname=\(a.name)", "b=dbname=\(b.name)", "--baseline", "a",
+    ])
+    let fixes = withA.all.compactMap { $0["fix"] as? String }
+    #expect(fixes.count == 1, "\(withA.all)")
+    try TestPostgres.runPSQL(
+      database: b.name, arguments: ["-v", "ON_ERROR_STOP=1"], input: fixes.joined(separator: "\n"))
+    #expect(try Self.findings(["a=dbname=\(a.name)", "b=dbname=\(b.name)"]).all.isEmpty)
   }
 }
