@@ -197,17 +197,10 @@ struct MigrationFileTests {
     try FileManager.default.copyItem(
       at: Self.project, to: repository.appendingPathComponent("backend"))
     func git(_ arguments: String...) throws {
-      let process = Process()
-      process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-      process.arguments =
-        ["git", "-c", "user.name=envdrift", "-c", "user.email=envdrift@example.com"]
-        + arguments
-      process.currentDirectoryURL = repository
-      process.standardOutput = FileHandle.nullDevice
-      process.standardError = FileHandle.nullDevice
-      try process.run()
-      process.waitUntilExit()
-      try #require(process.terminationStatus == 0, "git \(arguments.joined(separator: " "))")
+      let result = try Subprocess.run(
+        "git", ["-c", "user.name=envdrift", "-c", "user.email=envdrift@example.com"] + arguments,
+        directory: repository)
+      try #require(result.status == 0, "git \(arguments.joined(separator: " ")): \(result.error)")
     }
     try git("init", "-q", "-b", "main")
     try git("add", ".")

@@ -28,11 +28,17 @@ struct ReportRendererTests {
   }
 
   /// Compares `text` with the golden file, or records it when `ENVDRIFT_RECORD_GOLDEN=1`.
+  ///
+  /// Recording fails the test, so that a run that records can never pass: the new file is
+  /// checked by the next run, without the variable.
   static func assertGolden(
     _ text: String, _ file: URL, sourceLocation: SourceLocation = #_sourceLocation
   ) throws {
     if ProcessInfo.processInfo.environment["ENVDRIFT_RECORD_GOLDEN"] == "1" {
       try text.write(to: file, atomically: true, encoding: .utf8)
+      Issue.record(
+        "recorded \(file.lastPathComponent); run the tests again without ENVDRIFT_RECORD_GOLDEN",
+        sourceLocation: sourceLocation)
       return
     }
     let expected = try String(contentsOf: file, encoding: .utf8)

@@ -331,21 +331,14 @@ struct CommandLineTests {
     -> String
   {
     let command = ([Envdrift.binary.path] + arguments).map { "'\($0)'" }.joined(separator: " ")
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
-    process.arguments = ["-qec", command, "/dev/null"]
     var merged = ProcessInfo.processInfo.environment
     merged.removeValue(forKey: "NO_COLOR")
     merged["TERM"] = "xterm"
     for (key, value) in environment { merged[key] = value }
-    process.environment = merged
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return String(decoding: data, as: UTF8.self)
+    return try Subprocess.run(
+      URL(fileURLWithPath: "/usr/bin/script"), ["-qec", command, "/dev/null"],
+      environment: merged
+    ).output
   }
 
   @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))

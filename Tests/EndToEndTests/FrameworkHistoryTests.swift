@@ -24,7 +24,7 @@ struct FrameworkHistoryTests {
     """
   }
 
-  static func findings(_ result: Envdrift.Result) throws -> [[String: Any]] {
+  static func findings(_ result: Subprocess.Result) throws -> [[String: Any]] {
     let document =
       try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any]
     return try #require(document?["findings"] as? [[String: Any]])

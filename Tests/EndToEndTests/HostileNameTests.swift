@@ -103,7 +103,7 @@ struct HostileNameTests {
     document["extensions"] = extensions
     try JSONSerialization.data(withJSONObject: document).write(to: refFile)
 
-    func compare(_ database: TestDatabase, format: String) throws -> Envdrift.Result {
+    func compare(_ database: TestDatabase, format: String) throws -> Subprocess.Result {
       try Envdrift.run([
         "compare", "ref=\(refFile.path)", "drift=dbname=\(database.name)", "--baseline", "ref",
         "--format", format, "--output", "-",

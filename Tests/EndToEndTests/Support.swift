@@ -40,12 +40,6 @@ enum Envdrift {
     }
   }
 
-  struct Result {
-    var status: Int32
-    var output: String
-    var error: String
-  }
-
   static var binary: URL {
     let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
       .appendingPathComponent("envdrift")
@@ -60,44 +54,13 @@ enum Envdrift {
     removing removed: [String] = [],
     killAfter seconds: Double? = nil,
     input: String? = nil
-  ) throws -> Result {
-    let process = Process()
-    process.executableURL = binary
-    process.arguments = arguments
+  ) throws -> Subprocess.Result {
     var environment = ProcessInfo.processInfo.environment
     for (key, value) in extra { environment[key] = value }
     for key in removed { environment.removeValue(forKey: key) }
-    process.environment = environment
-    if let directory { process.currentDirectoryURL = directory }
-    let output = Pipe()
-    let error = Pipe()
-    process.standardOutput = output
-    process.standardError = error
-    let standardInput = Pipe()
-    process.standardInput = input == nil ? FileHandle.nullDevice : standardInput
-    try process.run()
-    if let input {
-      let data = Data(input.utf8)
-      Thread.detachNewThread {
-        try? standardInput.fileHandleForWriting.write(contentsOf: data)
-        try? standardInput.fileHandleForWriting.close()
-      }
-    }
-    if let seconds {
-      // A hang is a failure, not a stuck test run: the process is killed and the test fails
-      // on its exit status.
-      DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { [process] in
-        if process.isRunning { process.terminate() }
-      }
-    }
-    let outputData = output.fileHandleForReading.readDataToEndOfFile()
-    let errorData = error.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Result(
-      status: process.terminationStatus,
-      output: String(decoding: outputData, as: UTF8.self),
-      error: String(decoding: errorData, as: UTF8.self)
-    )
+    return try Subprocess.run(
+      binary, arguments, environment: environment, directory: directory, input: input,
+      killAfter: seconds)
   }
 
   static func temporaryDirectory() throws -> URL {

@@ -202,13 +202,8 @@ struct VerifyTests {
         "m",
       ],
     ] {
-      let git = Process()
-      git.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-      git.arguments = ["git"] + arguments
-      git.currentDirectoryURL = repository
-      try git.run()
-      git.waitUntilExit()
-      try #require(git.terminationStatus == 0)
+      let git = try Subprocess.run("git", arguments, directory: repository)
+      try #require(git.status == 0, "\(git.error)")
     }
     let migration = repository.appendingPathComponent(
       "backend/apps/tenants/migrations/"

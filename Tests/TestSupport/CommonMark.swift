@@ -18,21 +18,11 @@ public enum CommonMark {
   /// raw HTML through (as GitHub's sanitiser would see it) and turns on autolinks, so that a
   /// test sees every tag and link a report could bring in.
   public static func html(_ markdown: String, unsafe: Bool = false) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/cmark-gfm")
-    process.arguments =
+    try Subprocess.run(
+      URL(fileURLWithPath: "/usr/bin/cmark-gfm"),
       ["--extension", "table", "--extension", "strikethrough"]
-      + (unsafe ? ["--extension", "autolink", "--unsafe"] : [])
-    let input = Pipe()
-    let output = Pipe()
-    process.standardInput = input
-    process.standardOutput = output
-    try process.run()
-    input.fileHandleForWriting.write(Data(markdown.utf8))
-    try input.fileHandleForWriting.close()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return String(decoding: data, as: UTF8.self)
+        + (unsafe ? ["--extension", "autolink", "--unsafe"] : []), input: markdown
+    ).output
   }
 
   /// `html` without the contents of its code spans and code blocks, where nothing is active.

@@ -86,30 +86,12 @@ public enum TestPostgres {
   public static func runPSQL(database: String, arguments: [String], input: String? = nil) throws
     -> String
   {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments =
-      ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", database] + arguments
-    let output = Pipe()
-    let errors = Pipe()
-    let inputPipe = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    process.standardInput = inputPipe
-    try process.run()
-    if let input {
-      inputPipe.fileHandleForWriting.write(Data(input.utf8))
+    let result = try Subprocess.run(
+      "psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", database] + arguments, input: input)
+    guard result.status == 0 else {
+      throw TestSupportError(message: "psql failed: " + result.error)
     }
-    try inputPipe.fileHandleForWriting.close()
-    let outputData = output.fileHandleForReading.readDataToEndOfFile()
-    let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-      throw TestSupportError(
-        message: "psql failed: " + String(decoding: errorData, as: UTF8.self)
-      )
-    }
-    return String(decoding: outputData, as: UTF8.self)
+    return result.output
   }
 }
 
