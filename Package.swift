@@ -85,7 +85,7 @@ let package = Package(
     ),
     .target(
       name: "TestSupport",
-      dependencies: ["PostgresClient", "DriftModel"],
+      dependencies: ["PostgresClient"],
       path: "Tests/TestSupport",
       swiftSettings: swiftSettings
     ),
@@ -131,7 +131,7 @@ let package = Package(
     ),
     .testTarget(
       name: "EndToEndTests",
-      dependencies: ["TestSupport", "PostgresClient", "DriftModel"],
+      dependencies: ["TestSupport"],
       swiftSettings: swiftSettings
     ),
   ]

@@ -577,7 +577,7 @@ struct SnapshotBuilder {
   mutating func addSequence(_ row: Row) {
     let schema = row[0] ?? ""
     schemaByName[schema]?.sequences.append(
-      Sequence(
+      SequenceDefinition(
         name: row[1] ?? "",
         dataType: row[2] ?? "",
         start: row[3] ?? "",
@@ -622,7 +622,7 @@ struct SnapshotBuilder {
       default: "function"
       }
     schemaByName[schema]?.functions.append(
-      Function(
+      FunctionDefinition(
         name: row[1] ?? "",
         arguments: row[2] ?? "",
         kind: kind,

@@ -301,3 +301,35 @@ public struct Language: Codable, Sendable, Hashable {
     self.fromExtension = fromExtension
   }
 }
+
+/// An event trigger: a database-wide trigger on DDL.
+public struct EventTrigger: Codable, Sendable, Hashable {
+  /// Its name.
+  public var name: String
+  /// `ddl_command_start`, `ddl_command_end`, `sql_drop`, `table_rewrite`, `login`.
+  public var event: String
+  /// The function it runs, with its arguments' types.
+  public var function: String
+  /// `O` (origin and local), `D` (disabled), `R` (replica), `A` (always).
+  public var enabled: String
+  /// The command tags it fires for, sorted; empty for all.
+  public var tags: [String]
+
+  /// Creates an event trigger.
+  public init(name: String, event: String, function: String, enabled: String, tags: [String]) {
+    self.name = name
+    self.event = event
+    self.function = function
+    self.enabled = enabled
+    self.tags = tags
+  }
+
+  /// `ON ddl_command_end WHEN TAG IN (CREATE TABLE) EXECUTE FUNCTION audit()`.
+  public var summary: String {
+    var text = "ON \(event)"
+    if !tags.isEmpty { text += " WHEN TAG IN (\(tags.joined(separator: ", ")))" }
+    text += " EXECUTE FUNCTION \(function)"
+    if enabled != "O" { text += " (enabled=\(enabled))" }
+    return text
+  }
+}

@@ -238,8 +238,8 @@ enum Formats {
       .records("rules", { $0.rules }, { $0.rules = $1 }, rule),
     ])
 
-  static let sequence = Format<DriftModel.Sequence>(
-    .leaf, empty: Sequence(name: ""),
+  static let sequence = Format<SequenceDefinition>(
+    .leaf, empty: SequenceDefinition(name: ""),
     [
       .string("name", { $0.name }, { $0.name = $1 }),
       .string("dataType", { $0.dataType }, { $0.dataType = $1 }),
@@ -265,8 +265,8 @@ enum Formats {
       .records("privileges", { $0.privileges }, { $0.privileges = $1 }, privilege),
     ])
 
-  static let function = Format<Function>(
-    .leaf, empty: Function(name: ""),
+  static let function = Format<FunctionDefinition>(
+    .leaf, empty: FunctionDefinition(name: ""),
     [
       .string("name", { $0.name }, { $0.name = $1 }),
       .string("arguments", { $0.arguments }, { $0.arguments = $1 }),

@@ -106,11 +106,23 @@ struct ConcurrentDDLTests {
     }
   }
 
-  /// With `oneConnection`, the snapshots are taken by a role allowed a single connection: no
-  /// second one reads the indexes and no third keeps the moment, so the opening fingerprint is
-  /// taken before the first statement.
-  @Test(arguments: [false, true])
-  func everySnapshotIsOneMomentOrChangingNeverAMix(oneConnection: Bool) throws {
+  /// How the snapshots of ``everySnapshotIsOneMomentOrChangingNeverAMix(_:)`` are taken.
+  enum Connections: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    /// The usual three: the reads, the indexes, the moment kept.
+    case three
+    /// A role allowed a single connection: no second one reads the indexes and no third keeps
+    /// the moment, so the opening fingerprint is taken before the first statement.
+    case one
+    /// The third connection's kept transaction is ended from outside again and again (as a
+    /// server's idle timeout or a pooler would): those snapshots are taken again the old way.
+    case keptMomentLost
+
+    var testDescription: String { rawValue }
+  }
+
+  @Test(arguments: Connections.allCases)
+  func everySnapshotIsOneMomentOrChangingNeverAMix(_ connections: Connections) throws {
+    let oneConnection = connections == .one
     var setup = """
       CREATE TABLE django_migrations (id serial PRIMARY KEY, app text NOT NULL,
         name text NOT NULL, applied timestamptz NOT NULL DEFAULT now());
@@ -152,6 +164,26 @@ struct ConcurrentDDLTests {
     }
     let migrator = try BackgroundPSQL(database: database.name, script: script)
     defer { migrator.stop() }
+    let killing = ManagedFlag()
+    let killed = Counter()
+    if connections == .keptMomentLost {
+      let name = database.name
+      Thread.detachNewThread {
+        guard let killer = try? Connection(ConnectionString("dbname=\(name)")) else { return }
+        while !killing.isDone {
+          let ended = try? killer.query(
+            """
+            SELECT count(pg_catalog.pg_terminate_backend(pid)) FROM pg_catalog.pg_stat_activity
+            WHERE datname = pg_catalog.current_database() AND application_name = 'envdrift'
+              AND state = 'idle in transaction'
+            """
+          ).rows.first?[0]
+          for _ in 0..<(Int(ended.flatMap { $0 } ?? "0") ?? 0) { killed.increment() }
+          Thread.sleep(forTimeInterval: 0.01)
+        }
+      }
+    }
+    defer { killing.finish() }
 
     let collector = SnapshotCollector()
     var consistent = 0
@@ -193,15 +225,16 @@ struct ConcurrentDDLTests {
         dropped == Set(((step + 1)..<(Self.steps + 1)).map { "drop_\($0)" }), "step \(step)")
       #expect(made == Set(step >= 1 ? (1...step).map { "made_\($0)" } : []), "step \(step)")
     }
+    killing.finish()
     #expect(migrator.wait() == 0)
     #expect(consistent + changing == (oneConnection ? 100 : 200))
+    if connections == .keptMomentLost { #expect(killed.value > 0, "no kept moment was ended") }
     // Between two steps the catalogs rest for a tenth of a second: most snapshots fit in one
     // such pause, so they are taken at many moments of the loop, not only before and after it.
     #expect(moments.count >= 5, "\(moments.sorted())")
     print(
-      "concurrent DDL\(oneConnection ? " (one connection)" : ""): \(consistent) consistent"
-        + " snapshots at \(moments.count) moments, \(changing) changing"
-    )
+      "concurrent DDL (\(connections.rawValue)): \(consistent) consistent snapshots at"
+        + " \(moments.count) moments, \(changing) changing, \(killed.value) kept moments ended")
   }
 }
 

@@ -387,9 +387,9 @@ struct SnapshotCollectorTests {
           comment: hostile,
           tables: [table],
           views: [View(name: "v", materialized: true, definition: "SELECT 1", dependsOn: ["s.t"])],
-          sequences: [Sequence(name: "q", ownedBy: "t.a")],
+          sequences: [SequenceDefinition(name: "q", ownedBy: "t.a")],
           types: [TypeDefinition(name: "e", kind: .enum, definition: "'a'")],
-          functions: [Function(name: "f", arguments: "integer", comment: "x")],
+          functions: [FunctionDefinition(name: "f", arguments: "integer", comment: "x")],
           collations: [
             Collation(
               name: "c", provider: "icu", collate: "und", ctype: "und", deterministic: false)

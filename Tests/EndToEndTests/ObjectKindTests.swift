@@ -98,6 +98,18 @@ struct ObjectKindTests {
     try Envdrift.findings(comparing: "dbname=\(a.name)", with: "dbname=\(b.name)")
   }
 
+  /// The findings of comparing `a` with `b` as `kind name` lines.
+  static func lines(_ a: TestDatabase, _ b: TestDatabase) throws -> [String] {
+    try findings(a, b).map { "\($0["kind"] ?? "") \($0["name"] ?? "")" }
+  }
+
+  /// `database`'s snapshot file as `envdrift snapshot` writes it, and what it said on stderr.
+  static func snapshotText(_ database: TestDatabase) throws -> String {
+    let snapshot = try Envdrift.run(["snapshot", "b=dbname=\(database.name)", "--output", "-"])
+    #expect(snapshot.status == 0, "\(snapshot.error)")
+    return snapshot.output + snapshot.error
+  }
+
   @Test func eachDifferenceIsOneFindingOfItsKindAndAnIdenticalPairHasNone() throws {
     let base = try TestPostgres.createDatabase("kinds_base", sql: Self.objects)
     defer { base.drop() }
@@ -132,19 +144,13 @@ struct ObjectKindTests {
         CONNECTION 'host=127.0.0.1 port=1 dbname=nowhere password=\(secret)'
         PUBLICATION invoices_pub WITH (connect = false, slot_name = NONE);
       """)
-    let found = try Self.findings(base, other)
-    #expect(
-      found.map { "\($0["kind"] ?? "") \($0["name"] ?? "")" } == [
-        "subscription.missing invoices_sub"
-      ])
-    let snapshot = try Envdrift.run(["snapshot", "b=dbname=\(other.name)", "--output", "-"])
-    #expect(snapshot.status == 0, "\(snapshot.error)")
-    #expect(snapshot.output.contains("invoices_sub"))
-    #expect(!snapshot.output.contains(secret))
+    #expect(try Self.lines(base, other) == ["subscription.missing invoices_sub"])
+    let snapshot = try Self.snapshotText(other)
+    #expect(snapshot.contains("invoices_sub"))
+    #expect(!snapshot.contains(secret))
     // The user mapping's password is kept as a redacted name; no other password is.
-    let text = (snapshot.output + snapshot.error).replacingOccurrences(
-      of: "password=(redacted)", with: "")
-    #expect(!text.contains("password"))
+    #expect(
+      !snapshot.replacingOccurrences(of: "password=(redacted)", with: "").contains("password"))
   }
 
   @Test func aServersAddressAndAMappingsPasswordAreNeitherDriftNorKept() throws {
@@ -161,18 +167,13 @@ struct ObjectKindTests {
       base.drop()
       other.drop()
     }
-    let found = try Self.findings(base, other)
     // The added `dsn` option is a difference; its value, and the address, are not.
-    #expect(
-      found.map { "\($0["kind"] ?? "") \($0["name"] ?? "")" } == [
-        "foreign_server.changed kinds_remote"
-      ])
-    let snapshot = try Envdrift.run(["snapshot", "b=dbname=\(other.name)", "--output", "-"])
-    #expect(snapshot.status == 0, "\(snapshot.error)")
-    #expect(snapshot.output.contains("\"password=(redacted)\""))
-    #expect(snapshot.output.contains("\"host=db-b\""))
-    #expect(!snapshot.output.contains(secret))
-    #expect(!snapshot.output.contains("kinds-mapping-secret"))
+    #expect(try Self.lines(base, other) == ["foreign_server.changed kinds_remote"])
+    let snapshot = try Self.snapshotText(other)
+    #expect(snapshot.contains("\"password=(redacted)\""))
+    #expect(snapshot.contains("\"host=db-b\""))
+    #expect(!snapshot.contains(secret))
+    #expect(!snapshot.contains("kinds-mapping-secret"))
   }
 
   @Test func aTableMovedToAnotherTablespaceIsAStorageChange() throws {
