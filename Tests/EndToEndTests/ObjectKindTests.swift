@@ -10,6 +10,8 @@ struct ObjectKindTests {
   static let objects = """
     CREATE TABLE invoices (id int PRIMARY KEY, due_on date, note text);
     CREATE VIEW open_invoices AS SELECT id FROM invoices;
+    CREATE MATERIALIZED VIEW invoice_days AS SELECT due_on FROM invoices;
+    CREATE INDEX invoice_days_idx ON invoice_days (due_on);
     CREATE FUNCTION audit() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN END $$;
     CREATE AGGREGATE total(integer) (sfunc = int4pl, stype = integer, initcond = '0');
     CREATE TYPE floatrange AS RANGE (subtype = float8);
@@ -71,6 +73,10 @@ struct ObjectKindTests {
     (
       "CREATE PUBLICATION invoices_pub FOR TABLE invoices", "publication.missing", "invoices_pub",
       "warning"
+    ),
+    (
+      "COMMENT ON INDEX invoice_days_idx IS 'by day'", "index.changed", "invoice_days_idx",
+      "info"
     ),
     (
       "CREATE FOREIGN DATA WRAPPER other_fdw", "foreign_data_wrapper.missing", "other_fdw",
@@ -174,6 +180,30 @@ struct ObjectKindTests {
     #expect(snapshot.contains("\"host=db-b\""))
     #expect(!snapshot.contains(secret))
     #expect(!snapshot.contains("kinds-mapping-secret"))
+  }
+
+  @Test func aRoleThatMayNotSeeAMappingsOptionsSaysSoAndItsSnapshotCompletes() throws {
+    let role = "kinds_minimal_\(UUID().uuidString.prefix(6).lowercased())"
+    try TestPostgres.runPSQL(database: "postgres", arguments: ["-c", "CREATE ROLE \(role) LOGIN"])
+    let base = try TestPostgres.createDatabase("kinds_minimal", sql: Self.objects)
+    defer {
+      base.drop()
+      _ = try? TestPostgres.runPSQL(
+        database: "postgres", arguments: ["-c", "DROP ROLE IF EXISTS \(role)"])
+    }
+    let result = try Envdrift.run([
+      "compare", "owner=dbname=\(base.name)", "minimal=dbname=\(base.name) user=\(role)",
+      "--format", "json", "--output", "-",
+    ])
+    #expect(result.status == 1, "\(result.error)")
+    let document = try #require(
+      try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
+    let findings = document["findings"] as? [[String: Any]] ?? []
+    let mappings = findings.filter { $0["kind"] as? String == "user_mapping.changed" }
+    #expect(mappings.count == 1, "\(findings)")
+    let values = mappings.first?["values"] as? [String: Any]
+    #expect(values?["minimal"] as? String == "options not readable by the connecting role")
+    #expect(values?["owner"] as? String == "OPTIONS (password=(redacted), user=app)")
   }
 
   @Test func aTableMovedToAnotherTablespaceIsAStorageChange() throws {
