@@ -46,43 +46,20 @@ struct Compare: AsyncParsableCommand {
   @OptionGroup var connection: ConnectionFlags
 
   func run() async throws {
-    var configuration = Configuration()
-    if let config {
-      do throws(ConfigurationError) {
-        configuration = try Configuration.load(path: config)
-      } catch {
-        throw ValidationError(error.description)
-      }
+    var request = report.request
+    request.environments = try parseEnvironments(environments)
+    request.baseline = baseline
+    request.configurationPath = config
+    request.since = since
+    let plan: CompareRequest.Plan
+    do throws(CompareRequestError) {
+      plan = try request.plan(
+        collector: connection.collector(quiet: report.quiet), date: connection.date)
+    } catch {
+      if case .runner(let error) = error { throw error }
+      throw ValidationError(error.description)
     }
-    var specs = configuration.environments.map { $0.spec } + (try parseEnvironments(environments))
-    var compareTenants = true
-    var baseline = self.baseline ?? configuration.baseline
-    if let since {
-      guard specs.count == 1, let current = specs.first else {
-        throw ValidationError(
-          "--since compares one environment with its own history; name exactly one")
-      }
-      let previous = try History.newest(in: since, for: current.name)
-      specs.insert(
-        EnvironmentSpec(name: "\(current.name)-previous", source: .snapshotFile(previous)), at: 0)
-      compareTenants = false
-      baseline = current.name
-    }
-    let run = CompareRun(
-      collector: connection.collector(quiet: report.quiet),
-      filter: SchemaFilter(
-        include: report.schemas.isEmpty ? configuration.schemas.include : report.schemas,
-        exclude: configuration.schemas.exclude + report.excludedSchemas
-      ),
-      output: report.outputOptions(configuration),
-      failOn: report.failOn?.value ?? configuration.failOn ?? .drift,
-      saveSnapshotDirectory: report.saveSnapshot,
-      command: "envdrift compare "
-        + (config.map { "--config \($0)" } ?? specs.map { $0.name }.joined(separator: " ")),
-      acceptance: configuration.acceptance(on: connection.date),
-      compareTenants: compareTenants
-    )
-    let result = try await run.compare(specs, baseline: baseline)
+    let result = try await plan.run.compare(plan.environments, baseline: plan.baseline)
     Output.emit(result.standardOutput, quiet: report.quiet && report.output != "-")
     if report.timings { Output.timings(result.timingLines) }
     throw ExitCode(result.outcome.rawValue)
@@ -134,14 +111,12 @@ struct Tenants: AsyncParsableCommand {
 
   func run() async throws {
     let specs = try parseEnvironments([environment])
-    let run = CompareRun(
-      collector: connection.collector(quiet: report.quiet),
-      filter: SchemaFilter(include: report.schemas, exclude: report.excludedSchemas),
-      output: report.outputOptions(Configuration()),
-      failOn: report.failOn?.value ?? .drift,
-      saveSnapshotDirectory: report.saveSnapshot,
-      command: "envdrift tenants \(specs[0].name)"
-    )
+    var request = report.request
+    request.command = "envdrift tenants \(specs[0].name)"
+    // Without a configuration file or --since, planning cannot fail.
+    let run = try request.plan(
+      collector: connection.collector(quiet: report.quiet), date: connection.date
+    ).run
     let result = try await run.tenants(specs[0], reference: reference)
     Output.emit(result.standardOutput, quiet: report.quiet && report.output != "-")
     if report.timings { Output.timings(result.timingLines) }
@@ -183,22 +158,24 @@ struct Snapshot: AsyncParsableCommand {
 }
 
 extension ReportFlags {
-  /// The output settings: the command line's where given, else the configuration's.
-  func outputOptions(_ configuration: Configuration) -> OutputOptions {
-    let format: ReportFormat =
-      switch self.format {
+  /// The report options as a request; the command fills in the rest.
+  var request: CompareRequest {
+    var request = CompareRequest()
+    request.format = format.map {
+      switch $0 {
       case .markdown: .markdown
       case .github: .github
       case .json: .json
-      case nil: configuration.format ?? .markdown
       }
-    return OutputOptions(
-      format: format,
-      path: output,
-      force: force,
-      templatePath: template ?? configuration.template,
-      pathPattern: output == nil ? configuration.output : nil
-    )
+    }
+    request.output = output
+    request.force = force
+    request.template = template
+    request.failOn = failOn?.value
+    request.schemas = schemas
+    request.excludedSchemas = excludedSchemas
+    request.saveSnapshot = saveSnapshot
+    return request
   }
 }
 
