@@ -1,0 +1,100 @@
+import DriftCollect
+import DriftModel
+import DriftRunner
+import Foundation
+import TestSupport
+import Testing
+
+/// `SnapshotRun`, `VerifyRun` and `EnvironmentCollector` on snapshot files and a server that
+/// is not there: what each returns, without a database.
+@Suite("The runs behind snapshot, verify and every read")
+struct RunTests {
+  static func golden(_ name: String) -> EnvironmentSpec {
+    CompareRequestTests.snapshot(name)
+  }
+
+  /// A server nobody listens on: refused at once.
+  static let down = EnvironmentSpec(
+    name: "down", source: .database("host=127.0.0.1 port=1 dbname=app connect_timeout=2"))
+
+  @Test func aSnapshotIsWrittenOnceAndOverwrittenOnlyWithForce() async throws {
+    let directory = try CompareRequestTests.directory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let path = directory.appendingPathComponent("prod.json").path
+    let run = SnapshotRun()
+    let written = try await run.run(Self.golden("prod"), path: path, force: false)
+    #expect(written.outcome == .clean)
+    #expect(written.error == nil)
+    #expect(written.output.hasPrefix("prod: 4 schemas, "), "\(written.output)")
+    #expect(written.output.hasSuffix("snapshot written to \(path)\n"))
+    let original = try SnapshotFile.read(
+      path: CompareRequestTests.golden.appendingPathComponent("prod.snapshot.json").path)
+    #expect(try SnapshotFile.read(path: path) == original)
+    await #expect(throws: RunnerError.outputExists(path: path)) {
+      try await run.run(Self.golden("prod"), path: path, force: false)
+    }
+    #expect(try await run.run(Self.golden("prod"), path: path, force: true).outcome == .clean)
+    let standardOutput = try await run.run(Self.golden("prod"), path: "-", force: false)
+    #expect(try SnapshotFile.decode(Data(standardOutput.output.utf8), path: "-") == original)
+  }
+
+  @Test func aSnapshotOfAnEnvironmentThatCannotBeReadSaysWhyAndExits3() async throws {
+    let result = try await SnapshotRun().run(Self.down, path: "-", force: false)
+    #expect(result.outcome == .unreachable)
+    #expect(result.output.isEmpty)
+    #expect(result.error?.hasPrefix("down: ") == true, "\(result.error ?? "")")
+  }
+
+  @Test func environmentsComeBackInTheirOrderWithTheUnreachableOneMarked() async throws {
+    for concurrency in [1, 4] {
+      let lines = Lines()
+      var collector = EnvironmentCollector(concurrency: concurrency)
+      collector.progress = { lines.append($0) }
+      let collected = try await collector.collect([
+        Self.golden("dev"), Self.down, Self.golden("prod"),
+      ])
+      #expect(collected.map(\.name) == ["dev", "down", "prod"])
+      #expect(collected.map { $0.snapshot == nil } == [false, true, false])
+      #expect(collected[1].error?.isEmpty == false)
+      #expect(lines.all.first == "down: reading")
+      #expect(lines.all.last?.hasPrefix("down: could not be read in ") == true, "\(lines.all)")
+    }
+  }
+
+  @Test func aMissingSnapshotFileIsAUsageErrorNotAnUnreachableEnvironment() async {
+    let missing = EnvironmentSpec(name: "gone", source: .snapshotFile("/nonexistent/gone.json"))
+    await #expect(throws: RunnerError.self) {
+      try await EnvironmentCollector().collect([Self.golden("dev"), missing])
+    }
+  }
+
+  @Test func verifyNamesEverySchemaThatNeedsMigratingAndExits1() async throws {
+    let code = TestFixtures.repositoryRoot.appendingPathComponent(
+      "Tests/Fixtures/django-project/backend"
+    ).path
+    let result = try await VerifyRun().verify(code: code, environments: [Self.golden("prod")])
+    #expect(result.outcome == .drift)
+    let lines = result.standardOutput.split(separator: "\n")
+    #expect(lines.first == "code \(code): 7 migrations in 2 apps")
+    #expect(lines.dropFirst().first?.hasPrefix("prod: 4 schemas need migrating") == true)
+    let json = try await VerifyRun(format: .json).verify(
+      code: code, environments: [Self.golden("prod")])
+    #expect(json.outcome == .drift)
+    #expect(json.comparison.findings.contains { $0.kind == FindingKind(.migration, .pending) })
+    await #expect(throws: RunnerError.self) {
+      try await VerifyRun().verify(
+        code: code,
+        environments: [EnvironmentSpec(name: "more", source: .code(.directory(code)))])
+    }
+  }
+}
+
+/// Progress lines one task writes and the test reads.
+final class Lines: @unchecked Sendable {
+  private let lock = NSLock()
+  private var lines: [String] = []
+
+  var all: [String] { lock.withLock { lines } }
+
+  func append(_ line: String) { lock.withLock { lines.append(line) } }
+}
