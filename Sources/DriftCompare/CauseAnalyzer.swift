@@ -340,7 +340,7 @@ struct CauseAnalyzer {
     let objectKinds: Set<ObjectKind> = [.table, .column, .index, .constraint]
     for position in findings.indices
     where objectKinds.contains(findings[position].kind.object)
-      && findings[position].aspect == Aspect.definition.rawValue
+      && findings[position].aspect == .definition
       && findings[position].cause == nil
     {
       let finding = findings[position]

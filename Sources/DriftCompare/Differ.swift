@@ -36,7 +36,7 @@ struct Differ {
   private func dependentFindings(_ findings: [Finding]) -> [Finding] {
     var changed = Set<String>()
     var reported = Set<ObjectKey>()
-    for finding in findings where finding.aspect == Aspect.definition.rawValue {
+    for finding in findings where finding.aspect == .definition {
       let schema = finding.schema ?? ""
       switch finding.kind.object {
       case .table, .view, .materializedView, .type: changed.insert("\(schema).\(finding.name)")
@@ -94,7 +94,7 @@ struct Differ {
             scope: scope,
             environment: environment,
             reference: scope == .tenants ? baseline : nil,
-            aspect: Aspect.dependencies.rawValue,
+            aspect: .dependencies,
             detail: changedDependencies.joined(separator: ", ")
           )
         )
@@ -179,7 +179,7 @@ struct Differ {
       scope: scope,
       environment: environment,
       reference: scope == .tenants ? baseline : nil,
-      aspect: key.aspect.rawValue,
+      aspect: key.aspect,
       normalised: participants.lazy.compactMap { values[$0]??.normalised }.first
     )
   }

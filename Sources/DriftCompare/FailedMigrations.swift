@@ -51,8 +51,7 @@ enum FailedMigrations {
       severity: .error,
       message: message,
       environment: environment,
-      migration: row.qualifiedName,
-      aspect: state
+      migration: row.qualifiedName
     )
   }
 }

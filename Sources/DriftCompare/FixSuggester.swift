@@ -19,7 +19,7 @@ enum FixSuggester {
     let targets = finding.values.keys.sorted().filter { name in
       name != reference && (finding.values[name] ?? nil) != (finding.values[reference] ?? nil)
     }
-    guard !targets.isEmpty, finding.aspect == Aspect.definition.rawValue else { return result }
+    guard !targets.isEmpty, finding.aspect == .definition else { return result }
     var statements: [String] = []
     switch (finding.kind.object, finding.kind.change) {
     case (.index, .renamed):
@@ -109,7 +109,7 @@ enum FixSuggester {
   /// applied.
   static func promotion(of finding: Finding, snapshots: [Snapshot]) -> String? {
     guard finding.kind == FindingKind(.index, .renamed), finding.scope == .environments,
-      finding.aspect == Aspect.definition.rawValue, let migration = finding.migration,
+      finding.aspect == .definition, let migration = finding.migration,
       let schema = finding.schema, let renamedTo = finding.renamedTo
     else { return nil }
     func records(_ snapshot: Snapshot) -> Bool {

@@ -1,27 +1,6 @@
 import DriftModel
 import Foundation
 
-/// Which property of an object an entry compares.
-public enum Aspect: String, Codable, Sendable, Hashable, Comparable {
-  /// The object's definition (or mere existence).
-  case definition
-  /// The role that owns it.
-  case owner
-  /// Its comment.
-  case comment
-  /// Something it depends on (a relation a view reads, a column's type) differs.
-  case dependencies
-  /// How a column or table is stored, sampled and replicated: storage, compression, statistics
-  /// target, storage parameters, replica identity.
-  case storage
-
-  /// Definitions sort first.
-  public static func < (lhs: Aspect, rhs: Aspect) -> Bool {
-    let order: [Aspect] = [.definition, .dependencies, .owner, .storage, .comment]
-    return (order.firstIndex(of: lhs) ?? 0) < (order.firstIndex(of: rhs) ?? 0)
-  }
-}
-
 /// Identifies one comparable property of one object, the same way in every environment.
 struct ObjectKey: Hashable, Sendable {
   var object: ObjectKind

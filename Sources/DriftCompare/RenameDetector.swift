@@ -19,7 +19,7 @@ struct RenameDetector {
   func merge(_ findings: [Finding]) -> [Finding] {
     var groups: [Group: [Int]] = [:]
     for (position, finding) in findings.enumerated()
-    where finding.kind.change == .missing && finding.aspect == Aspect.definition.rawValue
+    where finding.kind.change == .missing && finding.aspect == .definition
       && (finding.kind.object == .index || finding.kind.object == .constraint)
     {
       guard let signature = signature(of: finding) else { continue }

@@ -30,8 +30,11 @@ public struct Finding: Codable, Sendable, Hashable {
   public var migration: String?
   /// One line on the likely cause, when the evidence supports one.
   public var cause: String?
-  /// Which property differs: `definition`, `owner` or `comment`.
-  public var aspect: String
+  /// Which property differs.
+  public var aspect: Aspect
+  /// For a migration that will fail (`migration.hazard`): the error it would stop with, as
+  /// PostgreSQL or Django names it (`UndefinedTable`, `DuplicateTable`).
+  public var failure: String?
   /// Context shared by every environment, such as a renamed index's definition.
   public var detail: String?
   /// An idempotent SQL statement that would remove the difference, when one is safe to suggest.
@@ -56,7 +59,8 @@ public struct Finding: Codable, Sendable, Hashable {
     reference: String? = nil,
     migration: String? = nil,
     cause: String? = nil,
-    aspect: String = "definition",
+    aspect: Aspect = .definition,
+    failure: String? = nil,
     detail: String? = nil,
     fix: String? = nil,
     normalised: VersionRule? = nil
@@ -75,6 +79,7 @@ public struct Finding: Codable, Sendable, Hashable {
     self.migration = migration
     self.cause = cause
     self.aspect = aspect
+    self.failure = failure
     self.detail = detail
     self.fix = fix
     self.normalised = normalised
@@ -82,7 +87,7 @@ public struct Finding: Codable, Sendable, Hashable {
 
   private enum CodingKeys: String, CodingKey {
     case kind, schema, table, name, values, severity, message, scope, renamedTo, environment
-    case reference, migration, cause, aspect, detail, fix, normalised
+    case reference, migration, cause, aspect, failure, detail, fix, normalised
   }
 
   /// Encodes every contract field, writing `null` for an absent `schema` or `table` and for each
@@ -103,6 +108,7 @@ public struct Finding: Codable, Sendable, Hashable {
     try container.encodeIfPresent(migration, forKey: .migration)
     try container.encodeIfPresent(cause, forKey: .cause)
     try container.encode(aspect, forKey: .aspect)
+    try container.encodeIfPresent(failure, forKey: .failure)
     try container.encodeIfPresent(detail, forKey: .detail)
     try container.encodeIfPresent(fix, forKey: .fix)
     try container.encodeIfPresent(normalised, forKey: .normalised)
@@ -125,8 +131,29 @@ public struct Finding: Codable, Sendable, Hashable {
     )
     if left != right { return left < right }
     if lhs.name != rhs.name { return lhs.name < rhs.name }
-    return (lhs.aspect, lhs.renamedTo ?? "", lhs.message)
-      < (rhs.aspect, rhs.renamedTo ?? "", rhs.message)
+    return (lhs.aspect.rawValue, lhs.failure ?? "", lhs.renamedTo ?? "", lhs.message)
+      < (rhs.aspect.rawValue, rhs.failure ?? "", rhs.renamedTo ?? "", rhs.message)
+  }
+}
+
+/// Which property of an object a finding is about.
+public enum Aspect: String, Codable, Sendable, Hashable, Comparable {
+  /// The object's definition (or mere existence).
+  case definition
+  /// The role that owns it.
+  case owner
+  /// Its comment.
+  case comment
+  /// Something it depends on (a relation a view reads, a column's type) differs.
+  case dependencies
+  /// How a column or table is stored, sampled and replicated: storage, compression, statistics
+  /// target, storage parameters, replica identity.
+  case storage
+
+  /// Definitions sort first.
+  public static func < (lhs: Aspect, rhs: Aspect) -> Bool {
+    let order: [Aspect] = [.definition, .dependencies, .owner, .storage, .comment]
+    return (order.firstIndex(of: lhs) ?? 0) < (order.firstIndex(of: rhs) ?? 0)
   }
 }
 

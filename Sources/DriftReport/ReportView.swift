@@ -378,9 +378,9 @@ struct ReportView {
         return showValues ? Markdown.code(value) : "✅"
       }
       let kind =
-        finding.aspect == "definition"
+        finding.aspect == .definition
         ? finding.kind.object.rawValue.replacingUnderscores()
-        : "\(finding.kind.object.rawValue.replacingUnderscores()) \(finding.aspect)"
+        : "\(finding.kind.object.rawValue.replacingUnderscores()) \(finding.aspect.rawValue)"
       lines.append(
         "| \(icon(finding.severity)) | \(kind) | \(Markdown.cell(object)) | "
           + cells.map(Markdown.cell).joined(separator: " | ") + " |"
@@ -424,7 +424,7 @@ struct ReportView {
         kind: finding.kind,
         table: finding.table,
         name: finding.name,
-        aspect: finding.aspect,
+        aspect: finding.aspect.rawValue,
         pattern: pattern(finding)
       )
       if groups[key] == nil {
@@ -556,7 +556,7 @@ struct ReportView {
       switch finding.kind.change {
       case .hazard:
         state =
-          "💥 will fail: \(Markdown.code(finding.detail ?? "")) → \(Markdown.text(finding.aspect)):"
+          "💥 will fail: \(Markdown.code(finding.detail ?? "")) → \(Markdown.text(finding.failure ?? "")):"
           + " \(Markdown.text(finding.values[environment].flatMap { $0 } ?? ""))"
       case .inconsistent:
         state = "🔴 applied without its dependency \(Markdown.code(finding.detail ?? ""))"

@@ -163,7 +163,8 @@ public struct VerifyRun: Sendable {
         for hazard in findings where hazard.kind.change == .hazard {
           lines.append(
             "  \(schema): will fail: \(hazard.name) \(hazard.detail ?? "")"
-              + " → \(hazard.aspect): \(hazard.values[environment.name].flatMap { $0 } ?? "")")
+              + " → \(hazard.failure ?? ""): \(hazard.values[environment.name].flatMap { $0 } ?? "")"
+          )
         }
       }
     }

@@ -27,7 +27,9 @@ struct CodePreflightTests {
       .filter {
         $0.kind.change != .pending || $0.schema == "public" || $0.name.hasPrefix("finance")
       }
-      .map { "\($0.schema ?? "") \($0.kind.change) \($0.name) \($0.aspect)" }
+      .map {
+        "\($0.schema ?? "") \($0.kind.change) \($0.name) \($0.failure ?? $0.kind.change.rawValue)"
+      }
       .sorted()
   }
 

@@ -77,11 +77,11 @@ enum Code {
     )
   }
 
-  /// `schema kind name aspect` of each finding, sorted.
+  /// `schema kind name failure` of each finding (its change where it has no failure), sorted.
   static func check(_ migrations: [CodeMigration], against snapshot: Snapshot) -> [String] {
     CodeComparer(codeName: "code", code: MigrationCode(source: "./backend", migrations: migrations))
       .findings(for: snapshot)
-      .map { "\($0.schema ?? "") \($0.kind) \($0.name) \($0.aspect)" }
+      .map { "\($0.schema ?? "") \($0.kind) \($0.name) \($0.failure ?? $0.kind.change.rawValue)" }
       .sorted()
   }
 }
@@ -126,7 +126,8 @@ struct CodeComparerTests {
     #expect(hazard.table == "tenants_tenantdomain")
     #expect(hazard.name == Self.rename.key.description)
     #expect(hazard.values["prod"] == "relation \"tenants_ten_domain_6df599_idx\" does not exist")
-    #expect(hazard.aspect == "UndefinedTable")
+    #expect(hazard.aspect == .definition)
+    #expect(hazard.failure == "UndefinedTable")
     #expect(
       hazard.fix?.contains(
         "ALTER INDEX tenants_ten_domain_6df599_idx RENAME TO tenants_ten_domain_f3abe6_idx") == true

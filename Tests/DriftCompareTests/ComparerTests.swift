@@ -199,7 +199,7 @@ struct ComparerTests {
     right.tables[1].owner = "someone_else"
     let owned = Fixture.compare([Fixture.snapshot("dev", schemas: [right]), prod]).findings
     #expect(owned.map(\.kind.description) == ["table.changed"])
-    #expect(owned.first?.aspect == "owner")
+    #expect(owned.first?.aspect == .owner)
     #expect(owned.first?.severity == .info)
   }
 

@@ -50,7 +50,7 @@ struct ShownAsComparedTests {
     ])
     // The index is everywhere; its comment is set in one: a change, not a missing index.
     #expect(comparison.findings.map(\.kind.description) == ["index.changed"])
-    #expect(comparison.findings.first?.aspect == "comment")
+    #expect(comparison.findings.first?.aspect == .comment)
   }
 }
 

@@ -21,7 +21,7 @@ enum CodeCauses {
       else { continue }
       let detail =
         finding.kind.change == .hazard
-        ? "\(finding.detail ?? "") → \(finding.aspect): \(finding.values[environment].flatMap { $0 } ?? "")"
+        ? "\(finding.detail ?? "") → \(finding.failure ?? ""): \(finding.values[environment].flatMap { $0 } ?? "")"
         : (finding.detail ?? "")
       let group = Group(
         environment: environment, kind: finding.kind, migration: finding.name, detail: detail)

@@ -114,8 +114,7 @@ public struct CodeComparer: Sendable {
               "migration \(Wording.code(key.description)) is in the code but not applied in"
               + " \(environment) (schema \(Wording.code(schema)))",
             environment: environment,
-            migration: key.description,
-            aspect: "pending"
+            migration: key.description
           ))
         guard placement.runs(app: step.migration.app, in: schema) else { continue }
         var failed = Set<String>()
@@ -167,8 +166,7 @@ public struct CodeComparer: Sendable {
               + " (schema \(Wording.code(schema))) but has no file in the code: it was applied from another"
               + " branch, or its file was deleted",
             environment: environment,
-            migration: key.description,
-            aspect: "ghost"
+            migration: key.description
           ))
       }
     }
@@ -209,7 +207,6 @@ public struct CodeComparer: Sendable {
             + " hand",
           environment: environment,
           migration: key.description,
-          aspect: "unfulfilled",
           detail: absence.phrase
         ))
     }
@@ -236,7 +233,6 @@ public struct CodeComparer: Sendable {
             + " \(Wording.code(schemaName))) but no migration in the code makes it: made by hand,"
             + " by a script, or by a migration since deleted",
           environment: environment,
-          aspect: "unexplained",
           detail: "\(phrase) \(shown)"
         ))
     }
@@ -268,7 +264,6 @@ public struct CodeComparer: Sendable {
           + " Django will refuse to migrate with InconsistentMigrationHistory",
         environment: environment,
         migration: migration.key.description,
-        aspect: "inconsistent",
         detail: dependency.description
       )
     }
@@ -294,7 +289,7 @@ public struct CodeComparer: Sendable {
         + " \(Wording.code(action.operation)) → \(problem.error): \(Wording.code(problem.message))",
       environment: environment,
       migration: key,
-      aspect: problem.error,
+      failure: problem.error,
       detail: action.operation,
       fix: SafePattern.suggestion(for: action, problem: problem)
     )
