@@ -114,6 +114,12 @@ public struct Finding: Codable, Sendable, Hashable {
     try container.encodeIfPresent(normalised, forKey: .normalised)
   }
 
+  /// Whether it stops a deployment: a pending, failing or out-of-order migration, or one
+  /// recorded as applied whose effect is absent.
+  public var blocksDeployment: Bool {
+    [.pending, .hazard, .inconsistent, .unfulfilled].contains(kind.change)
+  }
+
   /// `schema.table` (or whichever of the two is set), for naming where the object lives.
   public var qualifiedTable: String {
     [schema, table].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ".")

@@ -269,7 +269,7 @@ public struct CompareRun: Sendable {
     try OutputWriter.write(Data(text.utf8), to: path, force: output.force)
     stopwatch.lap("write")
     return RunResult(
-      standardOutput: Summary.lines(comparison, reportPath: path),
+      standardOutput: TerminalSummary.compare(comparison, reportPath: path),
       outcome: outcome,
       comparison: comparison,
       timings: stopwatch.timings
@@ -326,47 +326,6 @@ public struct CompareRun: Sendable {
         try SnapshotFile.encode(snapshot, into: $0)
       }
     }
-  }
-}
-
-/// The few lines printed after a report is written to a file.
-enum Summary {
-  static func lines(_ comparison: Comparison, reportPath: String) -> String {
-    var lines: [String] = []
-    for environment in comparison.environments {
-      let counts = environment.counts
-      let state: String
-      switch environment.status {
-      case .baseline: state = "baseline"
-      case .inSync: state = "in sync"
-      case .drifted:
-        state = "drifted (\(counts.error) errors, \(counts.warning) warnings, \(counts.info) info)"
-      case .unreachable: state = "unreachable: \(environment.error ?? "unknown error")"
-      case .changing: state = "changing: DDL in progress: \(environment.error ?? "")"
-      }
-      let unread = environment.unreadableMigrationTables
-      let locked = environment.lockedRelations
-      var note =
-        unread.isEmpty
-        ? ""
-        : "; \(unread.count) migration table\(unread.count == 1 ? "" : "s") could not be read"
-          + " (\(unread.map(\.schema).joined(separator: ", "))): not compared"
-      if !locked.isEmpty {
-        note +=
-          "; \(locked.count) relation\(locked.count == 1 ? "" : "s") locked by DDL in progress"
-          + " (\(locked.map { "\($0.schema).\($0.object)" }.joined(separator: ", "))): not compared"
-      }
-      lines.append("\(environment.name): \(state)\(note)")
-    }
-    let order = comparison.environments.map(\.name)
-    if let versions = VersionWording.sentence(comparison.versions, order: order) {
-      lines.append(versions)
-    }
-    if let shared = VersionWording.sharedClusters(comparison.sharedClusters) {
-      lines.append(shared)
-    }
-    lines.append("\(comparison.findings.count) findings; report written to \(reportPath)")
-    return lines.joined(separator: "\n") + "\n"
   }
 }
 

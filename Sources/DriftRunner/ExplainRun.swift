@@ -21,12 +21,20 @@ public struct ExplainRun: Sendable {
     self.format = format
   }
 
+  /// What an explanation prints, and the exit code.
+  public struct Result: Sendable {
+    /// The answer, in the format asked for.
+    public var standardOutput: String
+    /// The exit code.
+    public var outcome: RunOutcome
+  }
+
   /// The answer to every error in `text`.
   ///
   /// Exit 0 when explained; 3 when an environment could not be read (the others still
   /// answer). Text without an error it understands is an error (exit 2).
   public func explain(_ text: String, environments: [EnvironmentSpec]) async throws(RunnerError)
-    -> (standardOutput: String, outcome: RunOutcome)
+    -> Result
   {
     let errors = ErrorText.errors(in: text)
     guard !errors.isEmpty else { throw .nothingToExplain(understood: ErrorText.understood) }
@@ -90,7 +98,7 @@ public struct ExplainRun: Sendable {
       throw .render(error.description)
     }
     let unread = collected.contains { $0.snapshot == nil }
-    return (output, unread ? .unreachable : .clean)
+    return Result(standardOutput: output, outcome: unread ? .unreachable : .clean)
   }
 
   /// Every name in `snapshots`, schemas included, for the closest-name suggestion.

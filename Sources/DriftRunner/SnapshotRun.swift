@@ -7,6 +7,16 @@ public struct SnapshotRun: Sendable {
   /// How the environment is read.
   public var collector: EnvironmentCollector
 
+  /// What a snapshot run prints, and the exit code.
+  public struct Result: Sendable {
+    /// What goes to standard output: the summary line, or the snapshot itself.
+    public var output: String
+    /// What goes to standard error, when the environment could not be read.
+    public var error: String?
+    /// The exit code.
+    public var outcome: RunOutcome
+  }
+
   /// Creates a run.
   public init(collector: EnvironmentCollector = EnvironmentCollector()) {
     self.collector = collector
@@ -14,14 +24,14 @@ public struct SnapshotRun: Sendable {
 
   /// Snapshots `spec` to `path` (`nil` or `-`: standard output).
   public func run(_ spec: EnvironmentSpec, path: String?, force: Bool) async throws(RunnerError)
-    -> (output: String, error: String?, outcome: RunOutcome)
+    -> Result
   {
     let environment = try await collector.collect([spec])[0]
     guard let snapshot = environment.snapshot else {
       let state = environment.changing ? "changing: DDL in progress: " : ""
-      return (
-        "", "\(spec.name): \(state)\(environment.error ?? "could not be read")", .unreachable
-      )
+      return Result(
+        output: "", error: "\(spec.name): \(state)\(environment.error ?? "could not be read")",
+        outcome: .unreachable)
     }
     guard let path, path != "-" else {
       let data: Data
@@ -30,16 +40,14 @@ public struct SnapshotRun: Sendable {
       } catch {
         throw .outputFailed(path: "-", reason: "cannot encode the snapshot")
       }
-      return (String(decoding: data, as: UTF8.self), nil, .clean)
+      return Result(output: String(decoding: data, as: UTF8.self), error: nil, outcome: .clean)
     }
     try OutputWriter.write(to: path, force: force) { try SnapshotFile.encode(snapshot, into: $0) }
     let tables = snapshot.schemas.reduce(0) { $0 + $1.tables.count }
     let migrations = snapshot.migrationTables.reduce(0) { $0 + $1.rows.count }
-    return (
-      "\(spec.name): \(snapshot.schemas.count) schemas, \(tables) tables, \(migrations) migration"
-        + " rows; snapshot written to \(path)\n",
-      nil,
-      .clean
-    )
+    return Result(
+      output: "\(spec.name): \(snapshot.schemas.count) schemas, \(tables) tables, \(migrations)"
+        + " migration rows; snapshot written to \(path)\n",
+      error: nil, outcome: .clean)
   }
 }

@@ -198,7 +198,8 @@ enum Output {
   static func emit(_ text: String, quiet: Bool) {
     guard !quiet, !text.isEmpty else { return }
     let safe = TerminalText.lines(SecretRegistry.shared.scrubber.scrub(text))
-    let colored = Terminal.wantsColor(FileHandle.standardOutput) ? Terminal.colorize(safe) : safe
+    let colored =
+      Terminal.wantsColor(FileHandle.standardOutput) ? TerminalSummary.colorize(safe) : safe
     FileHandle.standardOutput.write(Data(colored.utf8))
   }
 
@@ -227,19 +228,6 @@ enum Terminal {
   static func wantsColor(_ handle: FileHandle) -> Bool {
     isInteractive(handle) && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
       && ProcessInfo.processInfo.environment["TERM"] != "dumb"
-  }
-
-  /// Colours the status words of the summary lines.
-  static func colorize(_ text: String) -> String {
-    let colors = [
-      (": drifted", "31"), (": unreachable", "33"), (": in sync", "32"), (": baseline", "36"),
-    ]
-    var result = text
-    for (word, code) in colors {
-      result = result.replacingOccurrences(
-        of: word, with: ": \u{1B}[\(code)m\(word.dropFirst(2))\u{1B}[0m")
-    }
-    return result
   }
 }
 
