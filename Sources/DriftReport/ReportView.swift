@@ -16,7 +16,7 @@ struct ReportView {
     comparison.environments.filter(\.wasRead).map(\.name)
   }
 
-  func context() -> [String: Any] {
+  func context() -> ReportContext {
     let environmentFindings = comparison.findings.filter { $0.scope == .environments }
     let tenantFindings = comparison.findings.filter { $0.scope == .tenants }
     let renames = environmentFindings.filter { $0.kind.change == .renamed }
@@ -33,54 +33,52 @@ struct ReportView {
     let safePatterns = safePatternBlock()
     let fixes = fixBlock()
     let timelineRows = timeline()
-    var context: [String: Any] = [
-      "title": title(),
-      "generatedAt": readableTime(comparison.generatedAt),
-      "version": EnvdriftVersion.current,
-      "baseline": Markdown.text(comparison.baseline),
-      "statusLines": statusLines(),
-      "summaryTable": summaryTable(),
-      "verdict": verdict(),
-      "causes": comparison.causes.prefix(rowLimit).map {
-        ["icon": icon($0.severity), "text": $0.message]
-      },
-      "hasCauses": !comparison.causes.isEmpty,
-      "moreCauses": comparison.causes.count > rowLimit
-        ? "_\(comparison.causes.count - rowLimit) more likely causes not shown (see the JSON report)._"
-        : "",
-      "hasDrift": comparison.hasDrift,
-      "noDrift": !comparison.hasDrift && !comparison.hasUnreachable,
-      "migrationTrees": migrationTrees,
-      "hasMigrationTrees": !migrationTrees.isEmpty,
-      "renameTable": renameRows.text,
-      "hasRenames": !renames.isEmpty,
-      "missingTable": missingRows.text,
-      "hasMissing": !missing.isEmpty,
-      "changedTable": changedRows.text,
-      "hasChanged": !changed.isEmpty,
-      "tenantSections": tenantSections,
-      "hasTenants": !tenantSections.isEmpty,
-      "hasCode": comparison.code != nil,
-      "codeHeading": codeHeading(),
-      "codeTable": codeRows.text,
-      "codeInSync": codeRows.text.isEmpty,
-      "safePatterns": safePatterns.text,
-      "safePatternFence": safePatterns.fence,
-      "hasSafePatterns": !safePatterns.text.isEmpty,
-      "timelineTable": timelineRows,
-      "hasTimeline": !timelineRows.isEmpty,
-      "fixes": fixes.text,
-      "fixFence": fixes.fence,
-      "hasFixes": !fixes.text.isEmpty,
-      "checklist": checklist().map { ["text": $0] },
-      "marker": "<!-- envdrift-report -->",
-    ]
     let hidden =
       renameRows.hidden + missingRows.hidden + changedRows.hidden + codeRows.hidden
-      + tenantSections.reduce(0) { $0 + (($1["hidden"] as? Int) ?? 0) }
-    context["hiddenFindings"] = hidden
-    context["hasHidden"] = hidden > 0
-    return context
+      + tenantSections.reduce(0) { $0 + $1.hidden }
+    return ReportContext(
+      title: title(),
+      generatedAt: readableTime(comparison.generatedAt),
+      version: EnvdriftVersion.current,
+      baseline: Markdown.text(comparison.baseline),
+      statusLines: statusLines(),
+      summaryTable: summaryTable(),
+      verdict: verdict(),
+      causes: comparison.causes.prefix(rowLimit).map {
+        ReportContext.Cause(icon: icon($0.severity), text: $0.message)
+      },
+      hasCauses: !comparison.causes.isEmpty,
+      moreCauses: comparison.causes.count > rowLimit
+        ? "_\(comparison.causes.count - rowLimit) more likely causes not shown (see the JSON report)._"
+        : "",
+      hasDrift: comparison.hasDrift,
+      noDrift: !comparison.hasDrift && !comparison.hasUnreachable,
+      migrationTrees: migrationTrees,
+      hasMigrationTrees: !migrationTrees.isEmpty,
+      renameTable: renameRows.text,
+      hasRenames: !renames.isEmpty,
+      missingTable: missingRows.text,
+      hasMissing: !missing.isEmpty,
+      changedTable: changedRows.text,
+      hasChanged: !changed.isEmpty,
+      tenantSections: tenantSections,
+      hasTenants: !tenantSections.isEmpty,
+      hasCode: comparison.code != nil,
+      codeHeading: codeHeading(),
+      codeTable: codeRows.text,
+      codeInSync: codeRows.text.isEmpty,
+      safePatterns: safePatterns.text,
+      safePatternFence: safePatterns.fence,
+      hasSafePatterns: !safePatterns.text.isEmpty,
+      timelineTable: timelineRows,
+      hasTimeline: !timelineRows.isEmpty,
+      fixes: fixes.text,
+      fixFence: fixes.fence,
+      hasFixes: !fixes.text.isEmpty,
+      checklist: checklist().map(ReportContext.Item.init(text:)),
+      marker: "<!-- envdrift-report -->",
+      hiddenFindings: hidden,
+      hasHidden: hidden > 0)
   }
 
   // MARK: - Header
@@ -119,28 +117,27 @@ struct ReportView {
     return parts.joined(separator: " ")
   }
 
-  private func statusLines() -> [[String: String]] {
-    var lines: [[String: String]] = []
+  private func statusLines() -> [ReportContext.Line] {
+    var lines: [ReportContext.Line] = []
     if let code = comparison.code {
       let skipped = code.problems.isEmpty ? "" : " (\(code.problems.count) files skipped)"
-      lines.append([
-        "line":
-          "📄 **\(Markdown.text(code.name))** — code at \(Markdown.code(code.source)):"
-          + " \(code.migrations) migrations in \(code.apps) apps\(skipped)"
-      ])
+      lines.append(
+        ReportContext.Line(
+          line: "📄 **\(Markdown.text(code.name))** — code at \(Markdown.code(code.source)):"
+            + " \(code.migrations) migrations in \(code.apps) apps\(skipped)"))
     }
     lines += environmentStatusLines()
     let order = comparison.environments.map(\.name)
     if let versions = VersionWording.sentence(comparison.versions, order: order) {
-      lines.append(["line": "ℹ️ " + Markdown.text(versions)])
+      lines.append(ReportContext.Line(line: "ℹ️ " + Markdown.text(versions)))
     }
     if let shared = VersionWording.sharedClusters(comparison.sharedClusters) {
-      lines.append(["line": "ℹ️ " + Markdown.text(shared)])
+      lines.append(ReportContext.Line(line: "ℹ️ " + Markdown.text(shared)))
     }
     return lines
   }
 
-  private func environmentStatusLines() -> [[String: String]] {
+  private func environmentStatusLines() -> [ReportContext.Line] {
     comparison.environments.map { environment in
       let name = "**\(Markdown.text(environment.name))**"
       let version =
@@ -179,17 +176,17 @@ struct ReportView {
         }
         let label = ownCode ? "findings against the code and its tenants" : "tenant drift"
         let extra = counts.total > 0 ? " (\(label): \(countText))" : ""
-        return ["line": "🎯 \(name) — baseline\(extra)\(version)\(time)"]
+        return ReportContext.Line(line: "🎯 \(name) — baseline\(extra)\(version)\(time)")
       case .inSync:
-        return ["line": "✅ \(name) — in sync with the baseline\(version)\(time)"]
+        return ReportContext.Line(line: "✅ \(name) — in sync with the baseline\(version)\(time)")
       case .drifted:
-        return ["line": "❌ \(name) — drifted: \(countText)\(version)\(time)"]
+        return ReportContext.Line(line: "❌ \(name) — drifted: \(countText)\(version)\(time)")
       case .unreachable:
         let reason = Markdown.text(environment.error ?? "unknown error")
-        return ["line": "⚠️ \(name) — unreachable: \(reason)"]
+        return ReportContext.Line(line: "⚠️ \(name) — unreachable: \(reason)")
       case .changing:
         let reason = Markdown.text(environment.error ?? "DDL in progress")
-        return ["line": "🔄 \(name) — changing: DDL in progress: \(reason)"]
+        return ReportContext.Line(line: "🔄 \(name) — changing: DDL in progress: \(reason)")
       }
     }
   }
@@ -245,7 +242,7 @@ struct ReportView {
 
   // MARK: - Migration trees
 
-  private func trees() -> [[String: String]] {
+  private func trees() -> [ReportContext.Tree] {
     struct Key: Hashable {
       var app: String
       var tree: String
@@ -294,11 +291,8 @@ struct ReportView {
         ? "schema \(Markdown.code(schemas[0]))"
         : "\(schemas.count) schemas: " + nameList(schemas)
       let fence = Markdown.fence(for: key.tree)
-      return [
-        "title": "\(Markdown.code(key.app)) — \(place)",
-        "tree": key.tree,
-        "fence": fence,
-      ]
+      return ReportContext.Tree(
+        title: "\(Markdown.code(key.app)) — \(place)", tree: key.tree, fence: fence)
     }
   }
 
@@ -450,8 +444,8 @@ struct ReportView {
 
   // MARK: - Tenants
 
-  private func tenants(_ findings: [Finding]) -> [[String: Any]] {
-    var sections: [[String: Any]] = []
+  private func tenants(_ findings: [Finding]) -> [ReportContext.TenantSection] {
+    var sections: [ReportContext.TenantSection] = []
     for environment in names {
       let own = findings.filter { $0.environment == environment }
       guard let first = own.first,
@@ -464,7 +458,7 @@ struct ReportView {
         let tenantValue = finding.values[finding.schema ?? ""].flatMap { $0 } ?? "\u{0}absent"
         return referenceValue + "\u{1}" + tenantValue
       }
-      var items: [[String: Any]] = []
+      var items: [ReportContext.TenantItem] = []
       for (finding, schemas) in grouped.prefix(rowLimit) {
         let tenantValue = finding.values[finding.schema ?? ""] ?? nil
         let what: String
@@ -489,9 +483,9 @@ struct ReportView {
           + (schemas.count > nameLimit ? " and \(schemas.count - nameLimit) more" : "")
         let full =
           schemas.count > nameLimit ? schemas.map(Markdown.code).joined(separator: ", ") : ""
-        var item: [String: Any] = ["line": line, "hasFullList": !full.isEmpty, "fullList": full]
+        var item = ReportContext.TenantItem(line: line, hasFullList: !full.isEmpty, fullList: full)
         if finding.kind.change == .changed {
-          item["line"] =
+          item.line =
             line
             + " (reference has \(Markdown.code(finding.values[reference].flatMap { $0 } ?? "")),"
             + " they have \(Markdown.code(tenantValue ?? ""))"
@@ -500,17 +494,17 @@ struct ReportView {
         items.append(item)
       }
       let hidden = hiddenCount(grouped)
-      sections.append([
-        "environment": Markdown.text(environment),
-        "reference": Markdown.code(reference),
-        "referenceWhy": referenceWhy(environment),
-        "tenantCount": total,
-        "findingCount": own.count,
-        "items": items,
-        "more": grouped.count > rowLimit
-          ? "_\(grouped.count - rowLimit) more findings not shown (see the JSON report)._" : "",
-        "hidden": hidden,
-      ])
+      sections.append(
+        ReportContext.TenantSection(
+          environment: Markdown.text(environment),
+          reference: Markdown.code(reference),
+          referenceWhy: referenceWhy(environment),
+          tenantCount: total,
+          findingCount: own.count,
+          items: items,
+          more: grouped.count > rowLimit
+            ? "_\(grouped.count - rowLimit) more findings not shown (see the JSON report)._" : "",
+          hidden: hidden))
     }
     return sections
   }
@@ -739,4 +733,94 @@ extension String {
   fileprivate func replacingUnderscores() -> String {
     String(map { $0 == "_" ? " " : $0 })
   }
+}
+
+/// What the report templates read, each value named as the templates name it (a custom
+/// `--template` reads the same names): text already escaped for Markdown, flags for the
+/// sections shown, counts.
+struct ReportContext {
+  /// A line of its own: an environment's status, a note.
+  struct Line {
+    var line: String
+  }
+
+  /// A likely cause, with its severity's icon.
+  struct Cause {
+    var icon: String
+    var text: String
+  }
+
+  /// An item of the checklist.
+  struct Item {
+    var text: String
+  }
+
+  /// One app's migration tree and the schemas that share it.
+  struct Tree {
+    var title: String
+    var tree: String
+    /// A code fence the tree cannot close.
+    var fence: String
+  }
+
+  /// The tenant findings of one environment.
+  struct TenantSection {
+    var environment: String
+    var reference: String
+    var referenceWhy: String
+    var tenantCount: Int
+    var findingCount: Int
+    var items: [TenantItem]
+    /// "N more findings not shown", or empty.
+    var more: String
+    /// Findings left out of the rows shown.
+    var hidden: Int
+  }
+
+  /// One grouped tenant finding.
+  struct TenantItem {
+    var line: String
+    var hasFullList: Bool
+    /// Every schema it names, when the line names only some.
+    var fullList: String
+  }
+
+  var title: String
+  var generatedAt: String
+  var version: String
+  var baseline: String
+  var statusLines: [Line]
+  var summaryTable: String
+  var verdict: String
+  var causes: [Cause]
+  var hasCauses: Bool
+  var moreCauses: String
+  var hasDrift: Bool
+  var noDrift: Bool
+  var migrationTrees: [Tree]
+  var hasMigrationTrees: Bool
+  var renameTable: String
+  var hasRenames: Bool
+  var missingTable: String
+  var hasMissing: Bool
+  var changedTable: String
+  var hasChanged: Bool
+  var tenantSections: [TenantSection]
+  var hasTenants: Bool
+  var hasCode: Bool
+  var codeHeading: String
+  var codeTable: String
+  var codeInSync: Bool
+  var safePatterns: String
+  var safePatternFence: String
+  var hasSafePatterns: Bool
+  var timelineTable: String
+  var hasTimeline: Bool
+  var fixes: String
+  var fixFence: String
+  var hasFixes: Bool
+  var checklist: [Item]
+  var marker: String
+  var hiddenFindings: Int
+  var hasHidden: Bool
 }
