@@ -12,13 +12,16 @@ struct ObjectKey: Hashable, Sendable {
   /// grants have no ``table``.
   var on: ObjectKind = .table
 
+  /// The same object's `aspect`.
+  func with(_ aspect: Aspect) -> ObjectKey {
+    var key = self
+    key.aspect = aspect
+    return key
+  }
+
   /// The key of the object this one lives in: a table for its columns, a schema for its tables.
   var parent: ObjectKey? {
-    if aspect != .definition {
-      var owner = self
-      owner.aspect = .definition
-      return owner
-    }
+    if aspect != .definition { return with(.definition) }
     switch object {
     case .schema, .extension, .role, .database:
       return nil
@@ -503,9 +506,8 @@ struct Inventory: Sendable {
     put("locale", database.locale)
     put("collation version", database.collationVersion)
     if let owner = database.owner {
-      entries[
-        ObjectKey(object: .database, schema: nil, table: nil, name: "owner", aspect: .owner)] =
-        ObjectValue(value: owner, display: owner)
+      self.put(
+        ObjectKey(object: .database, schema: nil, table: nil, name: "owner").with(.owner), owner)
       putGrants(
         database.privileges, on: .database, Privilege.databaseObject, owner: owner, in: nil)
     }
@@ -524,12 +526,7 @@ struct Inventory: Sendable {
       let key = ObjectKey(object: .tablespace, schema: nil, table: nil, name: tablespace.name)
       databaseObjects.insert(key)
       put(key, tablespace.summary)
-      if !tablespace.isBuiltIn {
-        put(
-          ObjectKey(
-            object: .tablespace, schema: nil, table: nil, name: tablespace.name,
-            aspect: .owner), tablespace.owner)
-      }
+      if !tablespace.isBuiltIn { put(key.with(.owner), tablespace.owner) }
       putGrants(
         tablespace.privileges, on: .tablespace, tablespace.name, owner: tablespace.owner, in: nil)
     }
@@ -560,9 +557,7 @@ struct Inventory: Sendable {
       // One an extension made (`postgres_fdw`) is its extension's: only its grants are its own.
       if wrapper.fromExtension == nil {
         put(key, wrapper.summary)
-        var owner = key
-        owner.aspect = .owner
-        put(owner, wrapper.owner)
+        put(key.with(.owner), wrapper.owner)
       }
       putGrants(
         wrapper.privileges, on: .foreignDataWrapper, wrapper.name, owner: wrapper.owner, in: nil)
@@ -571,9 +566,7 @@ struct Inventory: Sendable {
       let key = ObjectKey(object: .foreignServer, schema: nil, table: nil, name: server.name)
       databaseObjects.insert(key)
       put(key, server.summary(comparing: true), display: server.summary())
-      var owner = key
-      owner.aspect = .owner
-      put(owner, server.owner)
+      put(key.with(.owner), server.owner)
       putGrants(server.privileges, on: .foreignServer, server.name, owner: server.owner, in: nil)
       for mapping in server.userMappings {
         put(
