@@ -12,8 +12,8 @@ enum ClusterReader {
     SELECT r.rolname::pg_catalog.text, r.rolsuper, r.rolinherit, r.rolcreaterole, r.rolcreatedb,
       r.rolcanlogin, r.rolreplication, r.rolbypassrls, r.rolconnlimit,
       CASE WHEN pg_catalog.isfinite(r.rolvaliduntil)
-        THEN pg_catalog.to_char(r.rolvaliduntil AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
-        ELSE r.rolvaliduntil::pg_catalog.text END
+          THEN pg_catalog.to_char(r.rolvaliduntil AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+        WHEN r.rolvaliduntil < 'epoch' THEN '-infinity' END
     FROM pg_catalog.pg_roles r
     """
 

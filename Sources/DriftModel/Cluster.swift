@@ -18,7 +18,8 @@ public struct Role: Codable, Sendable, Hashable {
   public var bypassRowSecurity: Bool
   /// `CONNECTION LIMIT`; -1 for none.
   public var connectionLimit: Int
-  /// `VALID UNTIL`, in UTC, when set.
+  /// `VALID UNTIL`, in UTC, when set to a time (`infinity`, which never expires, reads as
+  /// unset, as no `VALID UNTIL` does; `-infinity` is kept).
   public var validUntil: String?
   /// The roles it is a member of, sorted by role.
   public var memberOf: [Membership]

@@ -77,6 +77,54 @@ struct ClusterDriftTests {
   }
 
   @Test(.enabled(if: TestCluster.all.count >= 2))
+  func eachRoleAttributeAndMembershipOptionThatDiffersIsOneFinding() throws {
+    let clusters = Array(TestCluster.all.prefix(2))
+    let suffix = UUID().uuidString.prefix(6).lowercased()
+    let role = "cluster_attrs_\(suffix)"
+    let group = "cluster_group_\(suffix)"
+    for cluster in clusters {
+      try cluster.psql(
+        "postgres", ["-c", "CREATE ROLE \(role); CREATE ROLE \(group); GRANT \(group) TO \(role)"])
+    }
+    let first = try clusters[0].createDatabase("cluster_attrs_a")
+    let second = try clusters[1].createDatabase("cluster_attrs_b")
+    defer {
+      clusters[0].drop(first)
+      clusters[1].drop(second)
+      for cluster in clusters {
+        _ = try? cluster.psql(
+          "postgres", ["-c", "DROP ROLE IF EXISTS \(role); DROP ROLE IF EXISTS \(group)"])
+      }
+    }
+    func mine() throws -> [String] {
+      let result = try Self.findings([
+        "a=\(clusters[0].conninfo(first))", "b=\(clusters[1].conninfo(second))",
+      ])
+      return result.all.filter { finding in
+        [finding["table"], finding["name"]].contains {
+          ($0 as? String)?.hasSuffix(suffix) == true
+        }
+      }.map { "\($0["kind"] ?? "") \($0["name"] ?? "") \($0["severity"] ?? "")" }
+    }
+    #expect(try mine().isEmpty)
+    for (change, undo) in [
+      ("LOGIN", "NOLOGIN"), ("SUPERUSER", "NOSUPERUSER"), ("CREATEDB", "NOCREATEDB"),
+      ("CREATEROLE", "NOCREATEROLE"), ("REPLICATION", "NOREPLICATION"),
+      ("BYPASSRLS", "NOBYPASSRLS"), ("NOINHERIT", "INHERIT"),
+      ("CONNECTION LIMIT 5", "CONNECTION LIMIT -1"),
+      ("VALID UNTIL '2030-01-01 00:00:00+00'", "VALID UNTIL 'infinity'"),
+    ] {
+      try clusters[0].psql("postgres", ["-c", "ALTER ROLE \(role) \(change)"])
+      #expect(try mine() == ["role.changed \(role) warning"], "\(change)")
+      try clusters[0].psql("postgres", ["-c", "ALTER ROLE \(role) \(undo)"])
+    }
+    try clusters[0].psql("postgres", ["-c", "GRANT \(group) TO \(role) WITH ADMIN OPTION"])
+    #expect(try mine() == ["membership.changed \(group) warning"])
+    try clusters[0].psql("postgres", ["-c", "REVOKE \(group) FROM \(role)"])
+    #expect(try mine() == ["membership.missing \(group) warning"])
+  }
+
+  @Test(.enabled(if: TestCluster.all.count >= 2))
   func aTablespaceOnlyOneClusterHasIsOneFindingAndItsGrantsGoWithIt() throws {
     let clusters = Array(TestCluster.all.prefix(2))
     let suffix = UUID().uuidString.prefix(6).lowercased()
