@@ -28,6 +28,8 @@ struct HostileNameTests {
     var renamedTo: String
     var emptySchema: String
     var defaultLiteral: String?
+    /// A foreign server that `ref` grants to everyone and `drift` does not.
+    var server: String
 
     init(_ random: inout SplitMix64, number: Int) {
       schema = HostileText.name("s\(number)", using: &random)
@@ -38,6 +40,7 @@ struct HostileNameTests {
       renamedTo = HostileText.name("k\(number)", using: &random)
       emptySchema = HostileText.name("e\(number)", using: &random)
       defaultLiteral = number % 2 == 0 ? HostileText.name("d", using: &random) : nil
+      server = HostileText.name("v\(number)", using: &random)
     }
 
     var refSQL: String {
@@ -50,6 +53,8 @@ struct HostileNameTests {
         CREATE INDEX \(quoted(index)) ON \(t) (id);
         CREATE INDEX \(quoted(renamedFrom)) ON \(t) (id) WHERE id > 5;
         CREATE SCHEMA \(quoted(emptySchema));
+        CREATE SERVER \(quoted(server)) FOREIGN DATA WRAPPER hostile_fdw;
+        GRANT USAGE ON FOREIGN SERVER \(quoted(server)) TO PUBLIC;
 
         """
     }
@@ -61,6 +66,7 @@ struct HostileNameTests {
         CREATE SCHEMA \(s);
         CREATE TABLE \(t) (id integer);
         CREATE INDEX \(quoted(renamedTo)) ON \(t) (id) WHERE id > 5;
+        CREATE SERVER \(quoted(server)) FOREIGN DATA WRAPPER hostile_fdw;
 
         """
     }
@@ -72,13 +78,29 @@ struct HostileNameTests {
 
     """
 
+  /// What every database of the round holds: the wrapper the servers use.
+  static let sharedSQL = "CREATE FOREIGN DATA WRAPPER hostile_fdw;\n"
+
+  /// Gives the database a setting whose value is `value`, through a `DO` block whose own quote
+  /// the value cannot end.
+  static func databaseSetting(_ value: String) -> String {
+    """
+    DO $hostile_setting_do$ BEGIN
+      EXECUTE format('ALTER DATABASE %I SET envdrift.note = %L', current_database(), \(literal(value)));
+    END $hostile_setting_do$;
+
+    """
+  }
+
   @Test func everySuggestedFixCreatesOrRenamesExactlyItsObjectAndNothingElse() throws {
     var random = SplitMix64(state: 20_261_130)
     let rounds = (1...6).map { Round(&random, number: $0) }
+    let setting = HostileText.name("n", using: &random) + "'; DROP TABLE public.sentinel; --"
     let ref = try TestPostgres.createDatabase(
-      "hostile_ref", sql: rounds.map(\.refSQL).joined())
+      "hostile_ref",
+      sql: Self.sharedSQL + rounds.map(\.refSQL).joined() + Self.databaseSetting(setting))
     defer { ref.drop() }
-    let driftSQL = Self.sentinelSQL + rounds.map(\.driftSQL).joined()
+    let driftSQL = Self.sentinelSQL + Self.sharedSQL + rounds.map(\.driftSQL).joined()
     let viaJSON = try TestPostgres.createDatabase("hostile_json", sql: driftSQL)
     defer { viaJSON.drop() }
     let viaMarkdown = try TestPostgres.createDatabase("hostile_md", sql: driftSQL)
@@ -117,13 +139,31 @@ struct HostileNameTests {
     for round in rounds {
       for (kind, name) in [
         ("index.missing", round.index), ("index.renamed", round.renamedFrom),
-        ("schema.missing", round.emptySchema),
+        ("schema.missing", round.emptySchema), ("privilege.missing", "PUBLIC"),
       ] {
         #expect(
           findings.contains { $0["kind"] as? String == kind && $0["name"] as? String == name },
           "no \(kind) finding for \(name.debugDescription)")
       }
     }
+    for round in rounds {
+      #expect(
+        findings.contains {
+          $0["kind"] as? String == "privilege.missing" && $0["table"] as? String == round.server
+        }, "no grant finding for server \(round.server.debugDescription)")
+    }
+    // The database setting is a cluster-side finding the helper leaves out; its fix is in the
+    // reports' fix blocks, run below for the Markdown and GitHub databases.
+    let all =
+      try #require(
+        try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any])[
+        "findings"]
+      as? [[String: Any]]
+    #expect(
+      all?.contains {
+        $0["kind"] as? String == "setting.missing" && $0["name"] as? String == "envdrift.note"
+          && $0["fix"] != nil
+      } == true)
     for fix in fixes {
       #expect(!fix.unicodeScalars.contains { Self.isHidden($0) && $0 != "\n" }, "\(fix)")
     }
@@ -135,6 +175,15 @@ struct HostileNameTests {
     let github = try compare(viaGitHub, format: "github")
     try Self.runFixes(try Self.fixBlock(github.output, after: "Suggested fixes"), in: viaGitHub)
 
+    for database in [viaMarkdown, viaGitHub] {
+      #expect(
+        try database.scalar(
+          """
+          SELECT s.setconfig = ARRAY['envdrift.note=' || \(Self.literal(setting))]
+          FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase
+          WHERE d.datname = current_database() AND s.setrole = 0
+          """) == "t", "the setting's fix in \(database.name)")
+    }
     for database in [viaJSON, viaMarkdown, viaGitHub] {
       #expect(try database.scalar("SELECT string_agg(id::text, ',') FROM public.sentinel") == "42")
       for round in rounds {
