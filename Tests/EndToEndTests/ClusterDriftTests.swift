@@ -20,6 +20,15 @@ struct ClusterDriftTests {
     return (document["findings"] as? [[String: Any]] ?? [], document, terminal.output)
   }
 
+  /// The findings about this test's own objects, whose names end in `suffix`: other suites
+  /// create roles and tablespaces of their own on the same clusters.
+  static func naming(_ suffix: some StringProtocol, in findings: [[String: Any]]) -> [[String: Any]]
+  {
+    findings.filter { finding in
+      [finding["table"], finding["name"]].contains { ($0 as? String)?.hasSuffix(suffix) == true }
+    }
+  }
+
   @Test(.enabled(if: TestCluster.all.count >= 2))
   func aRoleOnlyOneClusterHasIsAnErrorWhereItHoldsAGrantAndItsSettingsAreCompared() throws {
     let clusters = Array(TestCluster.all.prefix(2))
@@ -50,10 +59,7 @@ struct ClusterDriftTests {
     let result = try Self.findings([
       "a=\(clusters[0].conninfo(first))", "b=\(clusters[1].conninfo(second))", "--baseline", "b",
     ])
-    // Other suites create roles of their own on these clusters: only this test's are looked at.
-    let mine = result.all.filter { finding in
-      [finding["table"], finding["name"]].contains { ($0 as? String)?.hasSuffix(suffix) == true }
-    }
+    let mine = Self.naming(suffix, in: result.all)
     let lines = mine.map {
       "\($0["kind"] ?? "") \($0["table"] as? String ?? "-") \($0["name"] ?? "") \($0["severity"] ?? "")"
     }.sorted()
@@ -100,11 +106,9 @@ struct ClusterDriftTests {
       let result = try Self.findings([
         "a=\(clusters[0].conninfo(first))", "b=\(clusters[1].conninfo(second))",
       ])
-      return result.all.filter { finding in
-        [finding["table"], finding["name"]].contains {
-          ($0 as? String)?.hasSuffix(suffix) == true
-        }
-      }.map { "\($0["kind"] ?? "") \($0["name"] ?? "") \($0["severity"] ?? "")" }
+      return Self.naming(suffix, in: result.all).map {
+        "\($0["kind"] ?? "") \($0["name"] ?? "") \($0["severity"] ?? "")"
+      }
     }
     #expect(try mine().isEmpty)
     for (change, undo) in [
@@ -146,10 +150,9 @@ struct ClusterDriftTests {
     let result = try Self.findings([
       "a=\(clusters[0].conninfo(first))", "b=\(clusters[1].conninfo(second))",
     ])
-    let mine = result.all.filter { finding in
-      [finding["table"], finding["name"]].contains { ($0 as? String)?.hasSuffix(suffix) == true }
+    let lines = Self.naming(suffix, in: result.all).map {
+      "\($0["kind"] ?? "") \($0["name"] ?? "") \($0["severity"] ?? "")"
     }
-    let lines = mine.map { "\($0["kind"] ?? "") \($0["name"] ?? "") \($0["severity"] ?? "")" }
     #expect(lines == ["tablespace.missing \(tablespace) warning"], "\(lines)")
   }
 

@@ -5,11 +5,11 @@ import TestSupport
 enum Envdrift {
   /// Finding kinds that describe the test cluster rather than a database.
   ///
-  /// The cluster's roles and settings change under a test whenever a suite running beside it
-  /// creates or drops a role, so a test that compares a snapshot file with the live cluster
-  /// sees them move. Suites about them (the role and setting suites) look at their own roles by
-  /// name.
-  static let clusterKinds = ["role.", "membership.", "setting.", "database."]
+  /// The cluster's roles, settings and tablespaces change under a test whenever a suite
+  /// running beside it creates or drops one, so a test that compares a snapshot file with the
+  /// live cluster, or two clusters, sees them move. Suites about them (the role, setting and
+  /// tablespace tests) look at their own objects by name.
+  static let clusterKinds = ["role.", "membership.", "setting.", "database.", "tablespace."]
 
   /// The findings of `envdrift compare a b --baseline a --format json`, with the run's status
   /// checked (0 or 1).
