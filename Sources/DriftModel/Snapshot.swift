@@ -147,6 +147,27 @@ public struct Snapshot: Codable, Sendable, Hashable {
             owner: type.owner, grants: type.privileges))
       }
     }
+    if let database, let owner = database.owner {
+      result.append(
+        ObjectAccess(
+          schema: nil, name: environment.database, kind: "database", owner: owner,
+          grants: database.privileges))
+    }
+    func outside(_ kind: String, _ name: String, _ owner: String, _ grants: [Privilege]) {
+      result.append(ObjectAccess(schema: nil, name: name, kind: kind, owner: owner, grants: grants))
+    }
+    for server in foreignServers ?? [] {
+      outside("foreign server", server.name, server.owner, server.privileges)
+    }
+    for wrapper in foreignDataWrappers ?? [] {
+      outside("foreign-data wrapper", wrapper.name, wrapper.owner, wrapper.privileges)
+    }
+    for language in languages ?? [] {
+      outside("language", language.name, language.owner, language.privileges)
+    }
+    for tablespace in tablespaces ?? [] {
+      outside("tablespace", tablespace.name, tablespace.owner, tablespace.privileges)
+    }
     return result
   }
 

@@ -565,6 +565,10 @@ public enum ExplainRenderer {
     case "domain": "DOMAIN"
     case "schema": "SCHEMA"
     case "database": "DATABASE"
+    case "foreign server": "FOREIGN SERVER"
+    case "foreign-data wrapper": "FOREIGN DATA WRAPPER"
+    case "language": "LANGUAGE"
+    case "tablespace": "TABLESPACE"
     default: nil
     }
   }
@@ -577,6 +581,10 @@ public enum ExplainRenderer {
       "procedure", "type", "domain", "schema", "database":
       kind.uppercased()
     case "aggregate": "ROUTINE"
+    case "foreign server": "SERVER"
+    case "foreign-data wrapper": "FOREIGN DATA WRAPPER"
+    case "language": "LANGUAGE"
+    case "tablespace": "TABLESPACE"
     default: nil
     }
   }
@@ -621,12 +629,18 @@ public enum ExplainRenderer {
     }
     let objectName = error.objectType == "column" ? (error.table ?? name) : name
     let isDatabase = error.objectType == "database"
+    // A database, server, wrapper, language or tablespace lies outside every schema.
+    let isOutside =
+      isDatabase
+      || ["foreign server", "foreign-data wrapper", "language", "tablespace"].contains(
+        error.objectType ?? "")
     func scope(_ environment: String, _ schemas: [String]) -> String {
-      schemas.isEmpty || isDatabase ? environment : "\(environment) (\(schemaList(schemas)))"
+      schemas.isEmpty || isOutside ? environment : "\(environment) (\(schemaList(schemas)))"
     }
     /// Each environment's database has its own name; other objects keep the message's.
     func target(_ schemas: [String]) -> (name: String, schemas: [String]) {
-      isDatabase ? (schemas.first ?? name, []) : (objectName, schemas)
+      isDatabase
+        ? (schemas.first ?? name, []) : isOutside ? (objectName, []) : (objectName, schemas)
     }
     // Owners first: a migration that owns the object in one environment and not in another
     // fails there, with either error.

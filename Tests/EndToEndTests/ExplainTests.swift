@@ -238,6 +238,21 @@ struct ExplainPrivilegeTests {
         "permission denied for type mood", "CREATE TYPE mood AS ENUM ('ok');",
         "GRANT USAGE ON TYPE mood TO", "USAGE", "type"
       ),
+      (
+        "permission denied for foreign server remote",
+        "CREATE FOREIGN DATA WRAPPER explain_fdw;"
+          + " CREATE SERVER remote FOREIGN DATA WRAPPER explain_fdw;",
+        "GRANT USAGE ON FOREIGN SERVER remote TO", "USAGE", "foreign server"
+      ),
+      (
+        "permission denied for foreign-data wrapper explain_fdw",
+        "CREATE FOREIGN DATA WRAPPER explain_fdw;",
+        "GRANT USAGE ON FOREIGN DATA WRAPPER explain_fdw TO", "USAGE", "foreign-data wrapper"
+      ),
+      (
+        "permission denied for language plpgsql", "REVOKE USAGE ON LANGUAGE plpgsql FROM PUBLIC;",
+        "GRANT USAGE ON LANGUAGE plpgsql TO", "USAGE", "language"
+      ),
     ]
 
   static func json(_ output: String) throws -> [String: Any] {

@@ -97,7 +97,7 @@ public struct Explainer: Sendable {
         return names.relations.values.contains { $0.columns.contains(name) }
       case .routine: return names.functions.contains(name)
       case .type: return names.types.contains(name)
-      case .schema, .database, .other: return false
+      case .schema, .database, .outside, .other: return false
       }
     default:
       return false
@@ -107,6 +107,9 @@ public struct Explainer: Sendable {
   /// The families of objects a privilege message can name, as far as finding them goes.
   enum PrivilegeObject {
     case relation, index, column, routine, type, schema, database, other
+    /// A foreign server, foreign-data wrapper, language or tablespace: outside every schema,
+    /// found by kind and name.
+    case outside
 
     init(_ word: String?) {
       switch word {
@@ -118,6 +121,7 @@ public struct Explainer: Sendable {
       case "type", "domain": self = .type
       case "schema": self = .schema
       case "database": self = .database
+      case "foreign server", "foreign-data wrapper", "language", "tablespace": self = .outside
       default: self = .other
       }
     }
@@ -199,7 +203,8 @@ public struct Explainer: Sendable {
       var place = Explanation.Place(environment: environment.name)
       for schema in ordered {
         if error.kind == .undefinedSchema || error.kind == .undefinedRole
-          || error.isPrivilege && [.schema, .database].contains(PrivilegeObject(error.objectType))
+          || error.isPrivilege
+            && [.schema, .database, .outside].contains(PrivilegeObject(error.objectType))
         {
           continue
         }
@@ -241,6 +246,16 @@ public struct Explainer: Sendable {
         places[index].present =
           snapshot?.schemas.contains { $0.name == error.name } == true
           ? [error.name] : []
+        places[index].absent = places[index].present.isEmpty ? [error.name] : []
+      }
+    }
+    if error.isPrivilege && privilegeObject == .outside {
+      for index in places.indices where places[index].read {
+        let name = places[index].environment
+        let snapshot = read.first { $0.environment.name == name }
+        places[index].present =
+          snapshot?.allAccess.contains { $0.kind == error.objectType && $0.name == error.name }
+            == true ? [error.name] : []
         places[index].absent = places[index].present.isEmpty ? [error.name] : []
       }
     }
@@ -401,6 +416,8 @@ public struct Explainer: Sendable {
           if access.kind == "database" { table[access.name] = access }
         case .schema:
           if access.kind == "schema", access.name == error.name { table[schema] = access }
+        case .outside:
+          if access.kind == error.objectType, access.name == error.name { table[""] = access }
         case .column:
           guard present.contains(schema) else { continue }
           if access.kind == "column", access.name == error.name, access.table == error.table {
