@@ -188,6 +188,7 @@ struct ConcurrentDDLTests {
     let collector = SnapshotCollector()
     var consistent = 0
     var changing = 0
+    var locked = 0
     var moments = Set<Int>()
     for _ in 0..<(oneConnection ? 100 : 200) {
       let snapshot: Snapshot
@@ -207,17 +208,28 @@ struct ConcurrentDDLTests {
       let publicSchema = try #require(snapshot.schema(named: "public"))
       let table = try #require(publicSchema.table(named: "t"))
       let column = "c_\(step)"
+      // A relation the next migration held locked when the snapshot began is not deparsed: it
+      // is marked unreadable instead, and its definitions are absent, never of another moment.
+      let unread = Set(
+        snapshot.unreadable.filter { $0.isRelation && $0.schema == "public" }.map(\.object))
+      if !unread.isEmpty { locked += 1 }
       #expect(table.columns.map(\.name) == [column], "step \(step)")
-      #expect(
-        table.indexes.map { "\($0.name) \($0.definition)" } == [
-          "t_idx_\(step) USING btree (\(column))"
-        ],
-        "step \(step): \(table.indexes)")
-      #expect(
-        table.constraints.filter { $0.kind == .check }.map(\.definition)
-          == ["CHECK ((\(column) > 0))"], "step \(step): \(table.constraints)")
+      if !unread.contains("t") {
+        #expect(
+          table.indexes.map { "\($0.name) \($0.definition)" } == [
+            "t_idx_\(step) USING btree (\(column))"
+          ],
+          "step \(step): \(table.indexes)")
+        #expect(
+          table.constraints.filter { $0.kind == .check }.map(\.definition)
+            == ["CHECK ((\(column) > 0))"], "step \(step): \(table.constraints)")
+      }
       #expect(publicSchema.views.map(\.name) == ["v_\(step)"], "step \(step)")
-      #expect(publicSchema.views.first?.definition.contains(column) == true, "step \(step)")
+      if unread.contains("v_\(step)") {
+        #expect(publicSchema.views.first?.definition.isEmpty == true, "step \(step)")
+      } else {
+        #expect(publicSchema.views.first?.definition.contains(column) == true, "step \(step)")
+      }
       let names = Set(publicSchema.tables.map(\.name))
       let dropped = Set(names.filter { $0.hasPrefix("drop_") })
       let made = Set(names.filter { $0.hasPrefix("made_") })
@@ -234,7 +246,8 @@ struct ConcurrentDDLTests {
     #expect(moments.count >= 5, "\(moments.sorted())")
     print(
       "concurrent DDL (\(connections.rawValue)): \(consistent) consistent snapshots at"
-        + " \(moments.count) moments, \(changing) changing, \(killed.value) kept moments ended")
+        + " \(moments.count) moments (\(locked) with a relation the next migration held"
+        + " locked), \(changing) changing, \(killed.value) kept moments ended")
   }
 }
 
