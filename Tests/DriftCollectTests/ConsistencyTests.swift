@@ -228,7 +228,9 @@ struct ConcurrentDDLTests {
       if unread.contains("v_\(step)") {
         #expect(publicSchema.views.first?.definition.isEmpty == true, "step \(step)")
       } else {
-        #expect(publicSchema.views.first?.definition.contains(column) == true, "step \(step)")
+        #expect(
+          publicSchema.views.first?.definition.contains(column) == true,
+          "step \(step): \(publicSchema.views.map(\.definition)), unread \(unread.sorted())")
       }
       let names = Set(publicSchema.tables.map(\.name))
       let dropped = Set(names.filter { $0.hasPrefix("drop_") })
