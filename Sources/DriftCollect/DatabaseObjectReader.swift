@@ -19,26 +19,57 @@ enum DatabaseObjectReader {
     var servers: [ForeignServer] = []
   }
 
+  /// A catalog of objects outside every schema that take grants: the kind
+  /// (``ObjectAccess/outsideKinds``), the catalog and its name, owner and ACL columns, and the
+  /// `acldefault` letter for an ACL that is NULL.
+  struct OutsideCatalog {
+    var kind: String
+    var catalog: String
+    var name: String
+    var owner: String
+    var acl: String
+    var letter: String
+
+    /// `SELECT NULL, NULL, name, kind, owner, acl FROM catalog WHERE condition`, or without the
+    /// two NULLs (`schema` and `table`) when `withPlace` is false.
+    func select(where condition: String, withPlace: Bool = true) -> String {
+      """
+      SELECT \(withPlace ? "NULL, NULL, " : "")\(name)::pg_catalog.text, '\(kind)', \(owner),
+        COALESCE(\(acl), pg_catalog.acldefault('\(letter)', \(owner)))
+      FROM pg_catalog.\(catalog) WHERE \(condition)
+      """
+    }
+  }
+
+  /// Tablespaces, procedural languages, wrappers and servers.
+  static let outsideCatalogs = [
+    OutsideCatalog(
+      kind: "foreign server", catalog: "pg_foreign_server", name: "srvname", owner: "srvowner",
+      acl: "srvacl", letter: "S"),
+    OutsideCatalog(
+      kind: "foreign-data wrapper", catalog: "pg_foreign_data_wrapper", name: "fdwname",
+      owner: "fdwowner", acl: "fdwacl", letter: "F"),
+    OutsideCatalog(
+      kind: "language", catalog: "pg_language", name: "lanname", owner: "lanowner",
+      acl: "lanacl", letter: "l"),
+    OutsideCatalog(
+      kind: "tablespace", catalog: "pg_tablespace", name: "spcname", owner: "spcowner",
+      acl: "spcacl", letter: "t"),
+  ]
+
   /// The owner and effective grants of the database, each tablespace, procedural language,
-  /// wrapper and server: `kind` (`D`, `t`, `l`, `w`, `s`), name, owner, then grantee,
-  /// privileges and those with grant option (NULL for an object granted to no one).
+  /// wrapper and server: kind (`database`, or one of ``ObjectAccess/outsideKinds``), name,
+  /// owner, then grantee, privileges and those with grant option (NULL for an object granted
+  /// to no one).
   static let grants = """
     WITH objects AS (
-      SELECT 'D' AS kind, d.datname::pg_catalog.text AS name, d.datdba AS owner,
+      SELECT d.datname::pg_catalog.text AS name, 'database' AS kind, d.datdba AS owner,
         COALESCE(d.datacl, pg_catalog.acldefault('d', d.datdba)) AS acl
       FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database()
       UNION ALL
-      SELECT 't', s.spcname, s.spcowner, COALESCE(s.spcacl, pg_catalog.acldefault('t', s.spcowner))
-      FROM pg_catalog.pg_tablespace s
-      UNION ALL
-      SELECT 'l', l.lanname, l.lanowner, COALESCE(l.lanacl, pg_catalog.acldefault('l', l.lanowner))
-      FROM pg_catalog.pg_language l WHERE l.lanispl
-      UNION ALL
-      SELECT 'w', w.fdwname, w.fdwowner, COALESCE(w.fdwacl, pg_catalog.acldefault('F', w.fdwowner))
-      FROM pg_catalog.pg_foreign_data_wrapper w
-      UNION ALL
-      SELECT 's', s.srvname, s.srvowner, COALESCE(s.srvacl, pg_catalog.acldefault('S', s.srvowner))
-      FROM pg_catalog.pg_foreign_server s
+      \(outsideCatalogs.map {
+        $0.select(where: $0.kind == "language" ? "lanispl" : "true", withPlace: false)
+      }.joined(separator: "\nUNION ALL\n"))
     )
     SELECT o.kind, o.name, pg_catalog.pg_get_userbyid(o.owner)::pg_catalog.text,
       g.grantee, g.privileges, g.grantable
@@ -134,13 +165,13 @@ enum DatabaseObjectReader {
       guard let grantee = row[3] else { continue }
       let privilege = Privilege(
         grantee: grantee, privileges: list(row[4], ","), grantable: row[5].map { list($0, ",") })
-      if kind == "D" {
+      if kind == "database" {
         objects.databasePrivileges.append(privilege)
       } else {
         grants["\(kind) \(name)", default: []].append(privilege)
       }
     }
-    objects.databaseOwner = owners.first { $0.key.hasPrefix("D ") }?.value
+    objects.databaseOwner = owners.first { $0.key.hasPrefix("database ") }?.value
     objects.databasePrivileges.sort { $0.grantee < $1.grantee }
     func privileges(_ kind: String, _ name: String) -> [Privilege] {
       (grants["\(kind) \(name)"] ?? []).sorted { $0.grantee < $1.grantee }
@@ -148,20 +179,21 @@ enum DatabaseObjectReader {
     objects.tablespaces = try connection.query(Self.tablespaces).rows.map { row in
       let name = row[0] ?? ""
       return Tablespace(
-        name: name, owner: owners["t \(name)"] ?? "", options: list(row[1]).sorted(),
-        privileges: privileges("t", name))
+        name: name, owner: owners["tablespace \(name)"] ?? "", options: list(row[1]).sorted(),
+        privileges: privileges("tablespace", name))
     }.sorted { $0.name < $1.name }
     objects.languages = try connection.query(Self.languages).rows.map { row in
       let name = row[0] ?? ""
       return Language(
-        name: name, trusted: row[1] == "t", owner: owners["l \(name)"] ?? "",
-        privileges: privileges("l", name), fromExtension: row[2])
+        name: name, trusted: row[1] == "t", owner: owners["language \(name)"] ?? "",
+        privileges: privileges("language", name), fromExtension: row[2])
     }.sorted { $0.name < $1.name }
     objects.wrappers = try connection.query(Self.wrappers).rows.map { row in
       let name = row[0] ?? ""
       return ForeignDataWrapper(
-        name: name, owner: owners["w \(name)"] ?? "", handler: row[1], validator: row[2],
-        options: redacted(row[3]), privileges: privileges("w", name), fromExtension: row[4])
+        name: name, owner: owners["foreign-data wrapper \(name)"] ?? "", handler: row[1],
+        validator: row[2], options: redacted(row[3]),
+        privileges: privileges("foreign-data wrapper", name), fromExtension: row[4])
     }.sorted { $0.name < $1.name }
     var mappings: [String: [UserMapping]] = [:]
     for row in try connection.query(Self.userMappings).rows {
@@ -171,8 +203,9 @@ enum DatabaseObjectReader {
     objects.servers = try connection.query(Self.servers).rows.map { row in
       let name = row[0] ?? ""
       return ForeignServer(
-        name: name, wrapper: row[1] ?? "", owner: owners["s \(name)"] ?? "", type: row[2],
-        version: row[3], options: redacted(row[4]), privileges: privileges("s", name),
+        name: name, wrapper: row[1] ?? "", owner: owners["foreign server \(name)"] ?? "",
+        type: row[2], version: row[3], options: redacted(row[4]),
+        privileges: privileges("foreign server", name),
         userMappings: (mappings[name] ?? []).sorted { $0.user < $1.user })
     }.sorted { $0.name < $1.name }
     return objects

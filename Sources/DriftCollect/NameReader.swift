@@ -147,21 +147,9 @@ enum NameQueries {
       FROM pg_catalog.pg_database d
       WHERE d.datname = pg_catalog.current_database()
       UNION ALL
-      SELECT NULL, NULL, s.srvname::text, 'foreign server', s.srvowner,
-        COALESCE(s.srvacl, pg_catalog.acldefault('S', s.srvowner))
-      FROM pg_catalog.pg_foreign_server s WHERE s.srvname = ANY ($1::pg_catalog.text[])
-      UNION ALL
-      SELECT NULL, NULL, w.fdwname::text, 'foreign-data wrapper', w.fdwowner,
-        COALESCE(w.fdwacl, pg_catalog.acldefault('F', w.fdwowner))
-      FROM pg_catalog.pg_foreign_data_wrapper w WHERE w.fdwname = ANY ($1::pg_catalog.text[])
-      UNION ALL
-      SELECT NULL, NULL, l.lanname::text, 'language', l.lanowner,
-        COALESCE(l.lanacl, pg_catalog.acldefault('l', l.lanowner))
-      FROM pg_catalog.pg_language l WHERE l.lanname = ANY ($1::pg_catalog.text[])
-      UNION ALL
-      SELECT NULL, NULL, t.spcname::text, 'tablespace', t.spcowner,
-        COALESCE(t.spcacl, pg_catalog.acldefault('t', t.spcowner))
-      FROM pg_catalog.pg_tablespace t WHERE t.spcname = ANY ($1::pg_catalog.text[])
+      \(DatabaseObjectReader.outsideCatalogs.map {
+        $0.select(where: "\($0.name) = ANY ($1::pg_catalog.text[])")
+      }.joined(separator: "\nUNION ALL\n"))
     )
     SELECT o.schema, o.tab, o.name, o.kind, pg_catalog.pg_get_userbyid(o.owner)::text,
       CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(a.grantee)::text END,

@@ -136,6 +136,12 @@ public struct SchemaNames: Sendable, Hashable {
 
 /// Who owns one object and what is granted on it: what a privilege error needs.
 public struct ObjectAccess: Sendable, Hashable {
+  /// The kinds of object outside every schema, and outside the database, that take grants,
+  /// as ``kind`` names them (and PostgreSQL's messages do).
+  public static let outsideKinds: Set<String> = [
+    "foreign server", "foreign-data wrapper", "language", "tablespace",
+  ]
+
   /// The schema; `nil` for the database itself.
   public var schema: String?
   /// For a column or an index: its table.

@@ -632,8 +632,7 @@ public enum ExplainRenderer {
     // A database, server, wrapper, language or tablespace lies outside every schema.
     let isOutside =
       isDatabase
-      || ["foreign server", "foreign-data wrapper", "language", "tablespace"].contains(
-        error.objectType ?? "")
+      || ObjectAccess.outsideKinds.contains(error.objectType ?? "")
     func scope(_ environment: String, _ schemas: [String]) -> String {
       schemas.isEmpty || isOutside ? environment : "\(environment) (\(schemaList(schemas)))"
     }

@@ -121,7 +121,7 @@ public struct Explainer: Sendable {
       case "type", "domain": self = .type
       case "schema": self = .schema
       case "database": self = .database
-      case "foreign server", "foreign-data wrapper", "language", "tablespace": self = .outside
+      case let word? where ObjectAccess.outsideKinds.contains(word): self = .outside
       default: self = .other
       }
     }
