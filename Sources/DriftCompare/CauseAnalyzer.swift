@@ -25,37 +25,59 @@ struct CauseAnalyzer {
   init(snapshots: [Snapshot], baseline: String) {
     self.snapshots = snapshots
     self.baseline = baseline
+    // At 1,000 tenants each environment holds tens of thousands of migration rows: each is
+    // indexed on a core of its own.
     var labels = Set<String>()
-    for snapshot in snapshots {
+    for (snapshot, found) in zip(snapshots, snapshots.concurrentMap(Self.evidence)) {
       let name = snapshot.environment.name
-      for table in snapshot.migrationTables {
-        for row in table.rows {
-          labels.insert(row.app)
-          recorded[name, default: [:]][table.schema, default: []].insert(row.qualifiedName)
-          if let time = row.appliedAt {
-            let current = appliedAt[name]?[row.qualifiedName]
-            if current == nil || time < current ?? time {
-              appliedAt[name, default: [:]][row.qualifiedName] = time
-            }
-          }
-        }
-      }
+      labels.formUnion(found.labels)
+      appliedAt[name, default: [:]].merge(found.appliedAt) { Swift.min($0, $1) }
+      recorded[name, default: [:]].merge(found.recorded) { $0.union($1) }
+      renameRows += found.renameRows
+      tables[name, default: [:]].merge(found.tables) { $1 }
     }
     apps = labels.sorted { ($0.count, $0) > ($1.count, $1) }
-    for snapshot in snapshots {
-      var seen = Set<String>()
-      for table in snapshot.migrationTables {
-        for row in table.rows where seen.insert(row.qualifiedName).inserted {
+  }
+
+  /// What one environment's snapshot tells the analyzer.
+  private struct Evidence: Sendable {
+    var labels = Set<String>()
+    var appliedAt: [String: String] = [:]
+    var recorded: [String: Set<String>] = [:]
+    var renameRows: [(environment: String, row: MigrationRow, lowercased: String)] = []
+    var tables: [String: [String]] = [:]
+  }
+
+  private static func evidence(in snapshot: Snapshot) -> Evidence {
+    var found = Evidence()
+    let name = snapshot.environment.name
+    var seen = Set<String>()
+    var lastApp: String?
+    for table in snapshot.migrationTables {
+      var names = found.recorded.removeValue(forKey: table.schema) ?? []
+      for row in table.rows {
+        let qualified = row.qualifiedName
+        if row.app != lastApp {
+          found.labels.insert(row.app)
+          lastApp = row.app
+        }
+        names.insert(qualified)
+        if let time = row.appliedAt, found.appliedAt[qualified].map({ time < $0 }) ?? true {
+          found.appliedAt[qualified] = time
+        }
+        if seen.insert(qualified).inserted {
           let lowercased = row.name.lowercased()
           if lowercased.contains("rename") {
-            renameRows.append((snapshot.environment.name, row, lowercased))
+            found.renameRows.append((name, row, lowercased))
           }
         }
       }
-      for schema in snapshot.schemas {
-        tables[snapshot.environment.name, default: [:]][schema.name] = schema.tables.map(\.name)
-      }
+      found.recorded[table.schema] = names
     }
+    for schema in snapshot.schemas {
+      found.tables[schema.name] = schema.tables.map(\.name)
+    }
+    return found
   }
 
   func annotate(_ input: [Finding]) -> (findings: [Finding], causes: [Cause]) {

@@ -613,11 +613,15 @@ struct Inventory: Sendable {
 
   /// The qualified user type behind a column type (`public.order_status[]` → `public.order_status`);
   /// built-in types print unqualified and give `nil`.
+  ///
+  /// Called for every column of every tenant, so a type without a dot (every built-in one) is
+  /// answered from its bytes, without Foundation's substring search.
   static func userType(of type: String) -> String? {
+    guard type.utf8.contains(UInt8(ascii: ".")) else { return nil }
     var base = type
     while base.hasSuffix("[]") { base.removeLast(2) }
     if let parenthesis = base.firstIndex(of: "(") { base = String(base[..<parenthesis]) }
-    return base.contains(".") ? base : nil
+    return base.utf8.contains(UInt8(ascii: ".")) ? base : nil
   }
 
   /// How a table is stored and replicated, when not the defaults.

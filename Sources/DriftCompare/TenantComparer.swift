@@ -67,11 +67,25 @@ struct TenantComparer: Sendable {
       unreadable[item.schema, default: []].insert(item.object)
     }
     let unreadableBySchema = unreadable
-    let prepared = snapshot.schemas.filter { wanted.contains($0.name) }.concurrentMap { schema in
+    let schemas = snapshot.schemas.filter { wanted.contains($0.name) }
+    // Equal tables of different tenants are made to share their storage: everything that
+    // follows (the votes for the shape most tenants share, each tenant's agreement with it, the
+    // ties between candidates, each tenant against the reference) compares tables, and then
+    // compares pointers. They are matched against one tenant's tables, on every core.
+    let template = Dictionary(
+      (schemas.first?.anonymized().tables ?? []).map { ($0.name, $0) },
+      uniquingKeysWith: { left, _ in left })
+    let prepared = schemas.concurrentMap { schema in
       let tables = migrationsBySchema[schema.name] ?? []
+      var anonymized = schema.anonymized()
+      for index in anonymized.tables.indices {
+        if let equal = template[anonymized.tables[index].name], equal == anonymized.tables[index] {
+          anonymized.tables[index] = equal
+        }
+      }
       return Tenant(
         name: schema.name,
-        schema: schema.anonymized(),
+        schema: anonymized,
         migrations: tables,
         comparableMigrations: Dictionary(
           tables.map { ($0.name, $0.unreadableReason == nil ? $0.comparable : ["unreadable"]) },

@@ -5,39 +5,47 @@ enum Timeline {
   static func entries(snapshots: [Snapshot], baseline: String, filter: SchemaFilter)
     -> [TimelineEntry]
   {
-    var baselineHas = Set<String>()
-    for snapshot in snapshots where snapshot.environment.name == baseline {
-      for table in snapshot.migrationTables where filter.includes(table.schema) {
-        for row in table.rows { baselineHas.insert(row.qualifiedName) }
-      }
+    /// One environment's migrations: when each was first applied, in how many schemas.
+    struct Applied: Sendable {
+      var earliest: String
+      var schemas: Set<String>
     }
-    struct Key: Hashable {
-      var environment: String
-      var migration: String
-    }
-    var earliest: [Key: String] = [:]
-    var schemas: [Key: Set<String>] = [:]
-    for snapshot in snapshots {
+    // At 1,000 tenants each environment holds tens of thousands of migration rows: each is read
+    // on a core of its own.
+    let perEnvironment = snapshots.concurrentMap { snapshot in
+      var recorded = Set<String>()
+      var applied: [String: Applied] = [:]
       for table in snapshot.migrationTables where filter.includes(table.schema) {
         for row in table.rows {
+          let migration = row.qualifiedName
+          recorded.insert(migration)
           guard let time = row.appliedAt else { continue }
-          let key = Key(environment: snapshot.environment.name, migration: row.qualifiedName)
-          if let current = earliest[key], current <= time {
+          if var known = applied.removeValue(forKey: migration) {
+            known.earliest = Swift.min(known.earliest, time)
+            known.schemas.insert(table.schema)
+            applied[migration] = known
           } else {
-            earliest[key] = time
+            applied[migration] = Applied(earliest: time, schemas: [table.schema])
           }
-          schemas[key, default: []].insert(table.schema)
         }
       }
+      return (recorded: recorded, applied: applied)
     }
-    return earliest.map { key, time in
-      TimelineEntry(
-        appliedAt: time,
-        environment: key.environment,
-        migration: key.migration,
-        schemas: schemas[key]?.count ?? 1,
-        missingInBaseline: !baselineHas.contains(key.migration)
-      )
+    var baselineHas = Set<String>()
+    for (snapshot, found) in zip(snapshots, perEnvironment)
+    where snapshot.environment.name == baseline {
+      baselineHas.formUnion(found.recorded)
+    }
+    return zip(snapshots, perEnvironment).flatMap { snapshot, found in
+      found.applied.map { migration, applied in
+        TimelineEntry(
+          appliedAt: applied.earliest,
+          environment: snapshot.environment.name,
+          migration: migration,
+          schemas: applied.schemas.count,
+          missingInBaseline: !baselineHas.contains(migration)
+        )
+      }
     }
     .sorted {
       ($0.appliedAt, $0.environment, $0.migration) < ($1.appliedAt, $1.environment, $1.migration)

@@ -10,55 +10,281 @@ public struct Table: Codable, Sendable, Hashable {
     case foreign
   }
 
+  /// The fields of a table, kept in one shared box (see ``box``); their synthesized `Codable`
+  /// is the table's, with the same keys in the same order.
+  @usableFromInline
+  struct Fields: Codable, Sendable, Hashable {
+    @usableFromInline var name: String
+    @usableFromInline var kind: Kind
+    @usableFromInline var unlogged: Bool
+    @usableFromInline var owner: String
+    @usableFromInline var rowSecurity: Bool
+    @usableFromInline var forceRowSecurity: Bool
+    @usableFromInline var partitionKey: String?
+    @usableFromInline var partitionOf: String?
+    @usableFromInline var partitionBound: String?
+    @usableFromInline var inherits: [String]
+    @usableFromInline var comment: String?
+    @usableFromInline var columns: [Column]
+    @usableFromInline var indexes: [Index]
+    @usableFromInline var constraints: [Constraint]
+    @usableFromInline var triggers: [Trigger]
+    @usableFromInline var policies: [Policy]
+    @usableFromInline var privileges: [Privilege]
+    @usableFromInline var options: [String]? = nil
+    @usableFromInline var replicaIdentity: String? = nil
+    @usableFromInline var tablespace: String? = nil
+    @usableFromInline var foreignServer: String? = nil
+    @usableFromInline var foreignOptions: [String]? = nil
+    @usableFromInline var rules: [Rule]? = nil
+    @usableFromInline var statistics: [StatisticsObject]? = nil
+  }
+
+  /// Holds the fields; copied before a write when shared (copy on write).
+  ///
+  /// A box is only written through a table that holds the sole reference to it, so it is never
+  /// written while another thread reads it (hence `Sendable`), and the run-time exclusivity
+  /// check on each field access, which the comparison's hot loops would pay per read, is off.
+  @usableFromInline
+  final class Box: @unchecked Sendable {
+    @usableFromInline @exclusivity(unchecked) var fields: Fields
+
+    @usableFromInline
+    init(_ fields: Fields) {
+      self.fields = fields
+    }
+  }
+
+  /// The table's fields, shared between copies until one of them is changed.
+  ///
+  /// A 1,000-tenant comparison copies tables many times over (into dictionaries, votes,
+  /// schema-free copies); a copy of two dozen fields, most of them references, costs two dozen
+  /// atomic reference counts on storage every tenant shares, a copy of the box one. Two tables
+  /// that share their box are equal without reading it.
+  @usableFromInline var box: Box
+
+  /// Gives this table a box of its own before a write, if it shares one.
+  @inlinable
+  mutating func makeUnique() {
+    if !isKnownUniquelyReferenced(&box) { box = Box(box.fields) }
+  }
+
   /// The table's name.
-  public var name: String
+  @inlinable public var name: String {
+    get { box.fields.name }
+    _modify {
+      makeUnique()
+      yield &box.fields.name
+    }
+  }
+
   /// What kind of relation it is.
-  public var kind: Kind
+  @inlinable public var kind: Kind {
+    get { box.fields.kind }
+    _modify {
+      makeUnique()
+      yield &box.fields.kind
+    }
+  }
+
   /// Whether it is `UNLOGGED`.
-  public var unlogged: Bool
+  @inlinable public var unlogged: Bool {
+    get { box.fields.unlogged }
+    _modify {
+      makeUnique()
+      yield &box.fields.unlogged
+    }
+  }
+
   /// The role that owns it.
-  public var owner: String
+  @inlinable public var owner: String {
+    get { box.fields.owner }
+    _modify {
+      makeUnique()
+      yield &box.fields.owner
+    }
+  }
+
   /// Whether row-level security is enabled.
-  public var rowSecurity: Bool
+  @inlinable public var rowSecurity: Bool {
+    get { box.fields.rowSecurity }
+    _modify {
+      makeUnique()
+      yield &box.fields.rowSecurity
+    }
+  }
+
   /// Whether row-level security is forced on the owner too.
-  public var forceRowSecurity: Bool
+  @inlinable public var forceRowSecurity: Bool {
+    get { box.fields.forceRowSecurity }
+    _modify {
+      makeUnique()
+      yield &box.fields.forceRowSecurity
+    }
+  }
+
   /// The partition key (`RANGE (created)`), for a partitioned table.
-  public var partitionKey: String?
+  @inlinable public var partitionKey: String? {
+    get { box.fields.partitionKey }
+    _modify {
+      makeUnique()
+      yield &box.fields.partitionKey
+    }
+  }
+
   /// The qualified parent, for a partition.
-  public var partitionOf: String?
+  @inlinable public var partitionOf: String? {
+    get { box.fields.partitionOf }
+    _modify {
+      makeUnique()
+      yield &box.fields.partitionOf
+    }
+  }
+
   /// The partition bound (`FOR VALUES FROM (…) TO (…)`), for a partition.
-  public var partitionBound: String?
+  @inlinable public var partitionBound: String? {
+    get { box.fields.partitionBound }
+    _modify {
+      makeUnique()
+      yield &box.fields.partitionBound
+    }
+  }
+
   /// Qualified parents by plain inheritance (`INHERITS`), in order.
-  public var inherits: [String]
+  @inlinable public var inherits: [String] {
+    get { box.fields.inherits }
+    _modify {
+      makeUnique()
+      yield &box.fields.inherits
+    }
+  }
+
   /// Its comment, if any.
-  public var comment: String?
+  @inlinable public var comment: String? {
+    get { box.fields.comment }
+    _modify {
+      makeUnique()
+      yield &box.fields.comment
+    }
+  }
+
   /// Columns, sorted by name (position is kept in each column).
-  public var columns: [Column]
+  @inlinable public var columns: [Column] {
+    get { box.fields.columns }
+    _modify {
+      makeUnique()
+      yield &box.fields.columns
+    }
+  }
+
   /// Indexes, sorted by name.
-  public var indexes: [Index]
+  @inlinable public var indexes: [Index] {
+    get { box.fields.indexes }
+    _modify {
+      makeUnique()
+      yield &box.fields.indexes
+    }
+  }
+
   /// Constraints, sorted by name.
-  public var constraints: [Constraint]
+  @inlinable public var constraints: [Constraint] {
+    get { box.fields.constraints }
+    _modify {
+      makeUnique()
+      yield &box.fields.constraints
+    }
+  }
+
   /// Triggers, sorted by name.
-  public var triggers: [Trigger]
+  @inlinable public var triggers: [Trigger] {
+    get { box.fields.triggers }
+    _modify {
+      makeUnique()
+      yield &box.fields.triggers
+    }
+  }
+
   /// Row-level security policies, sorted by name.
-  public var policies: [Policy]
+  @inlinable public var policies: [Policy] {
+    get { box.fields.policies }
+    _modify {
+      makeUnique()
+      yield &box.fields.policies
+    }
+  }
+
   /// Granted privileges, one entry per grantee, sorted.
-  public var privileges: [Privilege]
+  @inlinable public var privileges: [Privilege] {
+    get { box.fields.privileges }
+    _modify {
+      makeUnique()
+      yield &box.fields.privileges
+    }
+  }
+
   /// Storage parameters (`fillfactor=70`), sorted; `nil` when none.
-  public var options: [String]? = nil
+  @inlinable public var options: [String]? {
+    get { box.fields.options }
+    _modify {
+      makeUnique()
+      yield &box.fields.options
+    }
+  }
+
   /// `FULL`, `NOTHING` or `USING INDEX name` when not the default (the primary key).
-  public var replicaIdentity: String? = nil
+  @inlinable public var replicaIdentity: String? {
+    get { box.fields.replicaIdentity }
+    _modify {
+      makeUnique()
+      yield &box.fields.replicaIdentity
+    }
+  }
+
   /// The tablespace it is stored in, when not the database's default.
-  public var tablespace: String? = nil
+  @inlinable public var tablespace: String? {
+    get { box.fields.tablespace }
+    _modify {
+      makeUnique()
+      yield &box.fields.tablespace
+    }
+  }
+
   /// For a foreign table: its server.
-  public var foreignServer: String? = nil
+  @inlinable public var foreignServer: String? {
+    get { box.fields.foreignServer }
+    _modify {
+      makeUnique()
+      yield &box.fields.foreignServer
+    }
+  }
+
   /// For a foreign table: its options (`table_name=invoices`), sorted, secret values redacted
   /// (see ``OptionRedaction``); `nil` when none.
-  public var foreignOptions: [String]? = nil
+  @inlinable public var foreignOptions: [String]? {
+    get { box.fields.foreignOptions }
+    _modify {
+      makeUnique()
+      yield &box.fields.foreignOptions
+    }
+  }
+
   /// Rules (`CREATE RULE`), sorted by name; `nil` when none.
-  public var rules: [Rule]? = nil
+  @inlinable public var rules: [Rule]? {
+    get { box.fields.rules }
+    _modify {
+      makeUnique()
+      yield &box.fields.rules
+    }
+  }
+
   /// Extended statistics objects (`CREATE STATISTICS`), sorted by name; `nil` when none.
-  public var statistics: [StatisticsObject]? = nil
+  @inlinable public var statistics: [StatisticsObject]? {
+    get { box.fields.statistics }
+    _modify {
+      makeUnique()
+      yield &box.fields.statistics
+    }
+  }
 
   /// Creates a table.
   public init(
@@ -80,23 +306,39 @@ public struct Table: Codable, Sendable, Hashable {
     policies: [Policy] = [],
     privileges: [Privilege] = []
   ) {
-    self.name = name
-    self.kind = kind
-    self.unlogged = unlogged
-    self.owner = owner
-    self.rowSecurity = rowSecurity
-    self.forceRowSecurity = forceRowSecurity
-    self.partitionKey = partitionKey
-    self.partitionOf = partitionOf
-    self.partitionBound = partitionBound
-    self.inherits = inherits
-    self.comment = comment
-    self.columns = columns
-    self.indexes = indexes
-    self.constraints = constraints
-    self.triggers = triggers
-    self.policies = policies
-    self.privileges = privileges
+    box = Box(
+      Fields(
+        name: name, kind: kind, unlogged: unlogged, owner: owner, rowSecurity: rowSecurity,
+        forceRowSecurity: forceRowSecurity, partitionKey: partitionKey, partitionOf: partitionOf,
+        partitionBound: partitionBound, inherits: inherits, comment: comment, columns: columns,
+        indexes: indexes, constraints: constraints, triggers: triggers, policies: policies,
+        privileges: privileges))
+  }
+
+  /// Reads a table as the synthesized `Decodable` of its fields would.
+  public init(from decoder: any Decoder) throws {
+    box = Box(try Fields(from: decoder))
+  }
+
+  /// Writes a table as the synthesized `Encodable` of its fields would.
+  public func encode(to encoder: any Encoder) throws {
+    try box.fields.encode(to: encoder)
+  }
+
+  /// Whether the two tables are the same: at once when they share their fields.
+  @inlinable
+  public static func == (lhs: Table, rhs: Table) -> Bool {
+    lhs.box === rhs.box || lhs.box.fields == rhs.box.fields
+  }
+
+  public func hash(into hasher: inout Hasher) {
+    box.fields.hash(into: &hasher)
+  }
+
+  /// Whether the two tables share their fields (and so are equal without reading them).
+  @inlinable
+  public func sharesStorage(with other: Table) -> Bool {
+    box === other.box
   }
 
   /// Puts every collection in its canonical order.
