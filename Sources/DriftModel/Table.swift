@@ -331,6 +331,7 @@ public struct Table: Codable, Sendable, Hashable {
     lhs.box === rhs.box || lhs.box.fields == rhs.box.fields
   }
 
+  /// Hashes every field, as the synthesized `Hashable` of the fields would.
   public func hash(into hasher: inout Hasher) {
     box.fields.hash(into: &hasher)
   }
