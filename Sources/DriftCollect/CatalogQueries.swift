@@ -740,15 +740,21 @@ enum CatalogQueries {
     """
 
   /// Finds django-tenants registry candidates: `public` tables with a `schema_name` column.
+  ///
+  /// The privilege checks run on the few candidates only (`OFFSET 0` keeps the planner from
+  /// pushing them down to every table of every tenant, 50 ms at 1,000 tenants).
   static let tenantRegistries = """
-    SELECT c.relname
-    FROM pg_catalog.pg_class c
-    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-    JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attname = 'schema_name'
-      AND NOT a.attisdropped
-    WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
-      AND pg_catalog.has_table_privilege(c.oid, 'SELECT')
-      AND pg_catalog.has_column_privilege(c.oid, a.attnum, 'SELECT')
-    ORDER BY (c.relname LIKE '%client' OR c.relname LIKE '%tenant') DESC, 1
+    SELECT candidate.relname FROM (
+      SELECT c.oid, c.relname, a.attnum
+      FROM pg_catalog.pg_class c
+      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attname = 'schema_name'
+        AND NOT a.attisdropped
+      WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
+      OFFSET 0
+    ) candidate
+    WHERE pg_catalog.has_table_privilege(candidate.oid, 'SELECT')
+      AND pg_catalog.has_column_privilege(candidate.oid, candidate.attnum, 'SELECT')
+    ORDER BY (candidate.relname LIKE '%client' OR candidate.relname LIKE '%tenant') DESC, 1
     """
 }
