@@ -361,71 +361,68 @@ enum CatalogQueries {
       AND \(notFromExtension("pg_catalog.pg_class", "c.oid")) AND \(deparsable("c.oid"))
     """
 
-  /// Reads every index with its table, deparsing one index of each shape only.
+  /// Reads every index with its table and its *shape*, deparsing none.
   ///
   /// `pg_get_indexdef` is the costliest call of a snapshot, and under django-tenants the same
   /// index exists once per tenant. Indexes whose definition (once their own name and table are
   /// taken out, as ``Normalize/indexDefinition(_:quotedName:qualifiedTable:)`` does) is fully
-  /// determined by the same catalog values share a *shape*: access method, key columns with
+  /// determined by the same catalog values share a shape: access method, key columns with
   /// their operator classes, collations and options, storage parameters, table kind, and the
-  /// table's column names, types and collations in order. Only the lowest-numbered index of a
-  /// shape is deparsed (its row carries the definition, name and table); every row names its
-  /// shape's index in the last column. Expression and partial indexes, and indexes with
-  /// operator-class options, are each their own shape. An index that backs a constraint gets no
-  /// definition at all: the constraint's stands in (see ``SnapshotBuilder``).
+  /// names, types and collations of the key columns. This statement gives the catalog half of
+  /// the shape (second to last column) and the key's column numbers (last); ``SnapshotBuilder``
+  /// adds the columns' half from the columns it has read, and ``indexDefinitions`` deparses one
+  /// index of each shape. Expression and partial indexes, indexes with operator-class options
+  /// and those of materialized views (whose columns are not read) are each their own shape. An
+  /// index that backs a constraint has no shape and gets no definition at all: the
+  /// constraint's stands in (see ``SnapshotBuilder``).
   static func indexes(serverVersion: Int) -> String {
     let nullsNotDistinct = serverVersion >= 150_000 ? "i.indnullsnotdistinct" : "false"
     return """
-      WITH table_columns AS MATERIALIZED (
-        SELECT a.attrelid, pg_catalog.string_agg(
-            a.attname || ' ' || a.atttypid || ' ' || a.attcollation, ',' ORDER BY a.attnum)
-          AS signature
-        FROM pg_catalog.pg_attribute a
-        JOIN pg_catalog.pg_class t ON t.oid = a.attrelid AND t.relkind IN ('r', 'p', 'm')
-        WHERE a.attnum > 0 AND NOT a.attisdropped
-        GROUP BY a.attrelid
-      ), with_options AS MATERIALIZED (
+      WITH with_options AS MATERIALIZED (
         SELECT DISTINCT a.attrelid FROM pg_catalog.pg_attribute a
         WHERE a.attoptions IS NOT NULL
-      ), found AS MATERIALIZED (
-        SELECT n.nspname, c.relname, ic.relname AS index_name, i.indexrelid, i.indisunique,
-          i.indisprimary, i.indpred, i.indrelid, i.indisvalid, con.conname, d.description,
-          CASE
-            WHEN con.conname IS NOT NULL THEN NULL
-            WHEN i.indexprs IS NULL AND i.indpred IS NULL AND o.attrelid IS NULL THEN
-              pg_catalog.concat_ws('|', ic.relam, i.indkey, i.indclass, i.indcollation,
-                i.indoption, i.indnatts, i.indnkeyatts, ic.reloptions, c.relkind,
-                i.indisunique, \(nullsNotDistinct), tc.signature)
-            ELSE i.indexrelid::pg_catalog.text
-          END AS shape
-        FROM pg_catalog.pg_index i
-        JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
-        JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
-        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-        LEFT JOIN table_columns tc ON tc.attrelid = i.indrelid
-        LEFT JOIN with_options o ON o.attrelid = i.indexrelid
-        LEFT JOIN pg_catalog.pg_constraint con
-          ON con.conindid = i.indexrelid AND con.conrelid = i.indrelid
-            AND con.contype IN ('p', 'u', 'x')
-        LEFT JOIN pg_catalog.pg_description d
-          ON d.objoid = ic.oid AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass
-        WHERE c.relkind IN ('r', 'p', 'm') AND \(userSchema)
-          AND \(notFromExtension("pg_catalog.pg_class", "c.oid"))
-          AND \(deparsable("c.oid")) AND \(deparsable("i.indexrelid"))
-      ), shapes AS (
-        SELECT shape, pg_catalog.min(indexrelid) AS representative
-        FROM found WHERE shape IS NOT NULL GROUP BY shape
       )
-      SELECT f.nspname, f.relname, f.index_name,
-        CASE WHEN f.indexrelid = s.representative THEN pg_catalog.pg_get_indexdef(f.indexrelid) END,
-        CASE WHEN f.indexrelid = s.representative THEN pg_catalog.quote_ident(f.index_name) END,
-        CASE WHEN f.indexrelid = s.representative THEN
-          pg_catalog.quote_ident(f.nspname) || '.' || pg_catalog.quote_ident(f.relname) END,
-        f.indisunique, f.indisprimary, pg_catalog.pg_get_expr(f.indpred, f.indrelid),
-        f.indisvalid, f.conname, f.description, s.representative
-      FROM found f LEFT JOIN shapes s ON s.shape = f.shape
+      SELECT n.nspname, c.relname, ic.relname, i.indisunique, i.indisprimary,
+        pg_catalog.pg_get_expr(i.indpred, i.indrelid), i.indisvalid, con.conname, d.description,
+        CASE
+          WHEN con.conname IS NOT NULL THEN NULL
+          WHEN i.indexprs IS NULL AND i.indpred IS NULL AND o.attrelid IS NULL
+            AND c.relkind <> 'm' THEN
+            pg_catalog.concat_ws('|', ic.relam, i.indkey, i.indclass, i.indcollation,
+              i.indoption, i.indnatts, i.indnkeyatts, ic.reloptions, c.relkind,
+              i.indisunique, \(nullsNotDistinct))
+          ELSE i.indexrelid::pg_catalog.text
+        END,
+        i.indexrelid, i.indkey::pg_catalog.text
+      FROM pg_catalog.pg_index i
+      JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
+      JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
+      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      LEFT JOIN with_options o ON o.attrelid = i.indexrelid
+      LEFT JOIN pg_catalog.pg_constraint con
+        ON con.conindid = i.indexrelid AND con.conrelid = i.indrelid
+          AND con.contype IN ('p', 'u', 'x')
+      LEFT JOIN pg_catalog.pg_description d
+        ON d.objoid = ic.oid AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass
+      WHERE c.relkind IN ('r', 'p', 'm') AND \(userSchema)
+        AND \(notFromExtension("pg_catalog.pg_class", "c.oid"))
+        AND \(deparsable("c.oid")) AND \(deparsable("i.indexrelid"))
       """
   }
+
+  /// Deparses the indexes whose oids `$1` lists (one of each shape, see ``indexes(serverVersion:)``):
+  /// each row the oid, `pg_get_indexdef`, and the quoted name and qualified table that
+  /// ``Normalize/indexDefinition(_:quotedName:qualifiedTable:)`` takes out.
+  static let indexDefinitions = """
+    SELECT i.indexrelid::pg_catalog.text, pg_catalog.pg_get_indexdef(i.indexrelid),
+      pg_catalog.quote_ident(ic.relname),
+      pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname)
+    FROM pg_catalog.pg_index i
+    JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
+    JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
+    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+    WHERE i.indexrelid = ANY ($1::pg_catalog.oid[])
+    """
 
   /// Reads every table constraint, deparsing each distinct check constraint once and no
   /// primary key, unique constraint or foreign key at all.

@@ -22,6 +22,10 @@ struct SnapshotBuilder {
   /// Each distinct run of column rows (in the server's order) with its sorted, shared array, so
   /// that the thousandth tenant's table is neither sorted nor hashed twice.
   private var sortedColumns: [[Column]: [Column]] = [:]
+  /// Indexes waiting for their definition: where they are and their full shape.
+  private var pendingIndexes: [(key: TableKey, position: Int, shape: String)] = []
+  /// The index deparsed for each shape (its oid).
+  private var indexShapes: [String: String] = [:]
   /// The table of the last constraint row, which the next row most likely shares.
   private var lastConstraintTable: TableKey?
   /// Column names that `quote_ident` quotes (`"Order"`), by table and column number; the rest
@@ -246,68 +250,137 @@ struct SnapshotBuilder {
     tables[key]?.columns = shared
   }
 
-  /// Reads the rows of ``CatalogQueries/indexes(serverVersion:)`` into each table's indexes,
-  /// every one with its definition; needs no builder, so another thread can do it.
-  ///
-  /// Only one index of each shape comes with a definition; the others get the same one, and
-  /// since the definition has the index's own name and table taken out, it is exactly what
-  /// deparsing them would have given.
-  static func indexesByTable(
-    _ forEachRow: ((Row) -> Void) throws -> Void
-  ) rethrows -> [TableKey: [Index]] {
+  /// The indexes as ``CatalogQueries/indexes(serverVersion:)`` gives them: without
+  /// definitions, each with the catalog half of its shape.
+  struct ReadIndexes: Sendable {
+    /// Each table's (or materialized view's) indexes, their definitions still empty.
     var byTable: [TableKey: [Index]] = [:]
-    var definitions: [String: String] = [:]
-    var pending: [(key: TableKey, position: Int, shape: String)] = []
+    /// The indexes that need a definition: where they are, their oid, the catalog half of
+    /// their shape and their key's column numbers (`1 3`; 0 for an expression).
+    var shaped: [(key: TableKey, position: Int, oid: String, shape: String, columns: String)] = []
+  }
+
+  /// Reads the rows of ``CatalogQueries/indexes(serverVersion:)`` into each table's indexes;
+  /// needs no builder, so another thread can do it.
+  static func readIndexes(_ forEachRow: ((Row) -> Void) throws -> Void) rethrows -> ReadIndexes {
+    var read = ReadIndexes()
     var interner = StringInterner()
-    var previous: TableKey?
+    // Rows come grouped by table: each table's indexes are gathered here, then stored.
+    var current: (key: TableKey, indexes: [Index])?
+    func store() {
+      guard let (key, indexes) = current else { return }
+      // Appending leaves room to spare (8 slots for 5 indexes); at 1,000 tenants exact
+      // copies are 20 MB smaller.
+      read.byTable[key, default: []].append(contentsOf: indexes)
+    }
     try forEachRow { row in
-      let key = Self.tableKey(row, reusing: previous)
-      previous = key
-      var definition = ""
-      if let shape = row[12] {
-        if let full = row[3] {
-          definition = interner.intern(
-            Normalize.indexDefinition(full, quotedName: row[4] ?? "", qualifiedTable: row[5] ?? ""))
-          definitions[shape] = definition
-        } else if let known = definitions[shape] {
-          definition = known
-        } else {
-          pending.append((key, byTable[key]?.count ?? 0, shape))
-        }
+      let key = Self.tableKey(row, reusing: current?.key)
+      if current?.key != key {
+        store()
+        current = (key, [])
       }
-      byTable[key, default: []].append(
+      if let shape = row[9], let oid = row[10] {
+        let position = (read.byTable[key]?.count ?? 0) + (current?.indexes.count ?? 0)
+        read.shaped.append((key, position, oid, shape, row[11] ?? ""))
+      }
+      current?.indexes.append(
         Index(
           name: interner.intern(row[2] ?? ""),
-          definition: definition,
-          isUnique: row[6] == "t",
-          isPrimary: row[7] == "t",
-          predicate: interner.intern(row[8]),
-          isValid: row[9] == "t",
-          constraint: interner.intern(row[10]),
-          comment: row[11]
+          definition: "",
+          isUnique: row[3] == "t",
+          isPrimary: row[4] == "t",
+          predicate: interner.intern(row[5]),
+          isValid: row[6] == "t",
+          constraint: interner.intern(row[7]),
+          comment: row[8]
         )
       )
     }
-    for (key, position, shape) in pending {
-      byTable[key]?[position].definition = definitions[shape] ?? ""
-    }
-    // Appending left most arrays with room to spare (8 slots for 5 indexes); at 1,000 tenants
-    // exact copies are 20 MB smaller.
-    for (key, indexes) in byTable where indexes.capacity > indexes.count {
-      byTable[key] = Array(indexes[...])
-    }
-    return byTable
+    store()
+    return read
   }
 
-  /// Gives each table (or materialized view) its indexes, as read by ``indexesByTable(_:)``.
-  mutating func setIndexes(_ byTable: [TableKey: [Index]]) {
-    for (key, indexes) in byTable {
+  /// Gives each table (or materialized view) its indexes, as read by ``readIndexes(_:)``, and
+  /// returns the oids of the indexes to deparse: one of each shape.
+  ///
+  /// A shape is completed here with the name, type and collation of each key column, from
+  /// the columns already read; an index whose columns are unknown is its own shape. The
+  /// lowest oid of a shape is the one deparsed, and every index of the shape gets its
+  /// definition in ``setIndexDefinitions(_:)``.
+  mutating func setIndexes(_ read: ReadIndexes) -> [String] {
+    finishColumns()
+    for (key, indexes) in read.byTable {
       if tables[key] != nil {
         tables[key]?.indexes = indexes
       } else {
         views[key]?.indexes = indexes
       }
     }
+    /// The columns' half of a shape, per list of columns (tenants share theirs, see
+    /// ``ArrayPool``) and key: worked out once, not once per tenant.
+    struct KeyColumns: Hashable {
+      var columns: UnsafeRawPointer?
+      var numbers: String
+    }
+    var keyColumns: [KeyColumns: String?] = [:]
+    var representatives: [String: String] = [:]
+    pendingIndexes = read.shaped.map { index in
+      let columns = tables[index.key]?.columns ?? []
+      let lookup = KeyColumns(
+        columns: columns.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) },
+        numbers: index.columns)
+      let suffix: String?
+      if let known = keyColumns[lookup] {
+        suffix = known
+      } else {
+        suffix = Self.keyColumns(index.columns, of: columns)
+        keyColumns[lookup] = suffix
+      }
+      let shape = suffix.map { index.shape + $0 } ?? index.oid
+      if representatives[shape].map({ Self.oid(index.oid) < Self.oid($0) }) ?? true {
+        representatives[shape] = index.oid
+      }
+      return (index.key, index.position, shape)
+    }
+    indexShapes = representatives
+    return representatives.values.sorted { Self.oid($0) < Self.oid($1) }
+  }
+
+  /// The name, type and collation of each column `numbers` (`1 3`) lists; `nil` when one is
+  /// not among `columns` (not read, or an expression).
+  private static func keyColumns(_ numbers: String, of columns: [Column]) -> String? {
+    var text = ""
+    for number in numbers.split(separator: " ") {
+      guard let position = Int(number),
+        let column = columns.first(where: { $0.position == position })
+      else { return nil }
+      text += "|\(column.name) \(column.type) \(column.collation ?? "")"
+    }
+    return text
+  }
+
+  private static func oid(_ text: String) -> UInt32 { UInt32(text) ?? 0 }
+
+  /// Gives every index its definition from the rows of ``CatalogQueries/indexDefinitions``,
+  /// one per shape.
+  mutating func setIndexDefinitions(_ forEachRow: ((Row) -> Void) throws -> Void) rethrows {
+    var byOid: [String: String] = [:]
+    var interner = StringInterner()
+    try forEachRow { row in
+      guard let oid = row[0], let full = row[1] else { return }
+      byOid[oid] = interner.intern(
+        Normalize.indexDefinition(full, quotedName: row[2] ?? "", qualifiedTable: row[3] ?? ""))
+    }
+    for (key, position, shape) in pendingIndexes {
+      guard let oid = indexShapes[shape], let definition = byOid[oid] else { continue }
+      if tables[key] != nil {
+        tables[key]?.indexes[position].definition = definition
+      } else {
+        views[key]?.indexes[position].definition = definition
+      }
+    }
+    pendingIndexes = []
+    indexShapes = [:]
   }
 
   mutating func addConstraint(_ row: Row) {

@@ -82,7 +82,7 @@ public struct SnapshotCollector: Sendable {
       let second = try Connection(connectionString, options: options)
       try second.query(CatalogQueries.session, [String(options.catalogLockTimeoutMilliseconds)])
       try second.query(Self.setBlocked, [blocked])
-      return try SnapshotBuilder.indexesByTable { body in
+      return try SnapshotBuilder.readIndexes { body in
         try second.forEachRow(CatalogQueries.indexes(serverVersion: second.serverVersionNumber)) {
           body($0)
         }
@@ -282,15 +282,20 @@ public struct SnapshotCollector: Sendable {
       let (migrationTables, unreadable) = try readMigrationTables(connection)
       let registry = try Self.readTenantRegistry(
         connection, blocked: Set(blocked.filter { $0.schema == "public" }.map(\.name)))
-      if let indexes = parallel?.wait() {
-        builder.setIndexes(indexes)
-      } else {
-        builder.setIndexes(
-          try SnapshotBuilder.indexesByTable { body in
-            try connection.forEachRow(
-              CatalogQueries.indexes(serverVersion: connection.serverVersionNumber)
-            ) { body($0) }
-          })
+      let indexes =
+        try parallel?.wait()
+        ?? SnapshotBuilder.readIndexes { body in
+          try connection.forEachRow(
+            CatalogQueries.indexes(serverVersion: connection.serverVersionNumber)
+          ) { body($0) }
+        }
+      let deparse = builder.setIndexes(indexes)
+      if !deparse.isEmpty {
+        try builder.setIndexDefinitions { body in
+          try connection.forEachRow(
+            CatalogQueries.indexDefinitions, ["{" + deparse.joined(separator: ",") + "}"]
+          ) { body($0) }
+        }
       }
       var snapshot = Snapshot(
         environment: Self.environment(
@@ -506,7 +511,7 @@ final class MomentKeeper {
 /// for any reason, ``Running/wait()`` returns `nil` and the caller reads the indexes itself.
 final class IndexReader: Sendable {
   /// Reads the indexes, leaving out the relations listed (see ``CatalogQueries/deparsable(_:)``).
-  typealias Work = @Sendable (_ blocked: String) throws -> [SnapshotBuilder.TableKey: [Index]]
+  typealias Work = @Sendable (_ blocked: String) throws -> SnapshotBuilder.ReadIndexes
   private let work: Work
 
   init(_ work: @escaping Work) {
@@ -529,9 +534,9 @@ final class IndexReader: Sendable {
   final class Running: @unchecked Sendable {
     private let condition = NSCondition()
     private var done = false
-    private var result: [SnapshotBuilder.TableKey: [Index]]?
+    private var result: SnapshotBuilder.ReadIndexes?
 
-    fileprivate func finish(_ value: [SnapshotBuilder.TableKey: [Index]]?) {
+    fileprivate func finish(_ value: SnapshotBuilder.ReadIndexes?) {
       condition.lock()
       result = value
       done = true
@@ -543,7 +548,7 @@ final class IndexReader: Sendable {
     ///
     /// The result is handed over, not shared, so that the caller holds the only reference to
     /// each array and can change it in place.
-    func wait() -> [SnapshotBuilder.TableKey: [Index]]? {
+    func wait() -> SnapshotBuilder.ReadIndexes? {
       condition.lock()
       while !done { condition.wait() }
       let value = result
