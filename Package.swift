@@ -69,7 +69,7 @@ let package = Package(
     .target(
       name: "DriftRunner",
       dependencies: [
-        "DriftModel", "DriftCollect", "DriftCompare", "DriftReport", "PostgresClient",
+        "DriftModel", "DriftCollect", "DriftCompare", "DriftReport", "PostgresClient", "CMalloc",
         .product(name: "Yams", package: "Yams"),
       ],
       swiftSettings: swiftSettings

@@ -151,6 +151,7 @@ public struct CompareRun: Sendable {
     var stopwatch = Stopwatch()
     let code = try Self.readCode(specs)
     let environments = try await collector.collect(databases)
+    FreedMemory.giveBack()
     stopwatch.lap("collect")
     try Self.requireMatches(filter, in: environments)
     try saveSnapshots(environments)
@@ -199,6 +200,7 @@ public struct CompareRun: Sendable {
     let renderer = try makeRenderer()
     var stopwatch = Stopwatch()
     let environments = try await collector.collect([spec])
+    FreedMemory.giveBack()
     stopwatch.lap("collect")
     try Self.requireMatches(filter, in: environments)
     if let reference, let snapshot = environments.first?.snapshot,
