@@ -148,6 +148,7 @@ public struct CompareRun: Sendable {
       throw .unknownBaseline(baselineName, known: databases.map(\.name))
     }
     let renderer = try makeRenderer()
+    try preflightOutput()
     var stopwatch = Stopwatch()
     let code = try Self.readCode(specs)
     let environments = try await collector.collect(databases)
@@ -198,6 +199,7 @@ public struct CompareRun: Sendable {
     -> RunResult
   {
     let renderer = try makeRenderer()
+    try preflightOutput()
     var stopwatch = Stopwatch()
     let environments = try await collector.collect([spec])
     FreedMemory.giveBack()
@@ -276,6 +278,11 @@ public struct CompareRun: Sendable {
       comparison: comparison,
       timings: stopwatch.timings
     )
+  }
+
+  /// Refuses at once a report path given with `--output` that could not be written.
+  private func preflightOutput() throws(RunnerError) {
+    if let path = output.path { try OutputWriter.preflight(path, force: output.force) }
   }
 
   private func defaultPath(names: [String]) -> String? {

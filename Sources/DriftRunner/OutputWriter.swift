@@ -23,33 +23,23 @@ public enum OutputWriter {
     _ produce: (_ write: @escaping (UnsafeBufferPointer<UInt8>) throws -> Void) throws -> Void
   ) throws(RunnerError) {
     var target = path
-    var status = stat()
-    if stat(path, &status) == 0 {
-      switch status.st_mode & S_IFMT {
-      case S_IFREG:
-        guard force else { throw .outputExists(path: path) }
-        // A symbolic link keeps pointing at the file it names, which is what gets replaced.
-        if let resolved = realpath(path, nil) {
-          target = String(cString: resolved)
-          free(resolved)
-        }
-      case S_IFDIR:
-        throw .outputFailed(path: path, reason: "it is a directory")
-      default:
-        // A device or a pipe (`/dev/null`, `/dev/stdout`, a FIFO) is written to as it is:
-        // renaming a file over it would replace the device itself.
-        try writeInPlace(to: path, produce)
-        return
+    switch try existing(path, force: force) {
+    case .file:
+      // A symbolic link keeps pointing at the file it names, which is what gets replaced.
+      if let resolved = realpath(path, nil) {
+        target = String(cString: resolved)
+        free(resolved)
       }
+    case .device:
+      // A device or a pipe (`/dev/null`, `/dev/stdout`, a FIFO) is written to as it is:
+      // renaming a file over it would replace the device itself.
+      try writeInPlace(to: path, produce)
+      return
+    case nil:
+      break
     }
     let url = URL(fileURLWithPath: target)
-    let directory = url.deletingLastPathComponent()
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory),
-      isDirectory.boolValue
-    else {
-      throw .outputFailed(path: path, reason: "directory \(directory.path) does not exist")
-    }
+    let directory = try requireDirectory(of: url, for: path)
     let temporary = directory.appendingPathComponent(
       ".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp"
     ).path
@@ -70,6 +60,57 @@ public enum OutputWriter {
 }
 
 extension OutputWriter {
+  /// Fails now if writing `path` later would fail for a reason known now: the file exists
+  /// (without `force`), it is a directory, or its directory does not exist.
+  ///
+  /// Runs before any environment is read, so that a report or snapshot that cannot be written
+  /// is said at once, not after minutes of reading; the write checks again.
+  public static func preflight(_ path: String, force: Bool) throws(RunnerError) {
+    guard path != "-" else { return }
+    if try existing(path, force: force) == nil {
+      _ = try requireDirectory(of: URL(fileURLWithPath: path), for: path)
+    }
+  }
+
+  /// What already stands at `path` (`nil` for nothing).
+  ///
+  /// Throws for a directory, and for a file unless `force`.
+  fileprivate static func existing(_ path: String, force: Bool) throws(RunnerError) -> Existing? {
+    var status = stat()
+    guard stat(path, &status) == 0 else { return nil }
+    switch status.st_mode & S_IFMT {
+    case S_IFREG:
+      guard force else { throw .outputExists(path: path) }
+      return .file
+    case S_IFDIR:
+      throw .outputFailed(path: path, reason: "it is a directory")
+    default:
+      return .device
+    }
+  }
+
+  /// What stands at an output path.
+  fileprivate enum Existing {
+    /// A regular file, to be replaced.
+    case file
+    /// A device or a pipe, to be written to as it is.
+    case device
+  }
+
+  /// The directory `url` is in; throws, naming `path`, when it does not exist.
+  fileprivate static func requireDirectory(of url: URL, for path: String) throws(RunnerError)
+    -> URL
+  {
+    let directory = url.deletingLastPathComponent()
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory),
+      isDirectory.boolValue
+    else {
+      throw .outputFailed(path: path, reason: "directory \(directory.path) does not exist")
+    }
+    return directory
+  }
+
   /// Writes to an existing device or pipe, opened as it is (no creation, no truncation).
   fileprivate static func writeInPlace(
     to path: String,

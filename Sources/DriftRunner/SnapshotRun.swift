@@ -26,6 +26,7 @@ public struct SnapshotRun: Sendable {
   public func run(_ spec: EnvironmentSpec, path: String?, force: Bool) async throws(RunnerError)
     -> Result
   {
+    if let path { try OutputWriter.preflight(path, force: force) }
     let environment = try await collector.collect([spec])[0]
     guard let snapshot = environment.snapshot else {
       let state = environment.changing ? "changing: DDL in progress: " : ""

@@ -38,6 +38,45 @@ struct RunTests {
     #expect(try SnapshotFile.decode(Data(standardOutput.output.utf8), path: "-") == original)
   }
 
+  @Test func anOutputThatCannotBeWrittenIsRefusedBeforeAnyEnvironmentIsRead() async throws {
+    let directory = try CompareRequestTests.directory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let existing = directory.appendingPathComponent("report.md").path
+    try Data("kept\n".utf8).write(to: URL(fileURLWithPath: existing))
+    let missingDirectory = directory.appendingPathComponent("nowhere/report.md").path
+    let lines = Lines()
+    var collector = EnvironmentCollector()
+    collector.progress = { lines.append($0) }
+
+    await #expect(throws: RunnerError.outputExists(path: existing)) {
+      try await SnapshotRun(collector: collector).run(Self.down, path: existing, force: false)
+    }
+    var run = CompareRun(collector: collector)
+    run.output.path = existing
+    await #expect(throws: RunnerError.outputExists(path: existing)) {
+      try await run.compare([Self.golden("dev"), Self.down], baseline: nil)
+    }
+    await #expect(throws: RunnerError.outputExists(path: existing)) {
+      try await run.tenants(Self.down, reference: nil)
+    }
+    run.output.path = directory.path
+    await #expect(throws: RunnerError.self) {
+      try await run.compare([Self.golden("dev"), Self.down], baseline: nil)
+    }
+    run.output.path = missingDirectory
+    await #expect(throws: RunnerError.self) {
+      try await run.compare([Self.golden("dev"), Self.down], baseline: nil)
+    }
+    #expect(lines.all.isEmpty, "an environment was read: \(lines.all)")
+    #expect(try String(contentsOfFile: existing, encoding: .utf8) == "kept\n")
+
+    run.output.path = existing
+    run.output.force = true
+    let forced = try await run.compare([Self.golden("dev"), Self.golden("prod")], baseline: nil)
+    #expect(forced.outcome != .usage)
+    #expect(try String(contentsOfFile: existing, encoding: .utf8) != "kept\n")
+  }
+
   @Test func aSnapshotOfAnEnvironmentThatCannotBeReadSaysWhyAndExits3() async throws {
     let result = try await SnapshotRun().run(Self.down, path: "-", force: false)
     #expect(result.outcome == .unreachable)
