@@ -424,8 +424,8 @@ enum CatalogQueries {
     WHERE i.indexrelid = ANY ($1::pg_catalog.oid[])
     """
 
-  /// Reads every table constraint, deparsing each distinct check constraint once and no
-  /// primary key, unique constraint or foreign key at all.
+  /// Reads every table constraint, deparsing no check constraint, primary key, unique
+  /// constraint or foreign key at all.
   ///
   /// Those come back as column numbers (with the key's index's included columns, or the
   /// referenced table and its action codes), and ``SnapshotBuilder`` writes `PRIMARY KEY (id)`
@@ -437,8 +437,11 @@ enum CatalogQueries {
   ///
   /// A check constraint's definition depends only on its stored expression tree, the names of
   /// the columns it uses and its flags, not on the table's name, so under django-tenants the
-  /// same `CHECK ((amount >= (0)::numeric))` is deparsed once for all tenants. A check on the
-  /// whole row names the table and is deparsed on its own, as are all other kinds.
+  /// same `CHECK ((amount >= (0)::numeric))` is deparsed once for all tenants: each check comes
+  /// with a digest of its tree and flags (the catalog half of its shape), its oid and the
+  /// numbers of its columns (last three columns), ``SnapshotBuilder`` names the columns, and
+  /// ``constraintDefinitions`` deparses one check of each shape. A check on the whole row names
+  /// the table and is deparsed here, on its own, as are all other kinds.
   static func constraints(serverVersion: Int) -> String {
     let enforced = serverVersion >= 180_000 ? "con.conenforced" : "true"
     let nullsNotDistinct = serverVersion >= 150_000 ? "i.indnullsnotdistinct" : "false"
@@ -457,12 +460,9 @@ enum CatalogQueries {
           rn.nspname AS referenced_schema, rc.relname AS referenced_table, con.confkey,
           con.confmatchtype, con.confupdtype, con.confdeltype,
           CASE WHEN con.contype = 'c' AND NOT 0 = ANY (con.conkey) THEN
-            pg_catalog.concat_ws('|', con.conbin, con.connoinherit, con.convalidated,
-              con.condeferrable, con.condeferred, \(enforced),
-              (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ','
-                        ORDER BY a.attnum)
-               FROM pg_catalog.pg_attribute a
-               WHERE a.attrelid = con.conrelid AND a.attnum = ANY (con.conkey)))
+            pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to(
+              pg_catalog.concat_ws('|', con.conbin, con.connoinherit, con.convalidated,
+                con.condeferrable, con.condeferred, \(enforced)), 'UTF8')), 'hex')
           END AS shape
         FROM pg_catalog.pg_constraint con
         JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
@@ -473,13 +473,10 @@ enum CatalogQueries {
         LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
         WHERE c.relkind IN ('r', 'p', 'f') AND \(userSchema)
           AND \(notFromExtension("pg_catalog.pg_class", "c.oid")) AND \(deparsable("c.oid"))
-      ), definitions AS MATERIALIZED (
-        SELECT shape, pg_catalog.pg_get_constraintdef(pg_catalog.min(oid)) AS definition
-        FROM found WHERE shape IS NOT NULL GROUP BY shape
       )
       SELECT f.nspname, f.relname, f.conname, f.contype::text,
-        CASE WHEN NOT f.from_keys THEN
-          COALESCE(d.definition, pg_catalog.pg_get_constraintdef(f.oid)) END,
+        CASE WHEN NOT f.from_keys AND f.shape IS NULL THEN
+          pg_catalog.pg_get_constraintdef(f.oid) END,
         f.condeferrable, f.condeferred, f.convalidated,
         CASE WHEN f.from_keys THEN f.conkey::pg_catalog.text END,
         CASE WHEN f.from_keys THEN f.indkey::pg_catalog.text END,
@@ -491,10 +488,19 @@ enum CatalogQueries {
         f.confdeltype::pg_catalog.text,
         CASE WHEN f.from_keys THEN
           pg_catalog.quote_ident(f.referenced_schema) || '.'
-            || pg_catalog.quote_ident(f.referenced_table) END
-      FROM found f LEFT JOIN definitions d ON d.shape = f.shape
+            || pg_catalog.quote_ident(f.referenced_table) END,
+        f.shape, f.oid::pg_catalog.text, f.conkey::pg_catalog.text
+      FROM found f
       """
   }
+
+  /// Deparses the constraints whose oids `$1` lists (one check of each shape, see
+  /// ``constraints(serverVersion:)``): each row the oid and `pg_get_constraintdef`.
+  static let constraintDefinitions = """
+    SELECT con.oid::pg_catalog.text, pg_catalog.pg_get_constraintdef(con.oid)
+    FROM pg_catalog.pg_constraint con
+    WHERE con.oid = ANY ($1::pg_catalog.oid[])
+    """
 
   static let triggers = """
     SELECT n.nspname, c.relname, t.tgname, pg_catalog.pg_get_triggerdef(t.oid), t.tgenabled::text

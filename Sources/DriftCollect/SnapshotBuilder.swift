@@ -22,10 +22,10 @@ struct SnapshotBuilder {
   /// Each distinct run of column rows (in the server's order) with its sorted, shared array, so
   /// that the thousandth tenant's table is neither sorted nor hashed twice.
   private var sortedColumns: [[Column]: [Column]] = [:]
-  /// Indexes waiting for their definition: where they are and their full shape.
-  private var pendingIndexes: [(key: TableKey, position: Int, shape: String)] = []
-  /// The index deparsed for each shape (its oid).
-  private var indexShapes: [String: String] = [:]
+  /// Indexes waiting for their definition, by shape.
+  private var indexShapes = OneDeparsePerShape()
+  /// Check constraints waiting for their definition, by shape.
+  private var checkShapes = OneDeparsePerShape()
   /// The table of the last constraint row, which the next row most likely shares.
   private var lastConstraintTable: TableKey?
   /// Column names that `quote_ident` quotes (`"Order"`), by table and column number; the rest
@@ -281,7 +281,7 @@ struct SnapshotBuilder {
       }
       if let shape = row[9], let oid = row[10] {
         let position = (read.byTable[key]?.count ?? 0) + (current?.indexes.count ?? 0)
-        read.shaped.append((key, position, oid, shape, row[11] ?? ""))
+        read.shaped.append((key, position, oid, interner.intern(shape), row[11] ?? ""))
       }
       current?.indexes.append(
         Index(
@@ -323,8 +323,7 @@ struct SnapshotBuilder {
       var numbers: String
     }
     var keyColumns: [KeyColumns: String?] = [:]
-    var representatives: [String: String] = [:]
-    pendingIndexes = read.shaped.map { index in
+    for index in read.shaped {
       let columns = tables[index.key]?.columns ?? []
       let lookup = KeyColumns(
         columns: columns.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) },
@@ -333,54 +332,66 @@ struct SnapshotBuilder {
       if let known = keyColumns[lookup] {
         suffix = known
       } else {
-        suffix = Self.keyColumns(index.columns, of: columns)
+        suffix = Self.keyColumns(index.columns, of: columns, typed: true)
         keyColumns[lookup] = suffix
       }
-      let shape = suffix.map { index.shape + $0 } ?? index.oid
-      if representatives[shape].map({ Self.oid(index.oid) < Self.oid($0) }) ?? true {
-        representatives[shape] = index.oid
-      }
-      return (index.key, index.position, shape)
+      indexShapes.add(
+        index.key, index.position, oid: index.oid, shape: suffix.map { index.shape + $0 })
     }
-    indexShapes = representatives
-    return representatives.values.sorted { Self.oid($0) < Self.oid($1) }
+    return indexShapes.oids
   }
 
-  /// The name, type and collation of each column `numbers` (`1 3`) lists; `nil` when one is
-  /// not among `columns` (not read, or an expression).
-  private static func keyColumns(_ numbers: String, of columns: [Column]) -> String? {
+  /// The name (and if `typed`, the type and collation) of each column `numbers` lists (`1 3`
+  /// or `{1,3}`); `nil` when one is not among `columns` (not read, or an expression).
+  ///
+  /// Each text is written with its length first, so that no names, however chosen, make two
+  /// different lists of columns read alike.
+  private static func keyColumns(_ numbers: String, of columns: [Column], typed: Bool) -> String? {
     var text = ""
-    for number in numbers.split(separator: " ") {
-      guard let position = Int(number),
-        let column = columns.first(where: { $0.position == position })
-      else { return nil }
-      text += "|\(column.name) \(column.type) \(column.collation ?? "")"
+    for position in Self.numbers(numbers) {
+      guard position > 0, let column = columns.first(where: { $0.position == position }) else {
+        return nil
+      }
+      for part in typed ? [column.name, column.type, column.collation ?? ""] : [column.name] {
+        text += "|\(part.utf8.count):" + part
+      }
     }
     return text
   }
 
-  private static func oid(_ text: String) -> UInt32 { UInt32(text) ?? 0 }
-
   /// Gives every index its definition from the rows of ``CatalogQueries/indexDefinitions``,
   /// one per shape.
   mutating func setIndexDefinitions(_ forEachRow: ((Row) -> Void) throws -> Void) rethrows {
-    var byOid: [String: String] = [:]
-    var interner = StringInterner()
-    try forEachRow { row in
-      guard let oid = row[0], let full = row[1] else { return }
-      byOid[oid] = interner.intern(
-        Normalize.indexDefinition(full, quotedName: row[2] ?? "", qualifiedTable: row[3] ?? ""))
+    let definitions = try indexShapes.definitions(forEachRow) { row in
+      Normalize.indexDefinition(
+        row[1] ?? "", quotedName: row[2] ?? "", qualifiedTable: row[3] ?? "")
     }
-    for (key, position, shape) in pendingIndexes {
-      guard let oid = indexShapes[shape], let definition = byOid[oid] else { continue }
+    for (key, position, definition) in definitions {
       if tables[key] != nil {
         tables[key]?.indexes[position].definition = definition
       } else {
         views[key]?.indexes[position].definition = definition
       }
     }
-    pendingIndexes = []
-    indexShapes = [:]
+  }
+
+  /// The oids of the check constraints to deparse, one of each shape: the catalog half of the
+  /// shape read with the constraint, completed with the names of the columns it uses.
+  mutating func checkConstraintsToDeparse() -> [String] {
+    finishColumns()
+    checkShapes.complete { key, numbers in
+      Self.keyColumns(numbers, of: tables[key]?.columns ?? [], typed: false)
+    }
+    return checkShapes.oids
+  }
+
+  /// Gives every check constraint its definition from the rows of
+  /// ``CatalogQueries/constraintDefinitions``, one per shape.
+  mutating func setCheckDefinitions(_ forEachRow: ((Row) -> Void) throws -> Void) rethrows {
+    let definitions = try checkShapes.definitions(forEachRow) { Normalize.whitespace($0[1] ?? "") }
+    for (key, position, definition) in definitions {
+      tables[key]?.constraints[position].definition = definition
+    }
   }
 
   mutating func addConstraint(_ row: Row) {
@@ -431,6 +442,10 @@ struct SnapshotBuilder {
           )
         }
       constraint.definition = interner.intern(text + Self.flags(constraint))
+    } else if let shape = row[19], let oid = row[20] {
+      checkShapes.add(
+        key, tables[key]?.constraints.count ?? 0, oid: oid, shape: interner.intern(shape),
+        columns: row[21] ?? "")
     }
     tables[key]?.constraints.append(constraint)
   }
@@ -794,4 +809,84 @@ public enum Normalize {
     }
     return whitespace(definition)
   }
+}
+
+/// Objects that the server deparses once per *shape*: the lowest oid of each shape is
+/// deparsed, and every object of the shape gets that definition.
+///
+/// A shape is what fully determines an object's definition once its own name and table are
+/// taken out: the catalog half comes with the object's row, and the builder completes it with
+/// the columns the object names (see ``CatalogQueries/indexes(serverVersion:)`` and
+/// ``CatalogQueries/constraints(serverVersion:)``). An object whose shape cannot be completed is
+/// a shape of its own.
+struct OneDeparsePerShape {
+  typealias TableKey = SnapshotBuilder.TableKey
+
+  /// Objects waiting for their definition: where they are, their oid, and their shape (`nil`
+  /// until completed, when added with their columns still to name).
+  private var waiting:
+    [(key: TableKey, position: Int, oid: String, shape: String?, columns: String)] = []
+  /// The oid deparsed for each shape.
+  private var representatives: [String: String] = [:]
+
+  /// Adds the object at `position` of `key`'s list with its full `shape` (`nil`: its own).
+  mutating func add(_ key: TableKey, _ position: Int, oid: String, shape: String?) {
+    let shape = shape ?? oid
+    waiting.append((key, position, oid, shape, ""))
+    choose(oid, for: shape)
+  }
+
+  /// Adds the object at `position` of `key`'s list with the catalog half of its shape and the
+  /// numbers of the columns it names, for ``complete(_:)`` to finish.
+  mutating func add(_ key: TableKey, _ position: Int, oid: String, shape: String, columns: String) {
+    guard !columns.isEmpty else { return add(key, position, oid: oid, shape: nil) }
+    waiting.append((key, position, oid, shape, columns))
+  }
+
+  /// Completes the shapes added with their columns: `columns` names them (`nil`: the object is
+  /// a shape of its own).
+  mutating func complete(_ columns: (TableKey, String) -> String?) {
+    for index in waiting.indices where !waiting[index].columns.isEmpty {
+      let item = waiting[index]
+      let shape = columns(item.key, item.columns).map { (item.shape ?? "") + $0 } ?? item.oid
+      waiting[index].shape = shape
+      waiting[index].columns = ""
+      choose(item.oid, for: shape)
+    }
+  }
+
+  private mutating func choose(_ oid: String, for shape: String) {
+    if representatives[shape].map({ Self.number(oid) < Self.number($0) }) ?? true {
+      representatives[shape] = oid
+    }
+  }
+
+  /// The oids to deparse, lowest first.
+  var oids: [String] {
+    representatives.values.sorted { Self.number($0) < Self.number($1) }
+  }
+
+  /// Reads the deparsed rows (the oid first) and returns each waiting object's definition,
+  /// emptying the list; `definition` turns a row into the text stored.
+  mutating func definitions(
+    _ forEachRow: ((Row) -> Void) throws -> Void,
+    _ definition: @escaping (Row) -> String
+  ) rethrows -> [(key: TableKey, position: Int, definition: String)] {
+    var byOid: [String: String] = [:]
+    var interner = StringInterner()
+    try forEachRow { row in
+      guard let oid = row[0], row[1] != nil else { return }
+      byOid[oid] = interner.intern(definition(row))
+    }
+    let found = waiting.compactMap { item -> (TableKey, Int, String)? in
+      guard let shape = item.shape, let oid = representatives[shape], let text = byOid[oid]
+      else { return nil }
+      return (item.key, item.position, text)
+    }
+    waiting = []
+    representatives = [:]
+    return found
+  }
+
+  private static func number(_ oid: String) -> UInt32 { UInt32(oid) ?? 0 }
 }

@@ -238,6 +238,14 @@ public struct SnapshotCollector: Sendable {
       try read(CatalogQueries.constraints(serverVersion: connection.serverVersionNumber)) {
         $0.addConstraint($1)
       }
+      let checks = builder.checkConstraintsToDeparse()
+      if !checks.isEmpty {
+        try builder.setCheckDefinitions { body in
+          try connection.forEachRow(
+            CatalogQueries.constraintDefinitions, ["{" + checks.joined(separator: ",") + "}"]
+          ) { body($0) }
+        }
+      }
       try read(CatalogQueries.triggers) { $0.addTrigger($1) }
       try read(CatalogQueries.rules) { $0.addRule($1) }
       try read(CatalogQueries.statistics) { $0.addStatistics($1) }
