@@ -102,7 +102,8 @@ public struct CompareRequest: Sendable {
       saveSnapshotDirectory: saveSnapshot,
       command: command,
       acceptance: configuration.acceptance(on: date),
-      compareTenants: compareTenants)
+      compareTenants: compareTenants,
+      now: date)
     return Plan(run: run, environments: specs, baseline: baseline)
   }
 }

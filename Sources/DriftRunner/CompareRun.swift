@@ -107,6 +107,8 @@ public struct CompareRun: Sendable {
   public var acceptance: Acceptance
   /// Whether tenant schemas are compared with each other too.
   public var compareTenants: Bool
+  /// The time the report is stamped and its default file name dated with.
+  public var now: Date
 
   /// Creates a run.
   public init(
@@ -117,7 +119,8 @@ public struct CompareRun: Sendable {
     saveSnapshotDirectory: String? = nil,
     command: String? = nil,
     acceptance: Acceptance = Acceptance(),
-    compareTenants: Bool = true
+    compareTenants: Bool = true,
+    now: Date = Date()
   ) {
     self.collector = collector
     self.filter = filter
@@ -127,6 +130,7 @@ public struct CompareRun: Sendable {
     self.command = command
     self.acceptance = acceptance
     self.compareTenants = compareTenants
+    self.now = now
   }
 
   private var comparer: Comparer {
@@ -159,7 +163,7 @@ public struct CompareRun: Sendable {
     let comparison = comparer.compare(
       environments,
       baseline: baselineName,
-      generatedAt: Timestamp.iso8601(collector.now),
+      generatedAt: Timestamp.iso8601(now),
       code: code
     )
     stopwatch.lap("compare")
@@ -217,7 +221,7 @@ public struct CompareRun: Sendable {
     let comparison = comparer.compareTenants(
       of: environments[0],
       reference: reference,
-      generatedAt: Timestamp.iso8601(collector.now)
+      generatedAt: Timestamp.iso8601(now)
     )
     stopwatch.lap("compare")
     return try finish(
@@ -286,7 +290,7 @@ public struct CompareRun: Sendable {
   }
 
   private func defaultPath(names: [String]) -> String? {
-    let date = String(Timestamp.iso8601(collector.now).prefix(10))
+    let date = String(Timestamp.iso8601(now).prefix(10))
     if let pattern = output.pathPattern {
       return
         pattern

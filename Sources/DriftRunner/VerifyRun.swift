@@ -22,15 +22,20 @@ public struct VerifyRun: Sendable {
   /// How the result is printed.
   public var format: Format
 
+  /// The time the answer is stamped with.
+  public var now: Date
+
   /// Creates a verify run.
   public init(
     collector: EnvironmentCollector = EnvironmentCollector(),
     filter: SchemaFilter = SchemaFilter(),
-    format: Format = .text
+    format: Format = .text,
+    now: Date = Date()
   ) {
     self.collector = collector
     self.filter = filter
     self.format = format
+    self.now = now
   }
 
   /// Checks `code` (a directory or `git:REF:path`) against every environment.
@@ -57,7 +62,7 @@ public struct VerifyRun: Sendable {
     let comparison = Comparer(filter: filter, compareTenants: false).verify(
       collected,
       code: files,
-      generatedAt: Timestamp.iso8601(collector.now)
+      generatedAt: Timestamp.iso8601(now)
     )
     let blocking = comparison.findings.contains(where: \.blocksDeployment)
     // A schema whose migration table could not be read is not verified: like an unreachable

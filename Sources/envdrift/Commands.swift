@@ -44,6 +44,7 @@ struct Compare: AsyncParsableCommand {
 
   @OptionGroup var report: ReportFlags
   @OptionGroup var connection: ConnectionFlags
+  @OptionGroup var clock: ClockFlags
 
   func run() async throws {
     var request = report.request
@@ -52,9 +53,10 @@ struct Compare: AsyncParsableCommand {
     request.configurationPath = config
     request.since = since
     let plan: CompareRequest.Plan
+    let now = clock.date
     do throws(CompareRequestError) {
       plan = try request.plan(
-        collector: connection.collector(quiet: report.quiet), date: connection.date)
+        collector: connection.collector(quiet: report.quiet, now: now), date: now)
     } catch {
       if case .runner(let error) = error { throw error }
       throw ValidationError(error.description)
@@ -108,14 +110,16 @@ struct Tenants: AsyncParsableCommand {
 
   @OptionGroup var report: ReportFlags
   @OptionGroup var connection: ConnectionFlags
+  @OptionGroup var clock: ClockFlags
 
   func run() async throws {
     let specs = try parseEnvironments([environment])
     var request = report.request
     request.command = "envdrift tenants \(specs[0].name)"
     // Without a configuration file or --since, planning cannot fail.
+    let now = clock.date
     let run = try request.plan(
-      collector: connection.collector(quiet: report.quiet), date: connection.date
+      collector: connection.collector(quiet: report.quiet, now: now), date: now
     ).run
     let result = try await run.tenants(specs[0], reference: reference)
     Output.emit(result.standardOutput, quiet: report.quiet && report.output != "-")
@@ -146,11 +150,14 @@ struct Snapshot: AsyncParsableCommand {
   var force = false
 
   @OptionGroup var connection: ConnectionFlags
+  @OptionGroup var clock: ClockFlags
 
   func run() async throws {
     let specs = try parseEnvironments([environment])
-    let result = try await SnapshotRun(collector: connection.collector(quiet: false))
-      .run(specs[0], path: output, force: force)
+    let result = try await SnapshotRun(
+      collector: connection.collector(quiet: false, now: clock.date)
+    )
+    .run(specs[0], path: output, force: force)
     Output.emit(result.output, quiet: false)
     if let error = result.error { Output.error(error) }
     throw ExitCode(result.outcome.rawValue)
@@ -267,6 +274,7 @@ struct Verify: AsyncParsableCommand {
   var excludedSchemas: [String] = []
 
   @OptionGroup var connection: ConnectionFlags
+  @OptionGroup var clock: ClockFlags
 
   func validate() throws {
     guard !environments.isEmpty else {
@@ -276,10 +284,12 @@ struct Verify: AsyncParsableCommand {
 
   func run() async throws {
     let specs = try parseEnvironments(environments)
+    let now = clock.date
     let run = VerifyRun(
-      collector: connection.collector(quiet: false),
+      collector: connection.collector(quiet: false, now: now),
       filter: SchemaFilter(include: schemas, exclude: excludedSchemas),
-      format: format.value
+      format: format.value,
+      now: now
     )
     let result = try await run.verify(code: code, environments: specs)
     Output.emit(result.standardOutput, quiet: false)
@@ -320,6 +330,7 @@ struct Explain: AsyncParsableCommand {
   var format: ExplainFormatArgument = .text
 
   @OptionGroup var connection: ConnectionFlags
+  @OptionGroup var clock: ClockFlags
 
   /// Whether `argument` reads as NAME=SOURCE rather than as error text.
   static func isEnvironment(_ argument: String) -> Bool {
@@ -345,7 +356,8 @@ struct Explain: AsyncParsableCommand {
       throw ValidationError("explain needs at least one environment as NAME=SOURCE")
     }
     let specs = try parseEnvironments(rest)
-    let run = ExplainRun(collector: connection.collector(quiet: false), format: format.value)
+    let run = ExplainRun(
+      collector: connection.collector(quiet: false, now: clock.date), format: format.value)
     let result = try await run.explain(text, environments: specs)
     Output.emit(result.standardOutput, quiet: false)
     throw ExitCode(result.outcome.rawValue)

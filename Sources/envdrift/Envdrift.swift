@@ -27,6 +27,29 @@ struct Envdrift: AsyncParsableCommand {
   )
 }
 
+/// The time of a run, for every command that reads a database: the clock, or `--now`.
+///
+/// Snapshots record it, reports are stamped and dated with it, and accepted drift expires by
+/// it; tests and reproducible reports give it with `--now`.
+struct ClockFlags: ParsableArguments {
+  @Option(
+    name: .customLong("now"),
+    help: ArgumentHelp("The time to record instead of the clock (ISO 8601).", visibility: .hidden)
+  )
+  var now: String?
+
+  func validate() throws {
+    if let now, ISO8601DateFormatter().date(from: now) == nil {
+      throw ValidationError("--now must be an ISO 8601 time such as 2026-11-21T03:00:00Z")
+    }
+  }
+
+  /// The time of this run: `--now`, or the clock.
+  var date: Date {
+    now.flatMap { ISO8601DateFormatter().date(from: $0) } ?? Date()
+  }
+}
+
 /// Options shared by every command that reads a database.
 struct ConnectionFlags: ParsableArguments {
   @Option(
@@ -52,12 +75,6 @@ struct ConnectionFlags: ParsableArguments {
   @Option(name: .customLong("jobs"), help: "How many environments to read at once.")
   var jobs: Int = 4
 
-  @Option(
-    name: .customLong("now"),
-    help: ArgumentHelp("The time to record instead of the clock (ISO 8601).", visibility: .hidden)
-  )
-  var now: String?
-
   func validate() throws {
     let limit = EnvironmentCollector.maximumTimeoutSeconds
     guard connectTimeout > 0, Double(connectTimeout) <= limit else {
@@ -71,24 +88,17 @@ struct ConnectionFlags: ParsableArguments {
       throw ValidationError("--\(option)-timeout must be \(ConnectionOptions.acceptedSeconds)")
     }
     guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be between 1 and 64") }
-    if let now, ISO8601DateFormatter().date(from: now) == nil {
-      throw ValidationError("--now must be an ISO 8601 time such as 2026-11-21T03:00:00Z")
-    }
   }
 
-  /// The time of this run: `--now`, or the clock.
-  var date: Date {
-    now.flatMap { ISO8601DateFormatter().date(from: $0) } ?? Date()
-  }
-
-  func collector(quiet: Bool) -> EnvironmentCollector {
+  /// A collector with these settings that records `now` in the snapshots it takes.
+  func collector(quiet: Bool, now: Date) -> EnvironmentCollector {
     var collector = EnvironmentCollector(
       connectTimeout: connectTimeout,
       statementTimeout: statementTimeout,
       lockTimeout: lockTimeout,
       environmentTimeout: environmentTimeout,
       concurrency: jobs,
-      now: date
+      now: now
     )
     if !quiet, Terminal.isInteractive(FileHandle.standardError) {
       collector.progress = { line in Output.progress(line) }

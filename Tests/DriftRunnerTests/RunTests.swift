@@ -77,6 +77,27 @@ struct RunTests {
     #expect(try String(contentsOfFile: existing, encoding: .utf8) != "kept\n")
   }
 
+  @Test func aReportIsStampedWithTheRunsTimeAndItsFileDatedByIt() async throws {
+    let directory = try CompareRequestTests.directory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let run = try #require(ISO8601DateFormatter().date(from: "2031-02-03T04:05:06Z"))
+    let clock = try #require(ISO8601DateFormatter().date(from: "2026-01-01T00:00:00Z"))
+    var compare = CompareRun(collector: EnvironmentCollector(now: clock), now: run)
+    compare.output.reportsDirectory = directory.path
+    let result = try await compare.compare(
+      [Self.golden("dev"), Self.golden("prod")], baseline: nil)
+    #expect(result.comparison.generatedAt == "2031-02-03T04:05:06Z")
+    let files = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+    #expect(files == ["2031-02-03-dev-prod.md"], "\(files)")
+
+    let verified = try await VerifyRun(format: .json, now: run).verify(
+      code: TestFixtures.repositoryRoot.appendingPathComponent(
+        "Tests/Fixtures/django-project/backend"
+      ).path,
+      environments: [Self.golden("prod")])
+    #expect(verified.comparison.generatedAt == "2031-02-03T04:05:06Z")
+  }
+
   @Test func aSnapshotOfAnEnvironmentThatCannotBeReadSaysWhyAndExits3() async throws {
     let result = try await SnapshotRun().run(Self.down, path: "-", force: false)
     #expect(result.outcome == .unreachable)
