@@ -1,3 +1,5 @@
+import PostgresClient
+
 /// The catalog statements a snapshot runs: one per object kind, whatever the number of schemas.
 ///
 /// Every statement runs with `search_path` empty, so definitions come out fully qualified and
@@ -117,6 +119,23 @@ enum CatalogQueries {
     ORDER BY 1
     """
 
+  /// One row of ``schemas``: a user schema.
+  struct SchemaRow {
+    /// The row as libpq gives it; valid only while `Connection.forEachRow` hands it out.
+    let raw: Row
+
+    init(_ raw: Row) {
+      self.raw = raw
+    }
+
+    /// The schema.
+    var name: String? { raw[0] }
+    /// Its owner.
+    var owner: String? { raw[1] }
+    /// Its comment.
+    var comment: String? { raw[2] }
+  }
+
   /// Each catalog behind a deparsed object, as `count/checksum`: equal before and after a read
   /// only if no DDL committed in between (see ``SnapshotCollector``).
   ///
@@ -169,6 +188,25 @@ enum CatalogQueries {
       AND \(notFromExtension("pg_catalog.pg_class", "c.oid")) AND \(deparsable("c.oid"))
     """
 
+  /// One row of ``rules``.
+  struct RuleRow {
+    /// The row as libpq gives it; valid only while `Connection.forEachRow` hands it out.
+    let raw: Row
+
+    init(_ raw: Row) {
+      self.raw = raw
+    }
+
+    /// The relation's schema.
+    var schema: String? { raw[0] }
+    /// The table or view.
+    var relation: String? { raw[1] }
+    /// The rule.
+    var name: String? { raw[2] }
+    /// The rule after `AS`.
+    var definition: String? { raw[3] }
+  }
+
   /// Extended statistics objects: schema, table, name, `(kinds) ON columns` with the target.
   static let statistics = """
     SELECT n.nspname, c.relname, s.stxname::pg_catalog.text,
@@ -184,6 +222,25 @@ enum CatalogQueries {
     WHERE \(userSchema) AND \(notFromExtension("pg_catalog.pg_statistic_ext", "s.oid"))
       AND \(deparsable("c.oid"))
     """
+
+  /// One row of ``statistics``.
+  struct StatisticsRow {
+    /// The row as libpq gives it; valid only while `Connection.forEachRow` hands it out.
+    let raw: Row
+
+    init(_ raw: Row) {
+      self.raw = raw
+    }
+
+    /// The table's schema.
+    var schema: String? { raw[0] }
+    /// The table.
+    var table: String? { raw[1] }
+    /// The statistics object.
+    var name: String? { raw[2] }
+    /// `(kinds) ON columns`, with the target.
+    var definition: String? { raw[3] }
+  }
 
   /// Publications: name, all tables, operations (comma-separated), via root, tables
   /// (`schema.table`, newline-separated), schemas (newline-separated).
@@ -278,6 +335,49 @@ enum CatalogQueries {
     ORDER BY 1, 2
     """
 
+  /// One row of ``relations``: a table, view or materialized view.
+  struct RelationRow {
+    /// The row as libpq gives it; valid only while `Connection.forEachRow` hands it out.
+    let raw: Row
+
+    init(_ raw: Row) {
+      self.raw = raw
+    }
+
+    /// Its schema.
+    var schema: String? { raw[0] }
+    /// Its name.
+    var name: String? { raw[1] }
+    /// `relkind`: `r`, `p`, `f`, `v` or `m`.
+    var kind: String? { raw[2] }
+    /// `relpersistence`: `u` for unlogged.
+    var persistence: String? { raw[3] }
+    /// Its owner.
+    var owner: String? { raw[4] }
+    /// Whether row-level security is on.
+    var rowSecurity: Bool { raw[5] == "t" }
+    /// Whether it is forced on the owner too.
+    var forceRowSecurity: Bool { raw[6] == "t" }
+    /// A partitioned table's key.
+    var partitionKey: String? { raw[7] }
+    /// A partition's bound.
+    var partitionBound: String? { raw[8] }
+    /// Its comment.
+    var comment: String? { raw[9] }
+    /// A view's query (`NULL` when locked).
+    var viewDefinition: String? { raw[10] }
+    /// Storage parameters or view options, one per line.
+    var options: String? { raw[11] }
+    /// `FULL`, `NOTHING` or `USING INDEX name` when not the default.
+    var replicaIdentity: String? { raw[12] }
+    /// Its tablespace, when not the database's default.
+    var tablespace: String? { raw[13] }
+    /// A foreign table's server.
+    var foreignServer: String? { raw[14] }
+    /// A foreign table's options, one per line.
+    var foreignOptions: String? { raw[15] }
+  }
+
   static let inheritance = """
     SELECT n.nspname, c.relname, pn.nspname, pc.relname, c.relispartition
     FROM pg_catalog.pg_inherits i
@@ -288,6 +388,27 @@ enum CatalogQueries {
     WHERE c.relkind IN ('r', 'p', 'f') AND \(userSchema)
     ORDER BY 1, 2, i.inhseqno
     """
+
+  /// One row of ``inheritance``: a table and one parent.
+  struct InheritanceRow {
+    /// The row as libpq gives it; valid only while `Connection.forEachRow` hands it out.
+    let raw: Row
+
+    init(_ raw: Row) {
+      self.raw = raw
+    }
+
+    /// The child's schema.
+    var schema: String? { raw[0] }
+    /// The child.
+    var table: String? { raw[1] }
+    /// The parent's schema.
+    var parentSchema: String? { raw[2] }
+    /// The parent.
+    var parent: String? { raw[3] }
+    /// Whether the child is a partition (else plain inheritance).
+    var isPartition: Bool { raw[4] == "t" }
+  }
 
   /// What each view's query reads: relations and user types, through its rewrite rule.
   static let viewDependencies = """
@@ -312,6 +433,25 @@ enum CatalogQueries {
     WHERE v.relkind IN ('v', 'm') AND tn.nspname NOT IN ('pg_catalog', 'information_schema')
       AND \(userSchema("vn"))
     """
+
+  /// One row of ``viewDependencies``: a view and what its query reads.
+  struct ViewDependencyRow {
+    /// The row as libpq gives it; valid only while `Connection.forEachRow` hands it out.
+    let raw: Row
+
+    init(_ raw: Row) {
+      self.raw = raw
+    }
+
+    /// The view's schema.
+    var schema: String? { raw[0] }
+    /// The view.
+    var view: String? { raw[1] }
+    /// The schema of what it reads.
+    var referencedSchema: String? { raw[2] }
+    /// The relation or type it reads.
+    var referenced: String? { raw[3] }
+  }
 
   /// Reads every column, deparsing each distinct default expression once.
   ///
@@ -360,6 +500,51 @@ enum CatalogQueries {
     WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'f') AND \(userSchema)
       AND \(notFromExtension("pg_catalog.pg_class", "c.oid")) AND \(deparsable("c.oid"))
     """
+
+  /// One row of ``columns``: a column of a table.
+  struct ColumnRow {
+    /// The row as libpq gives it; valid only while `Connection.forEachRow` hands it out.
+    let raw: Row
+
+    init(_ raw: Row) {
+      self.raw = raw
+    }
+
+    /// The table's schema.
+    var schema: String? { raw[0] }
+    /// The table.
+    var table: String? { raw[1] }
+    /// The column.
+    var name: String? { raw[2] }
+    /// Its number (`attnum`).
+    var position: Int? { raw[3].flatMap { Int($0) } }
+    /// Its type, as `format_type` prints it.
+    var type: String? { raw[4] }
+    /// Whether it is `NOT NULL`.
+    var notNull: Bool { raw[5] == "t" }
+    /// Its default, deparsed.
+    var defaultValue: String? { raw[6] }
+    /// `a` (always) or `d` (by default) for an identity column.
+    var identity: String? { raw[7] }
+    /// A generated column's expression.
+    var generated: String? { raw[8] }
+    /// Its collation, when not its type's.
+    var collation: String? { raw[9] }
+    /// Its comment.
+    var comment: String? { raw[10] }
+    /// Its name as `quote_ident` writes it, when that differs.
+    var quotedName: String? { raw[11] }
+    /// Whether a generated column is virtual.
+    var isVirtual: Bool { raw[12] == "t" }
+    /// Its storage, when not its type's.
+    var storage: String? { raw[13] }
+    /// Its compression method, when set.
+    var compression: String? { raw[14] }
+    /// Its statistics target, when set.
+    var statisticsTarget: Int? { raw[15].flatMap { Int($0) } }
+    /// `inherited` or `local and inherited`, when inherited.
+    var inheritance: String? { raw[16] }
+  }
 
   /// Reads every index with its table and its *shape*, deparsing none.
   ///
@@ -410,6 +595,41 @@ enum CatalogQueries {
       """
   }
 
+  /// One row of ``indexes(serverVersion:)``: an index, undeparsed.
+  struct IndexRow {
+    /// The row as libpq gives it; valid only while `Connection.forEachRow` hands it out.
+    let raw: Row
+
+    init(_ raw: Row) {
+      self.raw = raw
+    }
+
+    /// The table's schema.
+    var schema: String? { raw[0] }
+    /// The table.
+    var table: String? { raw[1] }
+    /// The index.
+    var name: String? { raw[2] }
+    /// Whether it is unique.
+    var isUnique: Bool { raw[3] == "t" }
+    /// Whether it is the primary key's.
+    var isPrimary: Bool { raw[4] == "t" }
+    /// A partial index's predicate, deparsed.
+    var predicate: String? { raw[5] }
+    /// Whether it is valid.
+    var isValid: Bool { raw[6] == "t" }
+    /// The constraint it backs, if any.
+    var constraint: String? { raw[7] }
+    /// Its comment.
+    var comment: String? { raw[8] }
+    /// The catalog half of its shape; `NULL` when it backs a constraint.
+    var shape: String? { raw[9] }
+    /// Its oid.
+    var oid: String? { raw[10] }
+    /// Its key's column numbers (`1 3`; 0 for an expression).
+    var keyColumns: String? { raw[11] }
+  }
+
   /// Deparses the indexes whose oids `$1` lists (one of each shape, see ``indexes(serverVersion:)``):
   /// each row the oid, `pg_get_indexdef`, and the quoted name and qualified table that
   /// ``Normalize/indexDefinition(_:quotedName:qualifiedTable:)`` takes out.
@@ -423,6 +643,25 @@ enum CatalogQueries {
     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
     WHERE i.indexrelid = ANY ($1::pg_catalog.oid[])
     """
+
+  /// One row of ``indexDefinitions``: a deparsed index.
+  struct IndexDefinitionRow {
+    /// The row as libpq gives it; valid only while `Connection.forEachRow` hands it out.
+    let raw: Row
+
+    init(_ raw: Row) {
+      self.raw = raw
+    }
+
+    /// The index's oid.
+    var oid: String? { raw[0] }
+    /// `pg_get_indexdef`.
+    var definition: String? { raw[1] }
+    /// Its name as `quote_ident` writes it.
+    var quotedName: String? { raw[2] }
+    /// Its table, qualified and quoted.
+    var qualifiedTable: String? { raw[3] }
+  }
 
   /// Reads every table constraint, deparsing no check constraint, primary key, unique
   /// constraint or foreign key at all.
@@ -494,6 +733,61 @@ enum CatalogQueries {
       """
   }
 
+  /// One row of ``constraints(serverVersion:)``: a table constraint.
+  struct ConstraintRow {
+    /// The row as libpq gives it; valid only while `Connection.forEachRow` hands it out.
+    let raw: Row
+
+    init(_ raw: Row) {
+      self.raw = raw
+    }
+
+    /// The table's schema.
+    var schema: String? { raw[0] }
+    /// The table.
+    var table: String? { raw[1] }
+    /// The constraint.
+    var name: String? { raw[2] }
+    /// `contype`.
+    var kind: String? { raw[3] }
+    /// Deparsed by the server, when neither built from keys nor shaped.
+    var definition: String? { raw[4] }
+    /// Whether it is deferrable.
+    var deferrable: Bool { raw[5] == "t" }
+    /// Whether it is initially deferred.
+    var deferred: Bool { raw[6] == "t" }
+    /// Whether it is validated.
+    var validated: Bool { raw[7] == "t" }
+    /// For a key built here: its column numbers.
+    var keys: String? { raw[8] }
+    /// A key's index's column numbers, included columns last.
+    var indexColumns: String? { raw[9] }
+    /// How many of those are key columns.
+    var keyCount: Int? { raw[10].flatMap { Int($0) } }
+    /// Whether a unique key treats nulls as equal.
+    var nullsNotDistinct: Bool { raw[11] == "t" }
+    /// A foreign key's referenced schema.
+    var referencedSchema: String? { raw[12] }
+    /// Its referenced table.
+    var referencedTable: String? { raw[13] }
+    /// Its referenced column numbers.
+    var referencedKeys: String? { raw[14] }
+    /// Its match type.
+    var match: String? { raw[15] }
+    /// Its update action.
+    var onUpdate: String? { raw[16] }
+    /// Its delete action.
+    var onDelete: String? { raw[17] }
+    /// Its referenced table, qualified and quoted.
+    var quotedReference: String? { raw[18] }
+    /// A check's digest of tree and flags (the catalog half of its shape).
+    var shape: String? { raw[19] }
+    /// Its oid.
+    var oid: String? { raw[20] }
+    /// A check's column numbers.
+    var columnNumbers: String? { raw[21] }
+  }
+
   /// Deparses the constraints whose oids `$1` lists (one check of each shape, see
   /// ``constraints(serverVersion:)``): each row the oid and `pg_get_constraintdef`.
   static let constraintDefinitions = """
@@ -501,6 +795,21 @@ enum CatalogQueries {
     FROM pg_catalog.pg_constraint con
     WHERE con.oid = ANY ($1::pg_catalog.oid[])
     """
+
+  /// One row of ``constraintDefinitions``: a deparsed constraint.
+  struct ConstraintDefinitionRow {
+    /// The row as libpq gives it; valid only while `Connection.forEachRow` hands it out.
+    let raw: Row
+
+    init(_ raw: Row) {
+      self.raw = raw
+    }
+
+    /// The constraint's oid.
+    var oid: String? { raw[0] }
+    /// `pg_get_constraintdef`.
+    var definition: String? { raw[1] }
+  }
 
   static let triggers = """
     SELECT n.nspname, c.relname, t.tgname, pg_catalog.pg_get_triggerdef(t.oid), t.tgenabled::text
@@ -510,6 +819,27 @@ enum CatalogQueries {
     WHERE NOT t.tgisinternal AND \(userSchema)
       AND \(notFromExtension("pg_catalog.pg_class", "c.oid")) AND \(deparsable("c.oid"))
     """
+
+  /// One row of ``triggers``.
+  struct TriggerRow {
+    /// The row as libpq gives it; valid only while `Connection.forEachRow` hands it out.
+    let raw: Row
+
+    init(_ raw: Row) {
+      self.raw = raw
+    }
+
+    /// The table's schema.
+    var schema: String? { raw[0] }
+    /// The table or view.
+    var table: String? { raw[1] }
+    /// The trigger.
+    var name: String? { raw[2] }
+    /// `pg_get_triggerdef`.
+    var definition: String? { raw[3] }
+    /// `tgenabled`.
+    var enabled: String? { raw[4] }
+  }
 
   static let policies = """
     SELECT n.nspname, c.relname, p.polname, p.polcmd::text, p.polpermissive,
@@ -523,6 +853,33 @@ enum CatalogQueries {
     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
     WHERE \(userSchema) AND \(deparsable("c.oid"))
     """
+
+  /// One row of ``policies``.
+  struct PolicyRow {
+    /// The row as libpq gives it; valid only while `Connection.forEachRow` hands it out.
+    let raw: Row
+
+    init(_ raw: Row) {
+      self.raw = raw
+    }
+
+    /// The table's schema.
+    var schema: String? { raw[0] }
+    /// The table.
+    var table: String? { raw[1] }
+    /// The policy.
+    var name: String? { raw[2] }
+    /// `polcmd`.
+    var command: String? { raw[3] }
+    /// Whether it is permissive.
+    var permissive: Bool { raw[4] == "t" }
+    /// Its roles, comma-separated.
+    var roles: String? { raw[5] }
+    /// Its `USING` expression.
+    var using: String? { raw[6] }
+    /// Its `WITH CHECK` expression.
+    var withCheck: String? { raw[7] }
+  }
 
   /// Every grant on every relation, function, type, schema and column, effective (a NULL ACL
   /// made explicit with `acldefault`, as PostgreSQL applies it), one row per object and
@@ -588,6 +945,31 @@ enum CatalogQueries {
     FROM objects o JOIN grants g ON g.acl = o.acl
     """
 
+  /// One row of ``privileges``: a grantee's grants on one object.
+  struct PrivilegeRow {
+    /// The row as libpq gives it; valid only while `Connection.forEachRow` hands it out.
+    let raw: Row
+
+    init(_ raw: Row) {
+      self.raw = raw
+    }
+
+    /// `relkind`, or `n` a schema, `F` a function, `T` a type, `c` a column.
+    var kind: String? { raw[0] }
+    /// The object's schema.
+    var schema: String? { raw[1] }
+    /// The object (a column's table).
+    var name: String? { raw[2] }
+    /// A function's identity arguments, or the column.
+    var detail: String? { raw[3] }
+    /// The grantee.
+    var grantee: String? { raw[4] }
+    /// Its privileges, comma-separated.
+    var privileges: String? { raw[5] }
+    /// Those it may grant on.
+    var grantable: String? { raw[6] }
+  }
+
   /// `ALTER DEFAULT PRIVILEGES` entries, in user schemas or for every schema, one row per
   /// grantee: role, schema (NULL for every schema), object type letter, grantee, privileges
   /// granted, those with grant option, privileges revoked.
@@ -631,6 +1013,31 @@ enum CatalogQueries {
     GROUP BY 1, 2, 3, 4
     """
 
+  /// One row of ``defaultPrivileges``.
+  struct DefaultPrivilegeRow {
+    /// The row as libpq gives it; valid only while `Connection.forEachRow` hands it out.
+    let raw: Row
+
+    init(_ raw: Row) {
+      self.raw = raw
+    }
+
+    /// The role whose objects get them.
+    var role: String? { raw[0] }
+    /// The schema (`NULL`: every schema).
+    var schema: String? { raw[1] }
+    /// The object type letter.
+    var objects: String? { raw[2] }
+    /// The grantee.
+    var grantee: String? { raw[3] }
+    /// Privileges granted, comma-separated.
+    var granted: String? { raw[4] }
+    /// Those with grant option.
+    var grantable: String? { raw[5] }
+    /// Built-in privileges revoked.
+    var revoked: String? { raw[6] }
+  }
+
   static let sequences = """
     SELECT n.nspname, c.relname, pg_catalog.format_type(s.seqtypid, NULL), s.seqstart::text,
       s.seqincrement::text, s.seqmin::text, s.seqmax::text, s.seqcache::text, s.seqcycle,
@@ -647,6 +1054,39 @@ enum CatalogQueries {
     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
     WHERE \(userSchema) AND \(notFromExtension("pg_catalog.pg_class", "c.oid"))
     """
+
+  /// One row of ``sequences``.
+  struct SequenceRow {
+    /// The row as libpq gives it; valid only while `Connection.forEachRow` hands it out.
+    let raw: Row
+
+    init(_ raw: Row) {
+      self.raw = raw
+    }
+
+    /// Its schema.
+    var schema: String? { raw[0] }
+    /// The sequence.
+    var name: String? { raw[1] }
+    /// Its type.
+    var dataType: String? { raw[2] }
+    /// Its start.
+    var start: String? { raw[3] }
+    /// Its increment.
+    var increment: String? { raw[4] }
+    /// Its minimum.
+    var minimum: String? { raw[5] }
+    /// Its maximum.
+    var maximum: String? { raw[6] }
+    /// Its cache.
+    var cache: String? { raw[7] }
+    /// Whether it cycles.
+    var cycle: Bool { raw[8] == "t" }
+    /// The column that owns it (`table.column`).
+    var ownedBy: String? { raw[9] }
+    /// Its owner.
+    var owner: String? { raw[10] }
+  }
 
   static let types = """
     SELECT n.nspname, t.typname, t.typtype::text,
@@ -683,6 +1123,29 @@ enum CatalogQueries {
       AND \(userSchema) AND \(notFromExtension("pg_catalog.pg_type", "t.oid"))
     """
 
+  /// One row of ``types``.
+  struct TypeRow {
+    /// The row as libpq gives it; valid only while `Connection.forEachRow` hands it out.
+    let raw: Row
+
+    init(_ raw: Row) {
+      self.raw = raw
+    }
+
+    /// Its schema.
+    var schema: String? { raw[0] }
+    /// The type.
+    var name: String? { raw[1] }
+    /// `typtype`.
+    var kind: String? { raw[2] }
+    /// Its definition.
+    var definition: String? { raw[3] }
+    /// Its owner.
+    var owner: String? { raw[4] }
+    /// Its comment.
+    var comment: String? { raw[5] }
+  }
+
   static let functions = """
     SELECT n.nspname, p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid),
       p.prokind::text, COALESCE(pg_catalog.pg_get_function_result(p.oid), ''), l.lanname,
@@ -710,6 +1173,35 @@ enum CatalogQueries {
       AND \(notPartOfAType("p.oid"))
     """
 
+  /// One row of ``functions``.
+  struct FunctionRow {
+    /// The row as libpq gives it; valid only while `Connection.forEachRow` hands it out.
+    let raw: Row
+
+    init(_ raw: Row) {
+      self.raw = raw
+    }
+
+    /// Its schema.
+    var schema: String? { raw[0] }
+    /// The function.
+    var name: String? { raw[1] }
+    /// Its identity arguments.
+    var arguments: String? { raw[2] }
+    /// `prokind`.
+    var kind: String? { raw[3] }
+    /// Its result type.
+    var result: String? { raw[4] }
+    /// Its language.
+    var language: String? { raw[5] }
+    /// A digest of its definition.
+    var definitionHash: String? { raw[6] }
+    /// Its owner.
+    var owner: String? { raw[7] }
+    /// Its comment.
+    var comment: String? { raw[8] }
+  }
+
   static let collations = """
     SELECT n.nspname, c.collname, c.collprovider::text,
       COALESCE(c.collcollate, pg_catalog.to_jsonb(c) ->> 'colliculocale',
@@ -719,6 +1211,29 @@ enum CatalogQueries {
     JOIN pg_catalog.pg_namespace n ON n.oid = c.collnamespace
     WHERE \(userSchema) AND \(notFromExtension("pg_catalog.pg_collation", "c.oid"))
     """
+
+  /// One row of ``collations``.
+  struct CollationRow {
+    /// The row as libpq gives it; valid only while `Connection.forEachRow` hands it out.
+    let raw: Row
+
+    init(_ raw: Row) {
+      self.raw = raw
+    }
+
+    /// Its schema.
+    var schema: String? { raw[0] }
+    /// The collation.
+    var name: String? { raw[1] }
+    /// `collprovider`.
+    var provider: String? { raw[2] }
+    /// Its `LC_COLLATE`.
+    var collate: String? { raw[3] }
+    /// Its `LC_CTYPE`.
+    var ctype: String? { raw[4] }
+    /// `f` when not deterministic.
+    var deterministic: String? { raw[5] }
+  }
 
   /// Finds migration-history tables (and Rails' `ar_internal_metadata` beside them) and whether
   /// this role may read them.

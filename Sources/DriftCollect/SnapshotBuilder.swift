@@ -97,43 +97,43 @@ struct SnapshotBuilder {
     return table
   }
 
-  mutating func addSchema(_ row: Row) {
-    let name = row[0] ?? ""
-    schemaByName[name] = Schema(name: name, owner: row[1] ?? "", comment: row[2])
+  mutating func addSchema(_ row: CatalogQueries.SchemaRow) {
+    let name = row.name ?? ""
+    schemaByName[name] = Schema(name: name, owner: row.owner ?? "", comment: row.comment)
   }
 
-  mutating func addRelation(_ row: Row) {
-    let key = TableKey(schema: row[0] ?? "", name: row[1] ?? "")
-    let kind = row[2] ?? "r"
+  mutating func addRelation(_ row: CatalogQueries.RelationRow) {
+    let key = TableKey(schema: row.schema ?? "", name: row.name ?? "")
+    let kind = row.kind ?? "r"
     switch kind {
     case "v", "m":
       var view = View(
         name: key.name,
         materialized: kind == "m",
-        definition: Normalize.whitespace(row[10] ?? ""),
-        owner: row[4] ?? "",
-        comment: row[9]
+        definition: Normalize.whitespace(row.viewDefinition ?? ""),
+        owner: row.owner ?? "",
+        comment: row.comment
       )
-      view.options = Self.options(row[11])
+      view.options = Self.options(row.options)
       views[key] = view
     default:
       var table = Table(
         name: key.name,
         kind: kind == "p" ? .partitioned : kind == "f" ? .foreign : .ordinary,
-        unlogged: row[3] == "u",
-        owner: row[4] ?? "",
-        rowSecurity: row[5] == "t",
-        forceRowSecurity: row[6] == "t",
-        partitionKey: row[7],
-        partitionBound: row[8],
-        comment: row[9]
+        unlogged: row.persistence == "u",
+        owner: row.owner ?? "",
+        rowSecurity: row.rowSecurity,
+        forceRowSecurity: row.forceRowSecurity,
+        partitionKey: row.partitionKey,
+        partitionBound: row.partitionBound,
+        comment: row.comment
       )
-      table.options = Self.options(row[11])
-      table.replicaIdentity = row[12]
-      table.tablespace = row[13]
-      table.foreignServer = row[14]
+      table.options = Self.options(row.options)
+      table.replicaIdentity = row.replicaIdentity
+      table.tablespace = row.tablespace
+      table.foreignServer = row.foreignServer
       if kind == "f" {
-        let options = DatabaseObjectReader.redacted(row[15])
+        let options = DatabaseObjectReader.redacted(row.foreignOptions)
         table.foreignOptions = options.isEmpty ? nil : options
       }
       tables[key] = table
@@ -147,9 +147,9 @@ struct SnapshotBuilder {
   }
 
   /// One row of ``CatalogQueries/rules``.
-  mutating func addRule(_ row: Row) {
-    let key = TableKey(schema: row[0] ?? "", name: row[1] ?? "")
-    let rule = Rule(name: row[2] ?? "", definition: Normalize.whitespace(row[3] ?? ""))
+  mutating func addRule(_ row: CatalogQueries.RuleRow) {
+    let key = TableKey(schema: row.schema ?? "", name: row.relation ?? "")
+    let rule = Rule(name: row.name ?? "", definition: Normalize.whitespace(row.definition ?? ""))
     if let table = tables[key] {
       let known = table.rules ?? []
       tables[key]?.rules = known + [rule]
@@ -160,27 +160,27 @@ struct SnapshotBuilder {
   }
 
   /// One row of ``CatalogQueries/statistics``.
-  mutating func addStatistics(_ row: Row) {
-    let key = TableKey(schema: row[0] ?? "", name: row[1] ?? "")
-    let object = StatisticsObject(name: row[2] ?? "", definition: row[3] ?? "")
+  mutating func addStatistics(_ row: CatalogQueries.StatisticsRow) {
+    let key = TableKey(schema: row.schema ?? "", name: row.table ?? "")
+    let object = StatisticsObject(name: row.name ?? "", definition: row.definition ?? "")
     guard tables[key] != nil else { return }
     let known = tables[key].flatMap(\.statistics) ?? []
     tables[key]?.statistics = known + [object]
   }
 
-  mutating func addInheritance(_ row: Row) {
-    let key = TableKey(schema: row[0] ?? "", name: row[1] ?? "")
-    let parent = Normalize.qualified(row[2] ?? "", row[3] ?? "")
-    if row[4] == "t" {
+  mutating func addInheritance(_ row: CatalogQueries.InheritanceRow) {
+    let key = TableKey(schema: row.schema ?? "", name: row.table ?? "")
+    let parent = Normalize.qualified(row.parentSchema ?? "", row.parent ?? "")
+    if row.isPartition {
       tables[key]?.partitionOf = parent
     } else {
       tables[key]?.inherits.append(parent)
     }
   }
 
-  mutating func addViewDependency(_ row: Row) {
-    let key = TableKey(schema: row[0] ?? "", name: row[1] ?? "")
-    let dependency = Normalize.qualified(row[2] ?? "", row[3] ?? "")
+  mutating func addViewDependency(_ row: CatalogQueries.ViewDependencyRow) {
+    let key = TableKey(schema: row.schema ?? "", name: row.view ?? "")
+    let dependency = Normalize.qualified(row.referencedSchema ?? "", row.referenced ?? "")
     if views[key]?.dependsOn.contains(dependency) == false {
       views[key]?.dependsOn.append(dependency)
       views[key]?.dependsOn.sort()
@@ -188,6 +188,9 @@ struct SnapshotBuilder {
   }
 
   /// The table named by the row's first two columns, reusing `previous` when it is the same.
+  ///
+  /// Every statement whose rows belong to a table gives the table's schema and name first, so
+  /// this one check serves all of their row types.
   private static func tableKey(_ row: Row, reusing previous: TableKey?) -> TableKey {
     if let previous, row.holds(1, previous.name), row.holds(0, previous.schema) {
       return previous
@@ -195,10 +198,10 @@ struct SnapshotBuilder {
     return TableKey(schema: row[0] ?? "", name: row[1] ?? "")
   }
 
-  mutating func addColumn(_ row: Row) {
-    let key = Self.tableKey(row, reusing: pendingColumns?.key)
+  mutating func addColumn(_ row: CatalogQueries.ColumnRow) {
+    let key = Self.tableKey(row.raw, reusing: pendingColumns?.key)
     let identity: String? =
-      switch row[7] {
+      switch row.identity {
       case "a": "always"
       case "d": "by default"
       default: nil
@@ -207,25 +210,25 @@ struct SnapshotBuilder {
       finishColumns()
       pendingColumns = (key, [])
     }
-    if let quoted = row[11], let position = Int(row[3] ?? "") {
+    if let quoted = row.quotedName, let position = row.position {
       quotedColumnNames[key, default: [:]][position] = quoted
     }
     var column = Column(
-      name: interner.intern(row[2] ?? ""),
-      position: Int(row[3] ?? "") ?? 0,
-      type: interner.intern(row[4] ?? ""),
-      notNull: row[5] == "t",
-      defaultValue: interner.intern(row[6]),
+      name: interner.intern(row.name ?? ""),
+      position: row.position ?? 0,
+      type: interner.intern(row.type ?? ""),
+      notNull: row.notNull,
+      defaultValue: interner.intern(row.defaultValue),
       identity: identity,
-      generated: interner.intern(row[8]),
-      generatedStorage: row[12] == "t" ? .virtual : nil,
-      collation: interner.intern(row[9]),
-      comment: row[10]
+      generated: interner.intern(row.generated),
+      generatedStorage: row.isVirtual ? .virtual : nil,
+      collation: interner.intern(row.collation),
+      comment: row.comment
     )
-    column.storage = row[13]
-    column.compression = row[14]
-    column.statisticsTarget = row[15].flatMap { Int($0) }
-    column.inheritance = row[16]
+    column.storage = row.storage
+    column.compression = row.compression
+    column.statisticsTarget = row.statisticsTarget
+    column.inheritance = row.inheritance
     pendingColumns?.columns.append(column)
   }
 
@@ -273,26 +276,27 @@ struct SnapshotBuilder {
       // copies are 20 MB smaller.
       read.byTable[key, default: []].append(contentsOf: indexes)
     }
-    try forEachRow { row in
-      let key = Self.tableKey(row, reusing: current?.key)
+    try forEachRow { raw in
+      let row = CatalogQueries.IndexRow(raw)
+      let key = Self.tableKey(raw, reusing: current?.key)
       if current?.key != key {
         store()
         current = (key, [])
       }
-      if let shape = row[9], let oid = row[10] {
+      if let shape = row.shape, let oid = row.oid {
         let position = (read.byTable[key]?.count ?? 0) + (current?.indexes.count ?? 0)
-        read.shaped.append((key, position, oid, interner.intern(shape), row[11] ?? ""))
+        read.shaped.append((key, position, oid, interner.intern(shape), row.keyColumns ?? ""))
       }
       current?.indexes.append(
         Index(
-          name: interner.intern(row[2] ?? ""),
+          name: interner.intern(row.name ?? ""),
           definition: "",
-          isUnique: row[3] == "t",
-          isPrimary: row[4] == "t",
-          predicate: interner.intern(row[5]),
-          isValid: row[6] == "t",
-          constraint: interner.intern(row[7]),
-          comment: row[8]
+          isUnique: row.isUnique,
+          isPrimary: row.isPrimary,
+          predicate: interner.intern(row.predicate),
+          isValid: row.isValid,
+          constraint: interner.intern(row.constraint),
+          comment: row.comment
         )
       )
     }
@@ -362,9 +366,14 @@ struct SnapshotBuilder {
   /// Gives every index its definition from the rows of ``CatalogQueries/indexDefinitions``,
   /// one per shape.
   mutating func setIndexDefinitions(_ forEachRow: ((Row) -> Void) throws -> Void) rethrows {
-    let definitions = try indexShapes.definitions(forEachRow) { row in
-      Normalize.indexDefinition(
-        row[1] ?? "", quotedName: row[2] ?? "", qualifiedTable: row[3] ?? "")
+    let definitions = try indexShapes.definitions(forEachRow) { raw in
+      let row = CatalogQueries.IndexDefinitionRow(raw)
+      guard let oid = row.oid, let full = row.definition else { return nil }
+      return (
+        oid,
+        Normalize.indexDefinition(
+          full, quotedName: row.quotedName ?? "", qualifiedTable: row.qualifiedTable ?? "")
+      )
     }
     for (key, position, definition) in definitions {
       if tables[key] != nil {
@@ -388,17 +397,21 @@ struct SnapshotBuilder {
   /// Gives every check constraint its definition from the rows of
   /// ``CatalogQueries/constraintDefinitions``, one per shape.
   mutating func setCheckDefinitions(_ forEachRow: ((Row) -> Void) throws -> Void) rethrows {
-    let definitions = try checkShapes.definitions(forEachRow) { Normalize.whitespace($0[1] ?? "") }
+    let definitions = try checkShapes.definitions(forEachRow) { raw in
+      let row = CatalogQueries.ConstraintDefinitionRow(raw)
+      guard let oid = row.oid, let full = row.definition else { return nil }
+      return (oid, Normalize.whitespace(full))
+    }
     for (key, position, definition) in definitions {
       tables[key]?.constraints[position].definition = definition
     }
   }
 
-  mutating func addConstraint(_ row: Row) {
-    let key = Self.tableKey(row, reusing: lastConstraintTable)
+  mutating func addConstraint(_ row: CatalogQueries.ConstraintRow) {
+    let key = Self.tableKey(row.raw, reusing: lastConstraintTable)
     lastConstraintTable = key
     let kind: Constraint.Kind =
-      switch row[3] {
+      switch row.kind {
       case "p": .primaryKey
       case "u": .unique
       case "f": .foreignKey
@@ -408,44 +421,45 @@ struct SnapshotBuilder {
       default: .check
       }
     var constraint = Constraint(
-      name: interner.intern(row[2] ?? ""),
+      name: interner.intern(row.name ?? ""),
       kind: kind,
       definition: "",
-      deferrable: row[5] == "t",
-      deferred: row[6] == "t",
-      validated: row[7] == "t"
+      deferrable: row.deferrable,
+      deferred: row.deferred,
+      validated: row.validated
     )
-    if let server = row[4] {
+    if let server = row.definition {
       constraint.definition = interner.intern(Normalize.whitespace(server))
-    } else if let keys = row[8] {
+    } else if let keys = row.keys {
       if pendingColumns != nil { finishColumns() }
       let text =
         if kind == .foreignKey {
           foreignKeyDefinition(
             table: key,
             keys: Self.numbers(keys),
-            referenced: TableKey(schema: row[12] ?? "", name: row[13] ?? ""),
-            quotedReference: row[18] ?? "",
-            referencedKeys: Self.numbers(row[14] ?? ""),
-            match: row[15] ?? "s",
-            onUpdate: row[16] ?? "a",
-            onDelete: row[17] ?? "a"
+            referenced: TableKey(
+              schema: row.referencedSchema ?? "", name: row.referencedTable ?? ""),
+            quotedReference: row.quotedReference ?? "",
+            referencedKeys: Self.numbers(row.referencedKeys ?? ""),
+            match: row.match ?? "s",
+            onUpdate: row.onUpdate ?? "a",
+            onDelete: row.onDelete ?? "a"
           )
         } else {
           keyDefinition(
             constraint,
             table: key,
             keys: Self.numbers(keys),
-            indexColumns: Self.numbers(row[9] ?? ""),
-            keyCount: Int(row[10] ?? "") ?? 0,
-            nullsNotDistinct: row[11] == "t"
+            indexColumns: Self.numbers(row.indexColumns ?? ""),
+            keyCount: row.keyCount ?? 0,
+            nullsNotDistinct: row.nullsNotDistinct
           )
         }
       constraint.definition = interner.intern(text + Self.flags(constraint))
-    } else if let shape = row[19], let oid = row[20] {
+    } else if let shape = row.shape, let oid = row.oid {
       checkShapes.add(
         key, tables[key]?.constraints.count ?? 0, oid: oid, shape: interner.intern(shape),
-        columns: row[21] ?? "")
+        columns: row.columnNumbers ?? "")
     }
     tables[key]?.constraints.append(constraint)
   }
@@ -526,12 +540,12 @@ struct SnapshotBuilder {
     text.split { $0 == "{" || $0 == "}" || $0 == "," || $0 == " " }.compactMap { Int($0) }
   }
 
-  mutating func addTrigger(_ row: Row) {
-    let key = TableKey(schema: row[0] ?? "", name: row[1] ?? "")
+  mutating func addTrigger(_ row: CatalogQueries.TriggerRow) {
+    let key = TableKey(schema: row.schema ?? "", name: row.table ?? "")
     let trigger = Trigger(
-      name: row[2] ?? "",
-      definition: Normalize.whitespace(row[3] ?? ""),
-      enabled: row[4] ?? "O"
+      name: row.name ?? "",
+      definition: Normalize.whitespace(row.definition ?? ""),
+      enabled: row.enabled ?? "O"
     )
     if tables[key] != nil {
       tables[key]?.triggers.append(trigger)
@@ -540,10 +554,10 @@ struct SnapshotBuilder {
     }
   }
 
-  mutating func addPolicy(_ row: Row) {
-    let key = TableKey(schema: row[0] ?? "", name: row[1] ?? "")
+  mutating func addPolicy(_ row: CatalogQueries.PolicyRow) {
+    let key = TableKey(schema: row.schema ?? "", name: row.table ?? "")
     let command =
-      switch row[3] {
+      switch row.command {
       case "r": "SELECT"
       case "a": "INSERT"
       case "w": "UPDATE"
@@ -552,12 +566,12 @@ struct SnapshotBuilder {
       }
     tables[key]?.policies.append(
       Policy(
-        name: row[2] ?? "",
+        name: row.name ?? "",
         command: command,
-        permissive: row[4] == "t",
-        roles: (row[5] ?? "public").split(separator: ",").map(String.init).sorted(),
-        using: row[6].map(Normalize.whitespace),
-        withCheck: row[7].map(Normalize.whitespace)
+        permissive: row.permissive,
+        roles: (row.roles ?? "public").split(separator: ",").map(String.init).sorted(),
+        using: row.using.map(Normalize.whitespace),
+        withCheck: row.withCheck.map(Normalize.whitespace)
       )
     )
   }
@@ -572,13 +586,13 @@ struct SnapshotBuilder {
   }
 
   /// One row of ``CatalogQueries/privileges``: a grantee's grants on one object.
-  mutating func addPrivilege(_ row: Row) {
-    let schema = row[1] ?? ""
-    let name = row[2] ?? ""
+  mutating func addPrivilege(_ row: CatalogQueries.PrivilegeRow) {
+    let schema = row.schema ?? ""
+    let name = row.name ?? ""
     let privilege = Privilege(
-      grantee: interner.intern(row[4] ?? ""), privileges: privilegeList(row[5]) ?? [],
-      grantable: privilegeList(row[6]))
-    switch row[0] {
+      grantee: interner.intern(row.grantee ?? ""), privileges: privilegeList(row.privileges) ?? [],
+      grantable: privilegeList(row.grantable))
+    switch row.kind {
     case "r", "p", "f":
       // Rows of one table come together: its key is made once.
       let key: TableKey
@@ -591,11 +605,11 @@ struct SnapshotBuilder {
       tables[key]?.privileges.append(privilege)
     case "c":
       let key = TableKey(schema: schema, name: name)
-      columnGrants[key, default: [:]][row[3] ?? "", default: []].append(privilege)
+      columnGrants[key, default: [:]][row.detail ?? "", default: []].append(privilege)
     case "n":
       grants[GrantTarget(kind: .schema, schema: schema, name: name), default: []].append(privilege)
     case "F":
-      let signature = "\(name)(\(row[3] ?? ""))"
+      let signature = "\(name)(\(row.detail ?? ""))"
       grants[GrantTarget(kind: .function, schema: schema, name: signature), default: []].append(
         privilege)
     case "T":
@@ -607,23 +621,23 @@ struct SnapshotBuilder {
   }
 
   /// One row of ``CatalogQueries/defaultPrivileges``.
-  mutating func addDefaultPrivilege(_ row: Row) {
+  mutating func addDefaultPrivilege(_ row: CatalogQueries.DefaultPrivilegeRow) {
     let objects =
-      switch row[2] {
+      switch row.objects {
       case "r": "tables"
       case "S": "sequences"
       case "f": "functions"
       case "T": "types"
       case "n": "schemas"
-      default: row[2] ?? ""
+      default: row.objects ?? ""
       }
     defaultPrivileges.append(
       DefaultPrivilege(
-        role: row[0] ?? "", schema: row[1], objects: objects,
+        role: row.role ?? "", schema: row.schema, objects: objects,
         privilege: Privilege(
-          grantee: row[3] ?? "", privileges: privilegeList(row[4]) ?? [],
-          grantable: privilegeList(row[5])),
-        revoked: privilegeList(row[6])))
+          grantee: row.grantee ?? "", privileges: privilegeList(row.granted) ?? [],
+          grantable: privilegeList(row.grantable)),
+        revoked: privilegeList(row.revoked)))
   }
 
   /// Gives views, sequences, functions, types, schemas and columns their grants: every one of
@@ -662,28 +676,28 @@ struct SnapshotBuilder {
     columnGrants = [:]
   }
 
-  mutating func addSequence(_ row: Row) {
-    let schema = row[0] ?? ""
+  mutating func addSequence(_ row: CatalogQueries.SequenceRow) {
+    let schema = row.schema ?? ""
     schemaByName[schema]?.sequences.append(
       SequenceDefinition(
-        name: row[1] ?? "",
-        dataType: row[2] ?? "",
-        start: row[3] ?? "",
-        increment: row[4] ?? "",
-        minimum: row[5] ?? "",
-        maximum: row[6] ?? "",
-        cache: row[7] ?? "",
-        cycle: row[8] == "t",
-        ownedBy: row[9],
-        owner: row[10] ?? ""
+        name: row.name ?? "",
+        dataType: row.dataType ?? "",
+        start: row.start ?? "",
+        increment: row.increment ?? "",
+        minimum: row.minimum ?? "",
+        maximum: row.maximum ?? "",
+        cache: row.cache ?? "",
+        cycle: row.cycle,
+        ownedBy: row.ownedBy,
+        owner: row.owner ?? ""
       )
     )
   }
 
-  mutating func addType(_ row: Row) {
-    let schema = row[0] ?? ""
+  mutating func addType(_ row: CatalogQueries.TypeRow) {
+    let schema = row.schema ?? ""
     let kind: TypeDefinition.Kind =
-      switch row[2] {
+      switch row.kind {
       case "e": .enum
       case "d": .domain
       case "r": .range
@@ -691,19 +705,19 @@ struct SnapshotBuilder {
       }
     schemaByName[schema]?.types.append(
       TypeDefinition(
-        name: row[1] ?? "",
+        name: row.name ?? "",
         kind: kind,
-        definition: Normalize.whitespace(row[3] ?? ""),
-        owner: row[4] ?? "",
-        comment: row[5]
+        definition: Normalize.whitespace(row.definition ?? ""),
+        owner: row.owner ?? "",
+        comment: row.comment
       )
     )
   }
 
-  mutating func addFunction(_ row: Row) {
-    let schema = row[0] ?? ""
+  mutating func addFunction(_ row: CatalogQueries.FunctionRow) {
+    let schema = row.schema ?? ""
     let kind =
-      switch row[3] {
+      switch row.kind {
       case "p": "procedure"
       case "a": "aggregate"
       case "w": "window"
@@ -711,22 +725,22 @@ struct SnapshotBuilder {
       }
     schemaByName[schema]?.functions.append(
       FunctionDefinition(
-        name: row[1] ?? "",
-        arguments: row[2] ?? "",
+        name: row.name ?? "",
+        arguments: row.arguments ?? "",
         kind: kind,
-        result: row[4] ?? "",
-        language: row[5] ?? "",
-        definitionHash: row[6] ?? "",
-        owner: row[7] ?? "",
-        comment: row[8]
+        result: row.result ?? "",
+        language: row.language ?? "",
+        definitionHash: row.definitionHash ?? "",
+        owner: row.owner ?? "",
+        comment: row.comment
       )
     )
   }
 
-  mutating func addCollation(_ row: Row) {
-    let schema = row[0] ?? ""
+  mutating func addCollation(_ row: CatalogQueries.CollationRow) {
+    let schema = row.schema ?? ""
     let provider =
-      switch row[2] {
+      switch row.provider {
       case "i": "icu"
       case "c": "libc"
       case "b": "builtin"
@@ -734,11 +748,11 @@ struct SnapshotBuilder {
       }
     schemaByName[schema]?.collations.append(
       Collation(
-        name: row[1] ?? "",
+        name: row.name ?? "",
         provider: provider,
-        collate: row[3] ?? "",
-        ctype: row[4] ?? "",
-        deterministic: row[5] != "f"
+        collate: row.collate ?? "",
+        ctype: row.ctype ?? "",
+        deterministic: row.deterministic != "f"
       )
     )
   }
@@ -866,17 +880,17 @@ struct OneDeparsePerShape {
     representatives.values.sorted { Self.number($0) < Self.number($1) }
   }
 
-  /// Reads the deparsed rows (the oid first) and returns each waiting object's definition,
-  /// emptying the list; `definition` turns a row into the text stored.
+  /// Reads the deparsed rows and returns each waiting object's definition, emptying the list;
+  /// `definition` reads a row's oid and the text stored (`nil`: a row without one).
   mutating func definitions(
     _ forEachRow: ((Row) -> Void) throws -> Void,
-    _ definition: @escaping (Row) -> String
+    _ definition: @escaping (Row) -> (oid: String, text: String)?
   ) rethrows -> [(key: TableKey, position: Int, definition: String)] {
     var byOid: [String: String] = [:]
     var interner = StringInterner()
     try forEachRow { row in
-      guard let oid = row[0], row[1] != nil else { return }
-      byOid[oid] = interner.intern(definition(row))
+      guard let (oid, text) = definition(row) else { return }
+      byOid[oid] = interner.intern(text)
     }
     let found = waiting.compactMap { item -> (TableKey, Int, String)? in
       guard let shape = item.shape, let oid = representatives[shape], let text = byOid[oid]

@@ -230,13 +230,13 @@ public struct SnapshotCollector: Sendable {
       func read(_ sql: String, _ add: (inout SnapshotBuilder, Row) -> Void) throws {
         try connection.forEachRow(sql) { add(&builder, $0) }
       }
-      try read(CatalogQueries.schemas) { $0.addSchema($1) }
-      try read(CatalogQueries.relations) { $0.addRelation($1) }
-      try read(CatalogQueries.inheritance) { $0.addInheritance($1) }
-      try read(CatalogQueries.viewDependencies) { $0.addViewDependency($1) }
-      try read(CatalogQueries.columns) { $0.addColumn($1) }
+      try read(CatalogQueries.schemas) { $0.addSchema(.init($1)) }
+      try read(CatalogQueries.relations) { $0.addRelation(.init($1)) }
+      try read(CatalogQueries.inheritance) { $0.addInheritance(.init($1)) }
+      try read(CatalogQueries.viewDependencies) { $0.addViewDependency(.init($1)) }
+      try read(CatalogQueries.columns) { $0.addColumn(.init($1)) }
       try read(CatalogQueries.constraints(serverVersion: connection.serverVersionNumber)) {
-        $0.addConstraint($1)
+        $0.addConstraint(.init($1))
       }
       let checks = builder.checkConstraintsToDeparse()
       if !checks.isEmpty {
@@ -246,16 +246,16 @@ public struct SnapshotCollector: Sendable {
           ) { body($0) }
         }
       }
-      try read(CatalogQueries.triggers) { $0.addTrigger($1) }
-      try read(CatalogQueries.rules) { $0.addRule($1) }
-      try read(CatalogQueries.statistics) { $0.addStatistics($1) }
-      try read(CatalogQueries.policies) { $0.addPolicy($1) }
-      try read(CatalogQueries.privileges) { $0.addPrivilege($1) }
-      try read(CatalogQueries.defaultPrivileges) { $0.addDefaultPrivilege($1) }
-      try read(CatalogQueries.sequences) { $0.addSequence($1) }
-      try read(CatalogQueries.types) { $0.addType($1) }
-      try read(CatalogQueries.functions) { $0.addFunction($1) }
-      try read(CatalogQueries.collations) { $0.addCollation($1) }
+      try read(CatalogQueries.triggers) { $0.addTrigger(.init($1)) }
+      try read(CatalogQueries.rules) { $0.addRule(.init($1)) }
+      try read(CatalogQueries.statistics) { $0.addStatistics(.init($1)) }
+      try read(CatalogQueries.policies) { $0.addPolicy(.init($1)) }
+      try read(CatalogQueries.privileges) { $0.addPrivilege(.init($1)) }
+      try read(CatalogQueries.defaultPrivileges) { $0.addDefaultPrivilege(.init($1)) }
+      try read(CatalogQueries.sequences) { $0.addSequence(.init($1)) }
+      try read(CatalogQueries.types) { $0.addType(.init($1)) }
+      try read(CatalogQueries.functions) { $0.addFunction(.init($1)) }
+      try read(CatalogQueries.collations) { $0.addCollation(.init($1)) }
       let cluster = try ClusterReader.read(connection)
       let objects = try DatabaseObjectReader.read(connection)
       let available = try connection.query(CatalogQueries.availableExtensions).rows.compactMap {
