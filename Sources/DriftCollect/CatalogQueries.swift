@@ -80,6 +80,29 @@ enum CatalogQueries {
     ORDER BY 2, 3
     """
 
+  /// One row of ``blockedRelations``.
+  struct BlockedRelationRow {
+    /// The row's values in select-list order; `nil` is SQL NULL.
+    let raw: [String?]
+
+    init(_ raw: [String?]) {
+      self.raw = raw
+    }
+
+    /// The relation's oid.
+    var oid: String? { raw[0] }
+    /// Its schema.
+    var schema: String? { raw[1] }
+    /// The relation.
+    var name: String? { raw[2] }
+    /// `relkind`.
+    var kind: String? { raw[3] }
+    /// For a view: the schema of the locked relation it reads.
+    var lockedSchema: String? { raw[4] }
+    /// For a view: the locked relation it reads.
+    var locked: String? { raw[5] }
+  }
+
   /// Keeps functions that are not part of a type: a range type's implicit constructors
   /// (`span(integer, integer)`, its multirange's) depend on the type internally, and are the
   /// type's definition, compared with it, not functions of their own.
@@ -269,6 +292,29 @@ enum CatalogQueries {
       """
   }
 
+  /// One row of ``publications(serverVersion:)``.
+  struct PublicationRow {
+    /// The row's values in select-list order; `nil` is SQL NULL.
+    let raw: [String?]
+
+    init(_ raw: [String?]) {
+      self.raw = raw
+    }
+
+    /// The publication.
+    var name: String? { raw[0] }
+    /// `FOR ALL TABLES`.
+    var allTables: Bool { raw[1] == "t" }
+    /// Its operations, comma-separated.
+    var operations: String? { raw[2] }
+    /// `publish_via_partition_root`.
+    var viaRoot: Bool { raw[3] == "t" }
+    /// Its tables (`schema.table`), one per line.
+    var tables: String? { raw[4] }
+    /// Its schemas, one per line.
+    var schemas: String? { raw[5] }
+  }
+
   /// This database's subscriptions, without their connection strings (never read: they can
   /// hold a password): name, enabled, publications (newline-separated), slot.
   static let subscriptions = """
@@ -278,6 +324,25 @@ enum CatalogQueries {
     WHERE s.subdbid = (SELECT d.oid FROM pg_catalog.pg_database d
                        WHERE d.datname = pg_catalog.current_database())
     """
+
+  /// One row of ``subscriptions``.
+  struct SubscriptionRow {
+    /// The row's values in select-list order; `nil` is SQL NULL.
+    let raw: [String?]
+
+    init(_ raw: [String?]) {
+      self.raw = raw
+    }
+
+    /// The subscription.
+    var name: String? { raw[0] }
+    /// Whether it is enabled.
+    var enabled: Bool { raw[1] == "t" }
+    /// Its publications, one per line.
+    var publications: String? { raw[2] }
+    /// Its replication slot.
+    var slot: String? { raw[3] }
+  }
 
   /// The extensions the server has packages for.
   static let availableExtensions =
@@ -292,6 +357,27 @@ enum CatalogQueries {
     WHERE \(notFromExtension("pg_catalog.pg_event_trigger", "e.oid"))
     """
 
+  /// One row of ``eventTriggers``.
+  struct EventTriggerRow {
+    /// The row's values in select-list order; `nil` is SQL NULL.
+    let raw: [String?]
+
+    init(_ raw: [String?]) {
+      self.raw = raw
+    }
+
+    /// The event trigger.
+    var name: String? { raw[0] }
+    /// Its event.
+    var event: String? { raw[1] }
+    /// Its function.
+    var function: String? { raw[2] }
+    /// `evtenabled`.
+    var enabled: String? { raw[3] }
+    /// Its tags, one per line.
+    var tags: String? { raw[4] }
+  }
+
   /// Installed extensions, with the version `CREATE EXTENSION` would install on this server
   /// (read from the control files by `pg_available_extensions`), so that environments on
   /// different majors, each at its own default, are told apart from a forgotten update.
@@ -301,6 +387,25 @@ enum CatalogQueries {
       LEFT JOIN pg_catalog.pg_available_extensions a ON a.name = e.extname
     ORDER BY 1
     """
+
+  /// One row of ``extensions``.
+  struct ExtensionRow {
+    /// The row's values in select-list order; `nil` is SQL NULL.
+    let raw: [String?]
+
+    init(_ raw: [String?]) {
+      self.raw = raw
+    }
+
+    /// The extension.
+    var name: String? { raw[0] }
+    /// Its installed version.
+    var version: String? { raw[1] }
+    /// Its schema.
+    var schema: String? { raw[2] }
+    /// The version the server would install now.
+    var defaultVersion: String? { raw[3] }
+  }
 
   static let relations = """
     SELECT n.nspname, c.relname, c.relkind::text, c.relpersistence::text,
@@ -1256,6 +1361,25 @@ enum CatalogQueries {
       AND \(userSchema)
     ORDER BY 1, 2
     """
+
+  /// One row of ``migrationTables``: a table that may hold migration history.
+  struct MigrationTableRow {
+    /// The row's values in select-list order; `nil` is SQL NULL.
+    let raw: [String?]
+
+    init(_ raw: [String?]) {
+      self.raw = raw
+    }
+
+    /// Its schema.
+    var schema: String? { raw[0] }
+    /// The table.
+    var name: String? { raw[1] }
+    /// Whether the connecting role may read it.
+    var readable: Bool { raw[2] == "t" }
+    /// Whether it has the columns its framework writes (`django_migrations`: app, name, applied).
+    var hasExpectedColumns: Bool { raw[3] == "t" }
+  }
 
   /// Finds django-tenants registry candidates: `public` tables with a `schema_name` column.
   ///

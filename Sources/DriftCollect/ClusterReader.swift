@@ -17,6 +17,37 @@ enum ClusterReader {
     FROM pg_catalog.pg_roles r
     """
 
+  /// One row of ``roles``.
+  struct RoleRow {
+    /// The row's values in select-list order; `nil` is SQL NULL.
+    let raw: [String?]
+
+    init(_ raw: [String?]) {
+      self.raw = raw
+    }
+
+    /// The role.
+    var name: String? { raw[0] }
+    /// `SUPERUSER`.
+    var superuser: Bool { raw[1] == "t" }
+    /// `INHERIT`.
+    var inherit: Bool { raw[2] == "t" }
+    /// `CREATEROLE`.
+    var createRole: Bool { raw[3] == "t" }
+    /// `CREATEDB`.
+    var createDatabase: Bool { raw[4] == "t" }
+    /// `LOGIN`.
+    var login: Bool { raw[5] == "t" }
+    /// `REPLICATION`.
+    var replication: Bool { raw[6] == "t" }
+    /// `BYPASSRLS`.
+    var bypassRowSecurity: Bool { raw[7] == "t" }
+    /// `CONNECTION LIMIT` (-1: none).
+    var connectionLimit: Int? { raw[8].flatMap { Int($0) } }
+    /// `VALID UNTIL`, when set.
+    var validUntil: String? { raw[9] }
+  }
+
   /// Memberships: member, role, admin option, and from PostgreSQL 16 the inherit and set
   /// options.
   static func memberships(serverVersion: Int) -> String {
@@ -30,6 +61,27 @@ enum ClusterReader {
       """
   }
 
+  /// One row of ``memberships(serverVersion:)``.
+  struct MembershipRow {
+    /// The row's values in select-list order; `nil` is SQL NULL.
+    let raw: [String?]
+
+    init(_ raw: [String?]) {
+      self.raw = raw
+    }
+
+    /// The member.
+    var member: String? { raw[0] }
+    /// The role it is a member of.
+    var role: String? { raw[1] }
+    /// `WITH ADMIN OPTION`.
+    var admin: Bool { raw[2] == "t" }
+    /// `t` or `f` for `WITH INHERIT` (16+; `NULL` before).
+    var inherit: String? { raw[3] }
+    /// `t` or `f` for `WITH SET` (16+; `NULL` before).
+    var set: String? { raw[4] }
+  }
+
   /// `ALTER ROLE … SET` and `ALTER DATABASE … SET` settings that apply in this database: the
   /// role (NULL for the database's own), whether they are for this database alone, the setting.
   static let settings = """
@@ -40,6 +92,23 @@ enum ClusterReader {
     WHERE s.setdatabase IN (0, (SELECT d.oid FROM pg_catalog.pg_database d
                                 WHERE d.datname = pg_catalog.current_database()))
     """
+
+  /// One row of ``settings``.
+  struct SettingRow {
+    /// The row's values in select-list order; `nil` is SQL NULL.
+    let raw: [String?]
+
+    init(_ raw: [String?]) {
+      self.raw = raw
+    }
+
+    /// The role (`NULL`: the database's own setting).
+    var role: String? { raw[0] }
+    /// Whether it applies in this database only.
+    var thisDatabase: Bool { raw[1] == "t" }
+    /// `name=value`.
+    var setting: String? { raw[2] }
+  }
 
   /// The database's encoding and locale, the cluster's identity (its system identifier where
   /// the role may read it, else the server's address or socket directory and port), and the
@@ -66,6 +135,31 @@ enum ClusterReader {
       """
   }
 
+  /// One row of ``database(serverVersion:)``.
+  struct DatabaseRow {
+    /// The row's values in select-list order; `nil` is SQL NULL.
+    let raw: [String?]
+
+    init(_ raw: [String?]) {
+      self.raw = raw
+    }
+
+    /// Its encoding.
+    var encoding: String? { raw[0] }
+    /// `LC_COLLATE`.
+    var collate: String? { raw[1] }
+    /// `LC_CTYPE`.
+    var ctype: String? { raw[2] }
+    /// Its locale provider letter.
+    var provider: String? { raw[3] }
+    /// Its ICU or builtin locale.
+    var locale: String? { raw[4] }
+    /// Which cluster it is: `system <identifier>`, or `server <host>:<port>` without the right to read the identifier.
+    var cluster: String? { raw[5] }
+    /// Its collation version (15+).
+    var collationVersion: String? { raw[6] }
+  }
+
   /// The compared server settings as a new session starts with them (`reset_val`: the
   /// configuration, then the database's and the role's settings).
   static let serverSettings = """
@@ -73,30 +167,47 @@ enum ClusterReader {
     WHERE s.name = ANY ($1::pg_catalog.text[])
     """
 
+  /// One row of ``serverSettings``.
+  struct ServerSettingRow {
+    /// The row's values in select-list order; `nil` is SQL NULL.
+    let raw: [String?]
+
+    init(_ raw: [String?]) {
+      self.raw = raw
+    }
+
+    /// The setting.
+    var name: String? { raw[0] }
+    /// Its value as the server started with it.
+    var value: String? { raw[1] }
+  }
+
   /// Reads the roles and the database facts over `connection`.
   static func read(_ connection: Connection) throws -> (roles: [Role], database: DatabaseInfo?) {
     var roles: [String: Role] = [:]
-    for row in try connection.query(Self.roles).rows {
-      let name = row[0] ?? ""
+    for row in try connection.query(Self.roles).rows.map(RoleRow.init) {
+      let name = row.name ?? ""
       roles[name] = Role(
-        name: name, superuser: row[1] == "t", inherit: row[2] == "t", createRole: row[3] == "t",
-        createDatabase: row[4] == "t", login: row[5] == "t", replication: row[6] == "t",
-        bypassRowSecurity: row[7] == "t", connectionLimit: Int(row[8] ?? "") ?? -1,
-        validUntil: row[9])
+        name: name, superuser: row.superuser, inherit: row.inherit, createRole: row.createRole,
+        createDatabase: row.createDatabase, login: row.login, replication: row.replication,
+        bypassRowSecurity: row.bypassRowSecurity, connectionLimit: row.connectionLimit ?? -1,
+        validUntil: row.validUntil)
     }
     let version = connection.serverVersionNumber
-    for row in try connection.query(Self.memberships(serverVersion: version)).rows {
-      guard let member = row[0], let role = row[1] else { continue }
+    for row in try connection.query(Self.memberships(serverVersion: version)).rows.map(
+      MembershipRow.init)
+    {
+      guard let member = row.member, let role = row.role else { continue }
       roles[member]?.memberOf.append(
         Membership(
-          role: role, admin: row[2] == "t", inherit: row[3].map { $0 == "t" },
-          set: row[4].map { $0 == "t" }))
+          role: role, admin: row.admin, inherit: row.inherit.map { $0 == "t" },
+          set: row.set.map { $0 == "t" }))
     }
     var databaseSettings: [String] = []
-    for row in try connection.query(Self.settings).rows {
-      guard let setting = row[2] else { continue }
-      if let role = row[0] {
-        roles[role]?.settings.append(setting + (row[1] == "t" ? " (this database)" : ""))
+    for row in try connection.query(Self.settings).rows.map(SettingRow.init) {
+      guard let setting = row.setting else { continue }
+      if let role = row.role {
+        roles[role]?.settings.append(setting + (row.thisDatabase ? " (this database)" : ""))
       } else {
         databaseSettings.append(setting)
       }
@@ -108,24 +219,26 @@ enum ClusterReader {
       return role
     }
     result.sort { $0.name < $1.name }
-    guard let row = try connection.query(Self.database(serverVersion: version)).rows.first else {
+    guard
+      let row = try connection.query(Self.database(serverVersion: version)).rows.first.map(
+        DatabaseRow.init)
+    else {
       return (result, nil)
     }
     let names = "{" + DatabaseInfo.serverSettingNames.joined(separator: ",") + "}"
-    let server = try connection.query(Self.serverSettings, [names]).rows.map {
-      "\($0[0] ?? "")=\($0[1] ?? "")"
-    }
+    let server = try connection.query(Self.serverSettings, [names]).rows.map(ServerSettingRow.init)
+      .map { "\($0.name ?? "")=\($0.value ?? "")" }
     let provider =
-      switch row[3] {
+      switch row.provider {
       case "i": "icu"
       case "b": "builtin"
       default: "libc"
       }
     var info = DatabaseInfo(
-      encoding: row[0] ?? "", collate: row[1] ?? "", ctype: row[2] ?? "",
-      localeProvider: provider, locale: row[4], settings: databaseSettings.sorted(),
-      serverSettings: server.sorted(), cluster: row[5])
-    info.collationVersion = row[6]
+      encoding: row.encoding ?? "", collate: row.collate ?? "", ctype: row.ctype ?? "",
+      localeProvider: provider, locale: row.locale, settings: databaseSettings.sorted(),
+      serverSettings: server.sorted(), cluster: row.cluster)
+    info.collationVersion = row.collationVersion
     return (result, info)
   }
 }

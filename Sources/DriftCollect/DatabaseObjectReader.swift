@@ -84,6 +84,29 @@ enum DatabaseObjectReader {
     ) g ON true
     """
 
+  /// One row of ``grants``.
+  struct GrantRow {
+    /// The row's values in select-list order; `nil` is SQL NULL.
+    let raw: [String?]
+
+    init(_ raw: [String?]) {
+      self.raw = raw
+    }
+
+    /// `database`, or one of ``ObjectAccess/outsideKinds``.
+    var kind: String? { raw[0] }
+    /// The object.
+    var name: String? { raw[1] }
+    /// Its owner.
+    var owner: String? { raw[2] }
+    /// The grantee (`NULL`: granted to no one).
+    var grantee: String? { raw[3] }
+    /// Its privileges, comma-separated.
+    var privileges: String? { raw[4] }
+    /// Those it may grant on.
+    var grantable: String? { raw[5] }
+  }
+
   /// The extension that made an object of `catalog` with `oid`, if one did.
   private static func extensionOf(_ catalog: String, _ oid: String) -> String {
     """
@@ -110,12 +133,44 @@ enum DatabaseObjectReader {
     FROM pg_catalog.pg_tablespace s
     """
 
+  /// One row of ``tablespaces``.
+  struct TablespaceRow {
+    /// The row's values in select-list order; `nil` is SQL NULL.
+    let raw: [String?]
+
+    init(_ raw: [String?]) {
+      self.raw = raw
+    }
+
+    /// The tablespace.
+    var name: String? { raw[0] }
+    /// Its options, one per line.
+    var options: String? { raw[1] }
+  }
+
   /// Procedural languages: name, trusted, the extension that made it.
   static let languages = """
     SELECT l.lanname::pg_catalog.text, l.lanpltrusted,
       \(extensionOf("pg_catalog.pg_language", "l.oid"))
     FROM pg_catalog.pg_language l WHERE l.lanispl
     """
+
+  /// One row of ``languages``.
+  struct LanguageRow {
+    /// The row's values in select-list order; `nil` is SQL NULL.
+    let raw: [String?]
+
+    init(_ raw: [String?]) {
+      self.raw = raw
+    }
+
+    /// The language.
+    var name: String? { raw[0] }
+    /// Whether it is trusted.
+    var trusted: Bool { raw[1] == "t" }
+    /// The extension that made it, if one did.
+    var fromExtension: String? { raw[2] }
+  }
 
   /// Wrappers: name, handler, validator, options (newline-separated), the extension that made
   /// it.
@@ -128,6 +183,27 @@ enum DatabaseObjectReader {
     FROM pg_catalog.pg_foreign_data_wrapper w
     """
 
+  /// One row of ``wrappers``.
+  struct WrapperRow {
+    /// The row's values in select-list order; `nil` is SQL NULL.
+    let raw: [String?]
+
+    init(_ raw: [String?]) {
+      self.raw = raw
+    }
+
+    /// The wrapper.
+    var name: String? { raw[0] }
+    /// Its handler.
+    var handler: String? { raw[1] }
+    /// Its validator.
+    var validator: String? { raw[2] }
+    /// Its options, one per line.
+    var options: String? { raw[3] }
+    /// The extension that made it, if one did.
+    var fromExtension: String? { raw[4] }
+  }
+
   /// Servers: name, wrapper, type, version, options (newline-separated).
   static let servers = """
     SELECT s.srvname::pg_catalog.text, w.fdwname::pg_catalog.text, s.srvtype, s.srvversion,
@@ -135,6 +211,27 @@ enum DatabaseObjectReader {
     FROM pg_catalog.pg_foreign_server s
     JOIN pg_catalog.pg_foreign_data_wrapper w ON w.oid = s.srvfdw
     """
+
+  /// One row of ``servers``.
+  struct ServerRow {
+    /// The row's values in select-list order; `nil` is SQL NULL.
+    let raw: [String?]
+
+    init(_ raw: [String?]) {
+      self.raw = raw
+    }
+
+    /// The server.
+    var name: String? { raw[0] }
+    /// Its wrapper.
+    var wrapper: String? { raw[1] }
+    /// Its type.
+    var type: String? { raw[2] }
+    /// Its version.
+    var version: String? { raw[3] }
+    /// Its options, one per line.
+    var options: String? { raw[4] }
+  }
 
   /// User mappings from `pg_user_mappings` (never `pg_user_mapping`, which only a superuser may
   /// read): server, user (`PUBLIC` for everyone), whether the connecting role may see the
@@ -152,19 +249,39 @@ enum DatabaseObjectReader {
     JOIN pg_catalog.pg_foreign_server s ON s.oid = m.srvid
     """
 
+  /// One row of ``userMappings``.
+  struct UserMappingRow {
+    /// The row's values in select-list order; `nil` is SQL NULL.
+    let raw: [String?]
+
+    init(_ raw: [String?]) {
+      self.raw = raw
+    }
+
+    /// The server.
+    var server: String? { raw[0] }
+    /// The user (`PUBLIC` for everyone).
+    var user: String? { raw[1] }
+    /// Whether the connecting role may see the options.
+    var optionsReadable: Bool { raw[2] == "t" }
+    /// The options, one per line.
+    var options: String? { raw[3] }
+  }
+
   /// Reads the objects over `connection`.
   static func read(_ connection: Connection) throws -> Objects {
     var owners: [String: String] = [:]
     var grants: [String: [Privilege]] = [:]
     var objects = Objects()
-    for row in try connection.query(Self.grants).rows {
-      let kind = row[0] ?? ""
-      let name = row[1] ?? ""
-      let owner = row[2] ?? ""
+    for row in try connection.query(Self.grants).rows.map(GrantRow.init) {
+      let kind = row.kind ?? ""
+      let name = row.name ?? ""
+      let owner = row.owner ?? ""
       owners["\(kind) \(name)"] = owner
-      guard let grantee = row[3] else { continue }
+      guard let grantee = row.grantee else { continue }
       let privilege = Privilege(
-        grantee: grantee, privileges: list(row[4], ","), grantable: row[5].map { list($0, ",") })
+        grantee: grantee, privileges: list(row.privileges, ","),
+        grantable: row.grantable.map { list($0, ",") })
       if kind == "database" {
         objects.databasePrivileges.append(privilege)
       } else {
@@ -176,35 +293,38 @@ enum DatabaseObjectReader {
     func privileges(_ kind: String, _ name: String) -> [Privilege] {
       (grants["\(kind) \(name)"] ?? []).sorted { $0.grantee < $1.grantee }
     }
-    objects.tablespaces = try connection.query(Self.tablespaces).rows.map { row in
-      let name = row[0] ?? ""
+    objects.tablespaces = try connection.query(Self.tablespaces).rows.map(TablespaceRow.init).map {
+      row in
+      let name = row.name ?? ""
       return Tablespace(
-        name: name, owner: owners["tablespace \(name)"] ?? "", options: list(row[1]).sorted(),
+        name: name, owner: owners["tablespace \(name)"] ?? "", options: list(row.options).sorted(),
         privileges: privileges("tablespace", name))
     }.sorted { $0.name < $1.name }
-    objects.languages = try connection.query(Self.languages).rows.map { row in
-      let name = row[0] ?? ""
+    objects.languages = try connection.query(Self.languages).rows.map(LanguageRow.init).map {
+      row in
+      let name = row.name ?? ""
       return Language(
-        name: name, trusted: row[1] == "t", owner: owners["language \(name)"] ?? "",
-        privileges: privileges("language", name), fromExtension: row[2])
+        name: name, trusted: row.trusted, owner: owners["language \(name)"] ?? "",
+        privileges: privileges("language", name), fromExtension: row.fromExtension)
     }.sorted { $0.name < $1.name }
-    objects.wrappers = try connection.query(Self.wrappers).rows.map { row in
-      let name = row[0] ?? ""
+    objects.wrappers = try connection.query(Self.wrappers).rows.map(WrapperRow.init).map { row in
+      let name = row.name ?? ""
       return ForeignDataWrapper(
-        name: name, owner: owners["foreign-data wrapper \(name)"] ?? "", handler: row[1],
-        validator: row[2], options: redacted(row[3]),
-        privileges: privileges("foreign-data wrapper", name), fromExtension: row[4])
+        name: name, owner: owners["foreign-data wrapper \(name)"] ?? "", handler: row.handler,
+        validator: row.validator, options: redacted(row.options),
+        privileges: privileges("foreign-data wrapper", name), fromExtension: row.fromExtension)
     }.sorted { $0.name < $1.name }
     var mappings: [String: [UserMapping]] = [:]
-    for row in try connection.query(Self.userMappings).rows {
-      let options = row[2] == "t" ? redacted(row[3], userMapping: true) : nil
-      mappings[row[0] ?? "", default: []].append(UserMapping(user: row[1] ?? "", options: options))
+    for row in try connection.query(Self.userMappings).rows.map(UserMappingRow.init) {
+      let options = row.optionsReadable ? redacted(row.options, userMapping: true) : nil
+      mappings[row.server ?? "", default: []].append(
+        UserMapping(user: row.user ?? "", options: options))
     }
-    objects.servers = try connection.query(Self.servers).rows.map { row in
-      let name = row[0] ?? ""
+    objects.servers = try connection.query(Self.servers).rows.map(ServerRow.init).map { row in
+      let name = row.name ?? ""
       return ForeignServer(
-        name: name, wrapper: row[1] ?? "", owner: owners["foreign server \(name)"] ?? "",
-        type: row[2], version: row[3], options: redacted(row[4]),
+        name: name, wrapper: row.wrapper ?? "", owner: owners["foreign server \(name)"] ?? "",
+        type: row.type, version: row.version, options: redacted(row.options),
         privileges: privileges("foreign server", name),
         userMappings: (mappings[name] ?? []).sorted { $0.user < $1.user })
     }.sorted { $0.name < $1.name }

@@ -10,16 +10,39 @@ import PostgresClient
 /// the planner from pulling the branches up into one flat append: pulled up, planning took time
 /// quadratic in the number of tables (1.1 s for 1,000, against 0.17 s this way).
 enum MigrationHistoryReader {
+  /// One row of the migration-history read: one branch per table, all alike.
+  struct HistoryRow {
+    /// The row's values in select-list order; `nil` is SQL NULL.
+    let raw: [String?]
+
+    init(_ raw: [String?]) {
+      self.raw = raw
+    }
+
+    /// The table's place among those read; negative for the Rails environment of table `-1 - n`.
+    var table: Int? { raw[0].flatMap { Int($0) } }
+    /// A Django row's app.
+    var app: String? { raw[1] }
+    /// A Django row's name.
+    var name: String? { raw[2] }
+    /// A Django row's time, in UTC.
+    var appliedAt: String? { raw[3] }
+    /// Any other table's row as JSON.
+    var json: String? { raw[4] }
+  }
+
   static func read(_ connection: Connection) throws -> ([MigrationTable], [UnreadableObject]) {
     var tables: [MigrationTable] = []
     var unreadable: [UnreadableObject] = []
     var branches: [String] = []
     var metadata: [String: String] = [:]
-    for row in try connection.query(CatalogQueries.migrationTables).rows {
-      let schema = row[0] ?? ""
-      let name = row[1] ?? ""
+    for row in try connection.query(CatalogQueries.migrationTables).rows.map(
+      CatalogQueries.MigrationTableRow.init)
+    {
+      let schema = row.schema ?? ""
+      let name = row.name ?? ""
       if name == "ar_internal_metadata" {
-        if row[2] == "t" {
+        if row.readable {
           metadata[schema] =
             try connection.quoteIdentifier(schema) + "." + connection.quoteIdentifier(name)
         }
@@ -27,11 +50,11 @@ enum MigrationHistoryReader {
       }
       guard let framework = MigrationTable.Framework.allCases.first(where: { $0.tableName == name })
       else { continue }
-      guard row[2] == "t", row[3] == "t" else {
+      guard row.readable, row.hasExpectedColumns else {
         // A table of that name without Django's columns is not read as one, so that it cannot
         // make the whole environment unreadable.
         let reason =
-          row[2] == "t"
+          row.readable
           ? "\(name) has no app, name and applied (timestamp) columns: not Django's"
           : "permission denied for table \(name)"
         tables.append(
@@ -74,10 +97,10 @@ enum MigrationHistoryReader {
     let result = try connection.query(branches.joined(separator: "\nUNION ALL\n"))
     var rowsByTable: [Int: [MigrationRow]] = [:]
     var flywayRows: [Int: [FlywayRow]] = [:]
-    for row in result.rows {
-      guard let key = row[0].flatMap(Int.init) else { continue }
+    for row in result.rows.map(HistoryRow.init) {
+      guard let key = row.table else { continue }
       if key < 0 {
-        let object = JSONRow(row[4] ?? "{}")
+        let object = JSONRow(row.json ?? "{}")
         if tables.indices.contains(-1 - key) {
           tables[-1 - key].environmentName = object.text("value")
         }
@@ -86,10 +109,10 @@ enum MigrationHistoryReader {
       let framework = tables[key].framework
       if framework == .django {
         rowsByTable[key, default: []].append(
-          MigrationRow(app: row[1] ?? "", name: row[2] ?? "", appliedAt: row[3]))
+          MigrationRow(app: row.app ?? "", name: row.name ?? "", appliedAt: row.appliedAt))
         continue
       }
-      let object = JSONRow(row[4] ?? "{}")
+      let object = JSONRow(row.json ?? "{}")
       switch framework {
       case .flyway:
         flywayRows[key, default: []].append(FlywayRow(object))

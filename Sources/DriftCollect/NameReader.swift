@@ -88,6 +88,29 @@ enum NameQueries {
       AND \(CatalogQueries.notFromExtension("pg_catalog.pg_type", "t.oid"))
     """
 
+  /// One row of ``names``: a name and what it belongs to.
+  struct NameRow {
+    /// The row as libpq gives it; valid only while `Connection.forEachRow` hands it out.
+    let raw: Row
+
+    init(_ raw: Row) {
+      self.raw = raw
+    }
+
+    /// The schema.
+    var schema: String? { raw[0] }
+    /// The relation it belongs to (a relation's own name for its row).
+    var relation: String? { raw[1] }
+    /// `r` a relation (its kind in `name`), `c` a column, `i` an index, `f` a function, `t` a
+    /// type, else a constraint.
+    var kind: String? { raw[2] }
+    /// The name (for a relation's row: its `relkind`).
+    var name: String? { raw[3] }
+    /// A partition's parent, an index's `pg_get_indexdef` or a constraint's definition, when
+    /// asked for.
+    var detail: String? { raw[4] }
+  }
+
   /// Owner and effective grants of the relations, columns with grants of their own, schemas,
   /// functions and types named in `$1`, and of the current database whatever its name (a
   /// privilege error names the database it failed in; another environment's has another
@@ -157,6 +180,31 @@ enum NameQueries {
     FROM objects o LEFT JOIN LATERAL pg_catalog.aclexplode(o.acl) a ON true
     """
 
+  /// One row of ``access``: an object, its owner and one privilege granted on it.
+  struct AccessRow {
+    /// The row's values in select-list order; `nil` is SQL NULL.
+    let raw: [String?]
+
+    init(_ raw: [String?]) {
+      self.raw = raw
+    }
+
+    /// Its schema, if it has one.
+    var schema: String? { raw[0] }
+    /// Its table, for an index or column.
+    var table: String? { raw[1] }
+    /// The object.
+    var name: String? { raw[2] }
+    /// What it is.
+    var kind: String? { raw[3] }
+    /// Its owner.
+    var owner: String? { raw[4] }
+    /// A grantee (`NULL`: granted to no one).
+    var grantee: String? { raw[5] }
+    /// One privilege granted.
+    var privilege: String? { raw[6] }
+  }
+
   /// Groups ``access``' rows into one value per object, grants by grantee, sorted.
   static func objectAccess(_ rows: [[String?]]) -> [ObjectAccess] {
     struct Key: Hashable {
@@ -167,10 +215,11 @@ enum NameQueries {
     }
     var owners: [Key: String] = [:]
     var grants: [Key: [String: Set<String>]] = [:]
-    for row in rows {
-      let key = Key(schema: row[0], table: row[1], name: row[2] ?? "", kind: row[3] ?? "")
-      owners[key] = row[4] ?? ""
-      if let grantee = row[5], let privilege = row[6] {
+    for row in rows.map(AccessRow.init) {
+      let key = Key(
+        schema: row.schema, table: row.table, name: row.name ?? "", kind: row.kind ?? "")
+      owners[key] = row.owner ?? ""
+      if let grantee = row.grantee, let privilege = row.privilege {
         grants[key, default: [:]][grantee, default: []].insert(privilege)
       } else if grants[key] == nil {
         grants[key] = [:]
@@ -212,10 +261,10 @@ struct NameSnapshotBuilder {
     return text
   }
 
-  mutating func add(_ row: Row) {
-    let schema = intern(row[0] ?? "")
-    let name = intern(row[3] ?? "")
-    switch row[2] {
+  mutating func add(_ row: NameQueries.NameRow) {
+    let schema = intern(row.schema ?? "")
+    let name = intern(row.name ?? "")
+    switch row.kind {
     case "f":
       functions[schema, default: []].insert(name)
       return
@@ -225,12 +274,12 @@ struct NameSnapshotBuilder {
     default:
       break
     }
-    let relation = intern(row[1] ?? "")
+    let relation = intern(row.relation ?? "")
     // In place, on first sight as a table (a relation's own row may come after its columns'),
     // so that appending never copies the arrays: this runs once per name, 400,000 times at
     // 1,000 tenants.
     let fresh = SchemaNames.Relation(kind: .table)
-    switch row[2] {
+    switch row.kind {
     case "r":
       let kind: SchemaNames.Relation.Kind =
         switch name {
@@ -239,11 +288,11 @@ struct NameSnapshotBuilder {
         default: .table
         }
       schemas[schema, default: [:]][relation, default: fresh].kind = kind
-      schemas[schema, default: [:]][relation, default: fresh].partitionOf = row[4]
+      schemas[schema, default: [:]][relation, default: fresh].partitionOf = row.detail
     case "c": schemas[schema, default: [:]][relation, default: fresh].columns.append(name)
     case "i":
       schemas[schema, default: [:]][relation, default: fresh].indexes.append(name)
-      if let full = row[4] {
+      if let full = row.detail {
         schemas[schema, default: [:]][relation, default: fresh].definitions[name] =
           Normalize.indexDefinition(
             full, quotedName: SQL.quoteIdent(name),
@@ -251,7 +300,7 @@ struct NameSnapshotBuilder {
       }
     default:
       schemas[schema, default: [:]][relation, default: fresh].constraints.append(name)
-      if let definition = row[4] {
+      if let definition = row.detail {
         schemas[schema, default: [:]][relation, default: fresh].definitions[name] = definition
       }
     }

@@ -266,26 +266,34 @@ public struct SnapshotCollector: Sendable {
       }
       let publications = try connection.query(
         CatalogQueries.publications(serverVersion: connection.serverVersionNumber)
-      ).rows.map { row in
+      ).rows.map(CatalogQueries.PublicationRow.init).map { row in
         Publication(
-          name: row[0] ?? "", allTables: row[1] == "t",
-          operations: (row[2] ?? "").split(separator: ",").map(String.init),
-          viaRoot: row[3] == "t", tables: lines(row[4]), schemas: lines(row[5]))
+          name: row.name ?? "", allTables: row.allTables,
+          operations: (row.operations ?? "").split(separator: ",").map(String.init),
+          viaRoot: row.viaRoot, tables: lines(row.tables), schemas: lines(row.schemas))
       }
-      let subscriptions = try connection.query(CatalogQueries.subscriptions).rows.map { row in
+      let subscriptions = try connection.query(CatalogQueries.subscriptions).rows.map(
+        CatalogQueries.SubscriptionRow.init
+      ).map { row in
         Subscription(
-          name: row[0] ?? "", enabled: row[1] == "t", publications: lines(row[2]).sorted(),
-          slot: row[3])
+          name: row.name ?? "", enabled: row.enabled,
+          publications: lines(row.publications).sorted(),
+          slot: row.slot)
       }
-      let eventTriggers = try connection.query(CatalogQueries.eventTriggers).rows.map { row in
+      let eventTriggers = try connection.query(CatalogQueries.eventTriggers).rows.map(
+        CatalogQueries.EventTriggerRow.init
+      ).map { row in
         EventTrigger(
-          name: row[0] ?? "", event: row[1] ?? "", function: row[2] ?? "",
-          enabled: row[3] ?? "O",
-          tags: (row[4] ?? "").split(separator: "\n").map(String.init).sorted())
+          name: row.name ?? "", event: row.event ?? "", function: row.function ?? "",
+          enabled: row.enabled ?? "O",
+          tags: (row.tags ?? "").split(separator: "\n").map(String.init).sorted())
       }
-      let extensions = try connection.query(CatalogQueries.extensions).rows.map {
+      let extensions = try connection.query(CatalogQueries.extensions).rows.map(
+        CatalogQueries.ExtensionRow.init
+      ).map {
         Extension(
-          name: $0[0] ?? "", version: $0[1] ?? "", schema: $0[2] ?? "", defaultVersion: $0[3])
+          name: $0.name ?? "", version: $0.version ?? "", schema: $0.schema ?? "",
+          defaultVersion: $0.defaultVersion)
       }
       let (migrationTables, unreadable) = try readMigrationTables(connection)
       let registry = try Self.readTenantRegistry(
@@ -360,9 +368,13 @@ public struct SnapshotCollector: Sendable {
     do {
       var definitionsOnly: Set<String> = []
       if case .namesMatching(let names) = depth { definitionsOnly = names.definitionSchemas }
-      let shells = try connection.query(CatalogQueries.schemas).rows.map {
-        Schema(name: $0[0] ?? "", owner: $0[1] ?? "")
-      }.filter { definitionsOnly.isEmpty || definitionsOnly.contains($0.name) }
+      var shells: [Schema] = []
+      try connection.forEachRow(CatalogQueries.schemas) { raw in
+        let row = CatalogQueries.SchemaRow(raw)
+        guard let name = row.name, definitionsOnly.isEmpty || definitionsOnly.contains(name)
+        else { return }
+        shells.append(Schema(name: name, owner: row.owner ?? ""))
+      }
       // A read of definitions alone (see ``NameFilter/definitionSchemas``) needs no rows.
       let (migrationTables, unreadable) =
         definitionsOnly.isEmpty ? try readMigrationTables(connection) : ([], [])
@@ -383,7 +395,7 @@ public struct SnapshotCollector: Sendable {
       }
       var builder = NameSnapshotBuilder()
       try connection.forEachRow(NameQueries.names, [filter, definitionSchemas, columnSets]) {
-        builder.add($0)
+        builder.add(.init($0))
       }
       var roles: Set<String>?
       var available: [String]?
@@ -447,10 +459,12 @@ public struct SnapshotCollector: Sendable {
 
   /// The relations envdrift must not deparse now (see ``CatalogQueries/blockedRelations``).
   static func blockedRelations(_ connection: Connection) throws -> [BlockedRelation] {
-    try connection.query(CatalogQueries.blockedRelations).rows.map { row in
+    try connection.query(CatalogQueries.blockedRelations).rows.map(
+      CatalogQueries.BlockedRelationRow.init
+    ).map { row in
       BlockedRelation(
-        oid: row[0] ?? "", schema: row[1] ?? "", name: row[2] ?? "", kind: row[3] ?? "",
-        via: row[5].map { "\(row[4] ?? "").\($0)" })
+        oid: row.oid ?? "", schema: row.schema ?? "", name: row.name ?? "", kind: row.kind ?? "",
+        via: row.locked.map { "\(row.lockedSchema ?? "").\($0)" })
     }
   }
 
