@@ -85,10 +85,6 @@ enum CatalogQueries {
     /// The row's values in select-list order; `nil` is SQL NULL.
     let raw: [String?]
 
-    init(_ raw: [String?]) {
-      self.raw = raw
-    }
-
     /// The relation's oid.
     var oid: String? { raw[0] }
     /// Its schema.
@@ -146,10 +142,6 @@ enum CatalogQueries {
   struct SchemaRow {
     /// The row as libpq gives it; valid only while `Connection.forEachRow` hands it out.
     let raw: Row
-
-    init(_ raw: Row) {
-      self.raw = raw
-    }
 
     /// The schema.
     var name: String? { raw[0] }
@@ -216,10 +208,6 @@ enum CatalogQueries {
     /// The row as libpq gives it; valid only while `Connection.forEachRow` hands it out.
     let raw: Row
 
-    init(_ raw: Row) {
-      self.raw = raw
-    }
-
     /// The relation's schema.
     var schema: String? { raw[0] }
     /// The table or view.
@@ -250,10 +238,6 @@ enum CatalogQueries {
   struct StatisticsRow {
     /// The row as libpq gives it; valid only while `Connection.forEachRow` hands it out.
     let raw: Row
-
-    init(_ raw: Row) {
-      self.raw = raw
-    }
 
     /// The table's schema.
     var schema: String? { raw[0] }
@@ -297,10 +281,6 @@ enum CatalogQueries {
     /// The row's values in select-list order; `nil` is SQL NULL.
     let raw: [String?]
 
-    init(_ raw: [String?]) {
-      self.raw = raw
-    }
-
     /// The publication.
     var name: String? { raw[0] }
     /// `FOR ALL TABLES`.
@@ -330,10 +310,6 @@ enum CatalogQueries {
     /// The row's values in select-list order; `nil` is SQL NULL.
     let raw: [String?]
 
-    init(_ raw: [String?]) {
-      self.raw = raw
-    }
-
     /// The subscription.
     var name: String? { raw[0] }
     /// Whether it is enabled.
@@ -362,10 +338,6 @@ enum CatalogQueries {
     /// The row's values in select-list order; `nil` is SQL NULL.
     let raw: [String?]
 
-    init(_ raw: [String?]) {
-      self.raw = raw
-    }
-
     /// The event trigger.
     var name: String? { raw[0] }
     /// Its event.
@@ -392,10 +364,6 @@ enum CatalogQueries {
   struct ExtensionRow {
     /// The row's values in select-list order; `nil` is SQL NULL.
     let raw: [String?]
-
-    init(_ raw: [String?]) {
-      self.raw = raw
-    }
 
     /// The extension.
     var name: String? { raw[0] }
@@ -444,10 +412,6 @@ enum CatalogQueries {
   struct RelationRow {
     /// The row as libpq gives it; valid only while `Connection.forEachRow` hands it out.
     let raw: Row
-
-    init(_ raw: Row) {
-      self.raw = raw
-    }
 
     /// Its schema.
     var schema: String? { raw[0] }
@@ -499,10 +463,6 @@ enum CatalogQueries {
     /// The row as libpq gives it; valid only while `Connection.forEachRow` hands it out.
     let raw: Row
 
-    init(_ raw: Row) {
-      self.raw = raw
-    }
-
     /// The child's schema.
     var schema: String? { raw[0] }
     /// The child.
@@ -543,10 +503,6 @@ enum CatalogQueries {
   struct ViewDependencyRow {
     /// The row as libpq gives it; valid only while `Connection.forEachRow` hands it out.
     let raw: Row
-
-    init(_ raw: Row) {
-      self.raw = raw
-    }
 
     /// The view's schema.
     var schema: String? { raw[0] }
@@ -610,10 +566,6 @@ enum CatalogQueries {
   struct ColumnRow {
     /// The row as libpq gives it; valid only while `Connection.forEachRow` hands it out.
     let raw: Row
-
-    init(_ raw: Row) {
-      self.raw = raw
-    }
 
     /// The table's schema.
     var schema: String? { raw[0] }
@@ -705,10 +657,6 @@ enum CatalogQueries {
     /// The row as libpq gives it; valid only while `Connection.forEachRow` hands it out.
     let raw: Row
 
-    init(_ raw: Row) {
-      self.raw = raw
-    }
-
     /// The table's schema.
     var schema: String? { raw[0] }
     /// The table.
@@ -753,10 +701,6 @@ enum CatalogQueries {
   struct IndexDefinitionRow {
     /// The row as libpq gives it; valid only while `Connection.forEachRow` hands it out.
     let raw: Row
-
-    init(_ raw: Row) {
-      self.raw = raw
-    }
 
     /// The index's oid.
     var oid: String? { raw[0] }
@@ -843,10 +787,6 @@ enum CatalogQueries {
     /// The row as libpq gives it; valid only while `Connection.forEachRow` hands it out.
     let raw: Row
 
-    init(_ raw: Row) {
-      self.raw = raw
-    }
-
     /// The table's schema.
     var schema: String? { raw[0] }
     /// The table.
@@ -906,10 +846,6 @@ enum CatalogQueries {
     /// The row as libpq gives it; valid only while `Connection.forEachRow` hands it out.
     let raw: Row
 
-    init(_ raw: Row) {
-      self.raw = raw
-    }
-
     /// The constraint's oid.
     var oid: String? { raw[0] }
     /// `pg_get_constraintdef`.
@@ -929,10 +865,6 @@ enum CatalogQueries {
   struct TriggerRow {
     /// The row as libpq gives it; valid only while `Connection.forEachRow` hands it out.
     let raw: Row
-
-    init(_ raw: Row) {
-      self.raw = raw
-    }
 
     /// The table's schema.
     var schema: String? { raw[0] }
@@ -963,10 +895,6 @@ enum CatalogQueries {
   struct PolicyRow {
     /// The row as libpq gives it; valid only while `Connection.forEachRow` hands it out.
     let raw: Row
-
-    init(_ raw: Row) {
-      self.raw = raw
-    }
 
     /// The table's schema.
     var schema: String? { raw[0] }
@@ -1055,10 +983,6 @@ enum CatalogQueries {
     /// The row as libpq gives it; valid only while `Connection.forEachRow` hands it out.
     let raw: Row
 
-    init(_ raw: Row) {
-      self.raw = raw
-    }
-
     /// `relkind`, or `n` a schema, `F` a function, `T` a type, `c` a column.
     var kind: String? { raw[0] }
     /// The object's schema.
@@ -1123,10 +1047,6 @@ enum CatalogQueries {
     /// The row as libpq gives it; valid only while `Connection.forEachRow` hands it out.
     let raw: Row
 
-    init(_ raw: Row) {
-      self.raw = raw
-    }
-
     /// The role whose objects get them.
     var role: String? { raw[0] }
     /// The schema (`NULL`: every schema).
@@ -1164,10 +1084,6 @@ enum CatalogQueries {
   struct SequenceRow {
     /// The row as libpq gives it; valid only while `Connection.forEachRow` hands it out.
     let raw: Row
-
-    init(_ raw: Row) {
-      self.raw = raw
-    }
 
     /// Its schema.
     var schema: String? { raw[0] }
@@ -1233,10 +1149,6 @@ enum CatalogQueries {
     /// The row as libpq gives it; valid only while `Connection.forEachRow` hands it out.
     let raw: Row
 
-    init(_ raw: Row) {
-      self.raw = raw
-    }
-
     /// Its schema.
     var schema: String? { raw[0] }
     /// The type.
@@ -1283,10 +1195,6 @@ enum CatalogQueries {
     /// The row as libpq gives it; valid only while `Connection.forEachRow` hands it out.
     let raw: Row
 
-    init(_ raw: Row) {
-      self.raw = raw
-    }
-
     /// Its schema.
     var schema: String? { raw[0] }
     /// The function.
@@ -1321,10 +1229,6 @@ enum CatalogQueries {
   struct CollationRow {
     /// The row as libpq gives it; valid only while `Connection.forEachRow` hands it out.
     let raw: Row
-
-    init(_ raw: Row) {
-      self.raw = raw
-    }
 
     /// Its schema.
     var schema: String? { raw[0] }
@@ -1366,10 +1270,6 @@ enum CatalogQueries {
   struct MigrationTableRow {
     /// The row's values in select-list order; `nil` is SQL NULL.
     let raw: [String?]
-
-    init(_ raw: [String?]) {
-      self.raw = raw
-    }
 
     /// Its schema.
     var schema: String? { raw[0] }

@@ -22,10 +22,6 @@ enum ClusterReader {
     /// The row's values in select-list order; `nil` is SQL NULL.
     let raw: [String?]
 
-    init(_ raw: [String?]) {
-      self.raw = raw
-    }
-
     /// The role.
     var name: String? { raw[0] }
     /// `SUPERUSER`.
@@ -66,10 +62,6 @@ enum ClusterReader {
     /// The row's values in select-list order; `nil` is SQL NULL.
     let raw: [String?]
 
-    init(_ raw: [String?]) {
-      self.raw = raw
-    }
-
     /// The member.
     var member: String? { raw[0] }
     /// The role it is a member of.
@@ -97,10 +89,6 @@ enum ClusterReader {
   struct SettingRow {
     /// The row's values in select-list order; `nil` is SQL NULL.
     let raw: [String?]
-
-    init(_ raw: [String?]) {
-      self.raw = raw
-    }
 
     /// The role (`NULL`: the database's own setting).
     var role: String? { raw[0] }
@@ -140,10 +128,6 @@ enum ClusterReader {
     /// The row's values in select-list order; `nil` is SQL NULL.
     let raw: [String?]
 
-    init(_ raw: [String?]) {
-      self.raw = raw
-    }
-
     /// Its encoding.
     var encoding: String? { raw[0] }
     /// `LC_COLLATE`.
@@ -172,10 +156,6 @@ enum ClusterReader {
     /// The row's values in select-list order; `nil` is SQL NULL.
     let raw: [String?]
 
-    init(_ raw: [String?]) {
-      self.raw = raw
-    }
-
     /// The setting.
     var name: String? { raw[0] }
     /// Its value as the server started with it.
@@ -185,7 +165,7 @@ enum ClusterReader {
   /// Reads the roles and the database facts over `connection`.
   static func read(_ connection: Connection) throws -> (roles: [Role], database: DatabaseInfo?) {
     var roles: [String: Role] = [:]
-    for row in try connection.query(Self.roles).rows.map(RoleRow.init) {
+    for row in try connection.query(Self.roles).rows.map(RoleRow.init(raw:)) {
       let name = row.name ?? ""
       roles[name] = Role(
         name: name, superuser: row.superuser, inherit: row.inherit, createRole: row.createRole,
@@ -195,7 +175,7 @@ enum ClusterReader {
     }
     let version = connection.serverVersionNumber
     for row in try connection.query(Self.memberships(serverVersion: version)).rows.map(
-      MembershipRow.init)
+      MembershipRow.init(raw:))
     {
       guard let member = row.member, let role = row.role else { continue }
       roles[member]?.memberOf.append(
@@ -204,7 +184,7 @@ enum ClusterReader {
           set: row.set.map { $0 == "t" }))
     }
     var databaseSettings: [String] = []
-    for row in try connection.query(Self.settings).rows.map(SettingRow.init) {
+    for row in try connection.query(Self.settings).rows.map(SettingRow.init(raw:)) {
       guard let setting = row.setting else { continue }
       if let role = row.role {
         roles[role]?.settings.append(setting + (row.thisDatabase ? " (this database)" : ""))
@@ -221,13 +201,15 @@ enum ClusterReader {
     result.sort { $0.name < $1.name }
     guard
       let row = try connection.query(Self.database(serverVersion: version)).rows.first.map(
-        DatabaseRow.init)
+        DatabaseRow.init(raw:))
     else {
       return (result, nil)
     }
     let names = "{" + DatabaseInfo.serverSettingNames.joined(separator: ",") + "}"
-    let server = try connection.query(Self.serverSettings, [names]).rows.map(ServerSettingRow.init)
-      .map { "\($0.name ?? "")=\($0.value ?? "")" }
+    let server = try connection.query(Self.serverSettings, [names]).rows.map(
+      ServerSettingRow.init(raw:)
+    )
+    .map { "\($0.name ?? "")=\($0.value ?? "")" }
     let provider =
       switch row.provider {
       case "i": "icu"

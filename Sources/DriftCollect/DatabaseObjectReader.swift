@@ -89,10 +89,6 @@ enum DatabaseObjectReader {
     /// The row's values in select-list order; `nil` is SQL NULL.
     let raw: [String?]
 
-    init(_ raw: [String?]) {
-      self.raw = raw
-    }
-
     /// `database`, or one of ``ObjectAccess/outsideKinds``.
     var kind: String? { raw[0] }
     /// The object.
@@ -138,10 +134,6 @@ enum DatabaseObjectReader {
     /// The row's values in select-list order; `nil` is SQL NULL.
     let raw: [String?]
 
-    init(_ raw: [String?]) {
-      self.raw = raw
-    }
-
     /// The tablespace.
     var name: String? { raw[0] }
     /// Its options, one per line.
@@ -159,10 +151,6 @@ enum DatabaseObjectReader {
   struct LanguageRow {
     /// The row's values in select-list order; `nil` is SQL NULL.
     let raw: [String?]
-
-    init(_ raw: [String?]) {
-      self.raw = raw
-    }
 
     /// The language.
     var name: String? { raw[0] }
@@ -188,10 +176,6 @@ enum DatabaseObjectReader {
     /// The row's values in select-list order; `nil` is SQL NULL.
     let raw: [String?]
 
-    init(_ raw: [String?]) {
-      self.raw = raw
-    }
-
     /// The wrapper.
     var name: String? { raw[0] }
     /// Its handler.
@@ -216,10 +200,6 @@ enum DatabaseObjectReader {
   struct ServerRow {
     /// The row's values in select-list order; `nil` is SQL NULL.
     let raw: [String?]
-
-    init(_ raw: [String?]) {
-      self.raw = raw
-    }
 
     /// The server.
     var name: String? { raw[0] }
@@ -254,10 +234,6 @@ enum DatabaseObjectReader {
     /// The row's values in select-list order; `nil` is SQL NULL.
     let raw: [String?]
 
-    init(_ raw: [String?]) {
-      self.raw = raw
-    }
-
     /// The server.
     var server: String? { raw[0] }
     /// The user (`PUBLIC` for everyone).
@@ -273,7 +249,7 @@ enum DatabaseObjectReader {
     var owners: [String: String] = [:]
     var grants: [String: [Privilege]] = [:]
     var objects = Objects()
-    for row in try connection.query(Self.grants).rows.map(GrantRow.init) {
+    for row in try connection.query(Self.grants).rows.map(GrantRow.init(raw:)) {
       let kind = row.kind ?? ""
       let name = row.name ?? ""
       let owner = row.owner ?? ""
@@ -293,21 +269,24 @@ enum DatabaseObjectReader {
     func privileges(_ kind: String, _ name: String) -> [Privilege] {
       (grants["\(kind) \(name)"] ?? []).sorted { $0.grantee < $1.grantee }
     }
-    objects.tablespaces = try connection.query(Self.tablespaces).rows.map(TablespaceRow.init).map {
-      row in
-      let name = row.name ?? ""
-      return Tablespace(
-        name: name, owner: owners["tablespace \(name)"] ?? "", options: list(row.options).sorted(),
-        privileges: privileges("tablespace", name))
-    }.sorted { $0.name < $1.name }
-    objects.languages = try connection.query(Self.languages).rows.map(LanguageRow.init).map {
+    objects.tablespaces = try connection.query(Self.tablespaces).rows.map(TablespaceRow.init(raw:))
+      .map {
+        row in
+        let name = row.name ?? ""
+        return Tablespace(
+          name: name, owner: owners["tablespace \(name)"] ?? "",
+          options: list(row.options).sorted(),
+          privileges: privileges("tablespace", name))
+      }.sorted { $0.name < $1.name }
+    objects.languages = try connection.query(Self.languages).rows.map(LanguageRow.init(raw:)).map {
       row in
       let name = row.name ?? ""
       return Language(
         name: name, trusted: row.trusted, owner: owners["language \(name)"] ?? "",
         privileges: privileges("language", name), fromExtension: row.fromExtension)
     }.sorted { $0.name < $1.name }
-    objects.wrappers = try connection.query(Self.wrappers).rows.map(WrapperRow.init).map { row in
+    objects.wrappers = try connection.query(Self.wrappers).rows.map(WrapperRow.init(raw:)).map {
+      row in
       let name = row.name ?? ""
       return ForeignDataWrapper(
         name: name, owner: owners["foreign-data wrapper \(name)"] ?? "", handler: row.handler,
@@ -315,12 +294,12 @@ enum DatabaseObjectReader {
         privileges: privileges("foreign-data wrapper", name), fromExtension: row.fromExtension)
     }.sorted { $0.name < $1.name }
     var mappings: [String: [UserMapping]] = [:]
-    for row in try connection.query(Self.userMappings).rows.map(UserMappingRow.init) {
+    for row in try connection.query(Self.userMappings).rows.map(UserMappingRow.init(raw:)) {
       let options = row.optionsReadable ? redacted(row.options, userMapping: true) : nil
       mappings[row.server ?? "", default: []].append(
         UserMapping(user: row.user ?? "", options: options))
     }
-    objects.servers = try connection.query(Self.servers).rows.map(ServerRow.init).map { row in
+    objects.servers = try connection.query(Self.servers).rows.map(ServerRow.init(raw:)).map { row in
       let name = row.name ?? ""
       return ForeignServer(
         name: name, wrapper: row.wrapper ?? "", owner: owners["foreign server \(name)"] ?? "",

@@ -15,10 +15,6 @@ enum MigrationHistoryReader {
     /// The row's values in select-list order; `nil` is SQL NULL.
     let raw: [String?]
 
-    init(_ raw: [String?]) {
-      self.raw = raw
-    }
-
     /// The table's place among those read; negative for the Rails environment of table `-1 - n`.
     var table: Int? { raw[0].flatMap { Int($0) } }
     /// A Django row's app.
@@ -37,7 +33,7 @@ enum MigrationHistoryReader {
     var branches: [String] = []
     var metadata: [String: String] = [:]
     for row in try connection.query(CatalogQueries.migrationTables).rows.map(
-      CatalogQueries.MigrationTableRow.init)
+      CatalogQueries.MigrationTableRow.init(raw:))
     {
       let schema = row.schema ?? ""
       let name = row.name ?? ""
@@ -97,7 +93,7 @@ enum MigrationHistoryReader {
     let result = try connection.query(branches.joined(separator: "\nUNION ALL\n"))
     var rowsByTable: [Int: [MigrationRow]] = [:]
     var flywayRows: [Int: [FlywayRow]] = [:]
-    for row in result.rows.map(HistoryRow.init) {
+    for row in result.rows.map(HistoryRow.init(raw:)) {
       guard let key = row.table else { continue }
       if key < 0 {
         let object = JSONRow(row.json ?? "{}")

@@ -93,10 +93,6 @@ enum NameQueries {
     /// The row as libpq gives it; valid only while `Connection.forEachRow` hands it out.
     let raw: Row
 
-    init(_ raw: Row) {
-      self.raw = raw
-    }
-
     /// The schema.
     var schema: String? { raw[0] }
     /// The relation it belongs to (a relation's own name for its row).
@@ -185,10 +181,6 @@ enum NameQueries {
     /// The row's values in select-list order; `nil` is SQL NULL.
     let raw: [String?]
 
-    init(_ raw: [String?]) {
-      self.raw = raw
-    }
-
     /// Its schema, if it has one.
     var schema: String? { raw[0] }
     /// Its table, for an index or column.
@@ -215,7 +207,7 @@ enum NameQueries {
     }
     var owners: [Key: String] = [:]
     var grants: [Key: [String: Set<String>]] = [:]
-    for row in rows.map(AccessRow.init) {
+    for row in rows.map(AccessRow.init(raw:)) {
       let key = Key(
         schema: row.schema, table: row.table, name: row.name ?? "", kind: row.kind ?? "")
       owners[key] = row.owner ?? ""

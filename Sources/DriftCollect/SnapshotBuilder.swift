@@ -277,7 +277,7 @@ struct SnapshotBuilder {
       read.byTable[key, default: []].append(contentsOf: indexes)
     }
     try forEachRow { raw in
-      let row = CatalogQueries.IndexRow(raw)
+      let row = CatalogQueries.IndexRow(raw: raw)
       let key = Self.tableKey(raw, reusing: current?.key)
       if current?.key != key {
         store()
@@ -367,7 +367,7 @@ struct SnapshotBuilder {
   /// one per shape.
   mutating func setIndexDefinitions(_ forEachRow: ((Row) -> Void) throws -> Void) rethrows {
     let definitions = try indexShapes.definitions(forEachRow) { raw in
-      let row = CatalogQueries.IndexDefinitionRow(raw)
+      let row = CatalogQueries.IndexDefinitionRow(raw: raw)
       guard let oid = row.oid, let full = row.definition else { return nil }
       return (
         oid,
@@ -398,7 +398,7 @@ struct SnapshotBuilder {
   /// ``CatalogQueries/constraintDefinitions``, one per shape.
   mutating func setCheckDefinitions(_ forEachRow: ((Row) -> Void) throws -> Void) rethrows {
     let definitions = try checkShapes.definitions(forEachRow) { raw in
-      let row = CatalogQueries.ConstraintDefinitionRow(raw)
+      let row = CatalogQueries.ConstraintDefinitionRow(raw: raw)
       guard let oid = row.oid, let full = row.definition else { return nil }
       return (oid, Normalize.whitespace(full))
     }

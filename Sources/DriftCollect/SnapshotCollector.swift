@@ -230,13 +230,13 @@ public struct SnapshotCollector: Sendable {
       func read(_ sql: String, _ add: (inout SnapshotBuilder, Row) -> Void) throws {
         try connection.forEachRow(sql) { add(&builder, $0) }
       }
-      try read(CatalogQueries.schemas) { $0.addSchema(.init($1)) }
-      try read(CatalogQueries.relations) { $0.addRelation(.init($1)) }
-      try read(CatalogQueries.inheritance) { $0.addInheritance(.init($1)) }
-      try read(CatalogQueries.viewDependencies) { $0.addViewDependency(.init($1)) }
-      try read(CatalogQueries.columns) { $0.addColumn(.init($1)) }
+      try read(CatalogQueries.schemas) { $0.addSchema(.init(raw: $1)) }
+      try read(CatalogQueries.relations) { $0.addRelation(.init(raw: $1)) }
+      try read(CatalogQueries.inheritance) { $0.addInheritance(.init(raw: $1)) }
+      try read(CatalogQueries.viewDependencies) { $0.addViewDependency(.init(raw: $1)) }
+      try read(CatalogQueries.columns) { $0.addColumn(.init(raw: $1)) }
       try read(CatalogQueries.constraints(serverVersion: connection.serverVersionNumber)) {
-        $0.addConstraint(.init($1))
+        $0.addConstraint(.init(raw: $1))
       }
       let checks = builder.checkConstraintsToDeparse()
       if !checks.isEmpty {
@@ -246,16 +246,16 @@ public struct SnapshotCollector: Sendable {
           ) { body($0) }
         }
       }
-      try read(CatalogQueries.triggers) { $0.addTrigger(.init($1)) }
-      try read(CatalogQueries.rules) { $0.addRule(.init($1)) }
-      try read(CatalogQueries.statistics) { $0.addStatistics(.init($1)) }
-      try read(CatalogQueries.policies) { $0.addPolicy(.init($1)) }
-      try read(CatalogQueries.privileges) { $0.addPrivilege(.init($1)) }
-      try read(CatalogQueries.defaultPrivileges) { $0.addDefaultPrivilege(.init($1)) }
-      try read(CatalogQueries.sequences) { $0.addSequence(.init($1)) }
-      try read(CatalogQueries.types) { $0.addType(.init($1)) }
-      try read(CatalogQueries.functions) { $0.addFunction(.init($1)) }
-      try read(CatalogQueries.collations) { $0.addCollation(.init($1)) }
+      try read(CatalogQueries.triggers) { $0.addTrigger(.init(raw: $1)) }
+      try read(CatalogQueries.rules) { $0.addRule(.init(raw: $1)) }
+      try read(CatalogQueries.statistics) { $0.addStatistics(.init(raw: $1)) }
+      try read(CatalogQueries.policies) { $0.addPolicy(.init(raw: $1)) }
+      try read(CatalogQueries.privileges) { $0.addPrivilege(.init(raw: $1)) }
+      try read(CatalogQueries.defaultPrivileges) { $0.addDefaultPrivilege(.init(raw: $1)) }
+      try read(CatalogQueries.sequences) { $0.addSequence(.init(raw: $1)) }
+      try read(CatalogQueries.types) { $0.addType(.init(raw: $1)) }
+      try read(CatalogQueries.functions) { $0.addFunction(.init(raw: $1)) }
+      try read(CatalogQueries.collations) { $0.addCollation(.init(raw: $1)) }
       let cluster = try ClusterReader.read(connection)
       let objects = try DatabaseObjectReader.read(connection)
       let available = try connection.query(CatalogQueries.availableExtensions).rows.compactMap {
@@ -266,14 +266,14 @@ public struct SnapshotCollector: Sendable {
       }
       let publications = try connection.query(
         CatalogQueries.publications(serverVersion: connection.serverVersionNumber)
-      ).rows.map(CatalogQueries.PublicationRow.init).map { row in
+      ).rows.map(CatalogQueries.PublicationRow.init(raw:)).map { row in
         Publication(
           name: row.name ?? "", allTables: row.allTables,
           operations: (row.operations ?? "").split(separator: ",").map(String.init),
           viaRoot: row.viaRoot, tables: lines(row.tables), schemas: lines(row.schemas))
       }
       let subscriptions = try connection.query(CatalogQueries.subscriptions).rows.map(
-        CatalogQueries.SubscriptionRow.init
+        CatalogQueries.SubscriptionRow.init(raw:)
       ).map { row in
         Subscription(
           name: row.name ?? "", enabled: row.enabled,
@@ -281,7 +281,7 @@ public struct SnapshotCollector: Sendable {
           slot: row.slot)
       }
       let eventTriggers = try connection.query(CatalogQueries.eventTriggers).rows.map(
-        CatalogQueries.EventTriggerRow.init
+        CatalogQueries.EventTriggerRow.init(raw:)
       ).map { row in
         EventTrigger(
           name: row.name ?? "", event: row.event ?? "", function: row.function ?? "",
@@ -289,7 +289,7 @@ public struct SnapshotCollector: Sendable {
           tags: (row.tags ?? "").split(separator: "\n").map(String.init).sorted())
       }
       let extensions = try connection.query(CatalogQueries.extensions).rows.map(
-        CatalogQueries.ExtensionRow.init
+        CatalogQueries.ExtensionRow.init(raw:)
       ).map {
         Extension(
           name: $0.name ?? "", version: $0.version ?? "", schema: $0.schema ?? "",
@@ -370,7 +370,7 @@ public struct SnapshotCollector: Sendable {
       if case .namesMatching(let names) = depth { definitionsOnly = names.definitionSchemas }
       var shells: [Schema] = []
       try connection.forEachRow(CatalogQueries.schemas) { raw in
-        let row = CatalogQueries.SchemaRow(raw)
+        let row = CatalogQueries.SchemaRow(raw: raw)
         guard let name = row.name, definitionsOnly.isEmpty || definitionsOnly.contains(name)
         else { return }
         shells.append(Schema(name: name, owner: row.owner ?? ""))
@@ -395,7 +395,7 @@ public struct SnapshotCollector: Sendable {
       }
       var builder = NameSnapshotBuilder()
       try connection.forEachRow(NameQueries.names, [filter, definitionSchemas, columnSets]) {
-        builder.add(.init($0))
+        builder.add(.init(raw: $0))
       }
       var roles: Set<String>?
       var available: [String]?
@@ -460,7 +460,7 @@ public struct SnapshotCollector: Sendable {
   /// The relations envdrift must not deparse now (see ``CatalogQueries/blockedRelations``).
   static func blockedRelations(_ connection: Connection) throws -> [BlockedRelation] {
     try connection.query(CatalogQueries.blockedRelations).rows.map(
-      CatalogQueries.BlockedRelationRow.init
+      CatalogQueries.BlockedRelationRow.init(raw:)
     ).map { row in
       BlockedRelation(
         oid: row.oid ?? "", schema: row.schema ?? "", name: row.name ?? "", kind: row.kind ?? "",
