@@ -635,7 +635,9 @@ enum CatalogQueries {
               i.indisunique, \(nullsNotDistinct))
           ELSE i.indexrelid::pg_catalog.text
         END,
-        i.indexrelid, i.indkey::pg_catalog.text
+        i.indexrelid, i.indkey::pg_catalog.text,
+        CASE WHEN ic.reltablespace <> 0 THEN (SELECT t.spcname::pg_catalog.text
+          FROM pg_catalog.pg_tablespace t WHERE t.oid = ic.reltablespace) END
       FROM pg_catalog.pg_index i
       JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
       JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
@@ -681,6 +683,8 @@ enum CatalogQueries {
     var oid: String? { raw[10] }
     /// Its key's column numbers (`1 3`; 0 for an expression).
     var keyColumns: String? { raw[11] }
+    /// Its tablespace, when not the database's default.
+    var tablespace: String? { raw[12] }
   }
 
   /// Deparses the indexes whose oids `$1` lists (one of each shape, see ``indexes(serverVersion:)``):

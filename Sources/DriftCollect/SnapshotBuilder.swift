@@ -287,18 +287,18 @@ struct SnapshotBuilder {
         let position = (read.byTable[key]?.count ?? 0) + (current?.indexes.count ?? 0)
         read.shaped.append((key, position, oid, interner.intern(shape), row.keyColumns ?? ""))
       }
-      current?.indexes.append(
-        Index(
-          name: interner.intern(row.name ?? ""),
-          definition: "",
-          isUnique: row.isUnique,
-          isPrimary: row.isPrimary,
-          predicate: interner.intern(row.predicate),
-          isValid: row.isValid,
-          constraint: interner.intern(row.constraint),
-          comment: row.comment
-        )
+      var index = Index(
+        name: interner.intern(row.name ?? ""),
+        definition: "",
+        isUnique: row.isUnique,
+        isPrimary: row.isPrimary,
+        predicate: interner.intern(row.predicate),
+        isValid: row.isValid,
+        constraint: interner.intern(row.constraint),
+        comment: row.comment
       )
+      index.tablespace = interner.intern(row.tablespace)
+      current?.indexes.append(index)
     }
     store()
     return read

@@ -19,9 +19,20 @@ enum FixSuggester {
     let targets = finding.values.keys.sorted().filter { name in
       name != reference && (finding.values[name] ?? nil) != (finding.values[reference] ?? nil)
     }
-    guard !targets.isEmpty, finding.aspect == .definition else { return result }
+    let movedIndex = finding.kind == FindingKind(.index, .changed) && finding.aspect == .storage
+    guard !targets.isEmpty, finding.aspect == .definition || movedIndex else { return result }
     var statements: [String] = []
     switch (finding.kind.object, finding.kind.change) {
+    case (.index, .changed) where movedIndex:
+      // Into the reference's tablespace; back to the database's default is left to the reader,
+      // who knows which tablespace that is.
+      guard let schema = finding.schema, let value = finding.values[reference] ?? nil,
+        value.hasPrefix("TABLESPACE ")
+      else { break }
+      let tablespace = String(value.dropFirst("TABLESPACE ".count))
+      statements.append(
+        "ALTER INDEX IF EXISTS \(SQL.qualified(schema, finding.name))"
+          + " SET TABLESPACE \(SQL.identifier(tablespace));")
     case (.index, .renamed):
       guard let schema = finding.schema else { break }
       for target in targets {

@@ -359,6 +359,9 @@ struct Inventory: Sendable {
           renameSignature: definition
         )
         putOptional(key(.index, table.name, index.name, .comment), index.comment)
+        putOptional(
+          key(.index, table.name, index.name, .storage), index.tablespace.map { "TABLESPACE \($0)" }
+        )
       }
       for constraint in table.constraints
       where versions.comparesConstraint(constraint, table: table.name) {
@@ -417,6 +420,8 @@ struct Inventory: Sendable {
           renameSignature: definition
         )
         putOptional(key(.index, view.name, index.name, .comment), index.comment)
+        putOptional(
+          key(.index, view.name, index.name, .storage), index.tablespace.map { "TABLESPACE \($0)" })
       }
       for trigger in view.triggers {
         put(

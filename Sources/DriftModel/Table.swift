@@ -474,6 +474,8 @@ public struct Index: Codable, Sendable, Hashable {
   public var constraint: String?
   /// Its comment, if any.
   public var comment: String?
+  /// The tablespace it is stored in, when not the database's default.
+  public var tablespace: String? = nil
 
   /// Creates an index.
   public init(

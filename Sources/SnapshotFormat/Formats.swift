@@ -170,6 +170,7 @@ enum Formats {
       .boolean("isValid", { $0.isValid }, { $0.isValid = $1 }),
       .string("constraint", { $0.constraint }, { $0.constraint = $1 }),
       .string("comment", { $0.comment }, { $0.comment = $1 }),
+      .string("tablespace", { $0.tablespace }, { $0.tablespace = $1 }),
     ])
 
   static let constraint = Format<Constraint>(

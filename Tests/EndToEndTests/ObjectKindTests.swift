@@ -231,6 +231,59 @@ struct ObjectKindTests {
       ])
   }
 
+  @Test func anIndexInAnotherTablespaceIsAStorageChangeThatTheFixMovesBack() throws {
+    let tablespace = "kinds_index space \(UUID().uuidString.prefix(6).lowercased())"
+    let quoted = "\"\(tablespace)\""
+    try TestPostgres.runPSQL(
+      database: "postgres",
+      arguments: [
+        "-c", "SET allow_in_place_tablespaces = on", "-c",
+        "CREATE TABLESPACE \(quoted) LOCATION ''",
+      ])
+    let moved = try TestPostgres.createDatabase(
+      "kinds_index_space_a",
+      sql: Self.objects + "CREATE INDEX invoices_due_on ON invoices (due_on) TABLESPACE \(quoted);")
+    let other = try TestPostgres.createDatabase(
+      "kinds_index_space_b",
+      sql: Self.objects + "CREATE INDEX invoices_due_on ON invoices (due_on);")
+    defer {
+      moved.drop()
+      other.drop()
+      _ = try? TestPostgres.runPSQL(
+        database: "postgres", arguments: ["-c", "DROP TABLESPACE IF EXISTS \(quoted)"])
+    }
+    let found = try Self.findings(moved, other)
+    #expect(
+      found.map { "\($0["kind"] ?? "") \($0["name"] ?? "") \($0["aspect"] ?? "")" } == [
+        "index.changed invoices_due_on storage"
+      ])
+    let values = found.first?["values"] as? [String: Any]
+    #expect(values?["a"] as? String == "TABLESPACE \(tablespace)")
+    // The tablespace survives the snapshot file: the file compares clean with its database.
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "envdrift-index-space-\(UUID().uuidString).json")
+    defer { try? FileManager.default.removeItem(at: file) }
+    let written = try Envdrift.run(["snapshot", "a=dbname=\(moved.name)", "--output", file.path])
+    #expect(written.status == 0, "\(written.error)")
+    #expect(
+      try String(contentsOf: file, encoding: .utf8).contains(#""tablespace": "\#(tablespace)""#))
+    #expect(
+      Envdrift.schemaFindings(
+        try Envdrift.findings(comparing: file.path, with: "dbname=\(moved.name)")
+      ).isEmpty)
+    #expect(values?["b"] is NSNull || values?["b"] == nil, "\(values ?? [:])")
+    let fix = try #require(found.first?["fix"] as? String)
+    #expect(fix.contains("ALTER INDEX IF EXISTS public.invoices_due_on SET TABLESPACE \(quoted);"))
+    // With the default tablespace as the reference, no statement is guessed: which tablespace
+    // the database's default is, is the reader's to say.
+    let back = try Self.findings(other, moved)
+    #expect(back.map { "\($0["kind"] ?? "") \($0["aspect"] ?? "")" } == ["index.changed storage"])
+    #expect(back.first?["fix"] == nil || back.first?["fix"] is NSNull)
+
+    try TestPostgres.runPSQL(database: other.name, arguments: ["-c", fix])
+    #expect(try Self.findings(moved, other).isEmpty)
+  }
+
   @Test func tenantsWithTheSameRuleOnTheirOwnTablesAgreeAndOneWithoutDiffers() throws {
     func tenant(_ name: String, rule: Bool) -> String {
       """
