@@ -118,7 +118,9 @@ enum ClusterReader {
           'server ' || COALESCE(pg_catalog.host(pg_catalog.inet_server_addr()),
             pg_catalog.current_setting('unix_socket_directories'))
             || ':' || pg_catalog.current_setting('port')),
-        \(version)::pg_catalog.text
+        \(version)::pg_catalog.text,
+        (SELECT t.spcname::pg_catalog.text FROM pg_catalog.pg_tablespace t
+         WHERE t.oid = d.dattablespace)
       FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database()
       """
   }
@@ -142,6 +144,8 @@ enum ClusterReader {
     var cluster: String? { raw[5] }
     /// Its collation version (15+).
     var collationVersion: String? { raw[6] }
+    /// Its default tablespace.
+    var defaultTablespace: String? { raw[7] }
   }
 
   /// The compared server settings as a new session starts with them (`reset_val`: the
@@ -221,6 +225,7 @@ enum ClusterReader {
       localeProvider: provider, locale: row.locale, settings: databaseSettings.sorted(),
       serverSettings: server.sorted(), cluster: row.cluster)
     info.collationVersion = row.collationVersion
+    info.defaultTablespace = row.defaultTablespace
     return (result, info)
   }
 }

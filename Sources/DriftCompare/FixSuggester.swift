@@ -24,12 +24,20 @@ enum FixSuggester {
     var statements: [String] = []
     switch (finding.kind.object, finding.kind.change) {
     case (.index, .changed) where movedIndex:
-      // Into the reference's tablespace; back to the database's default is left to the reader,
-      // who knows which tablespace that is.
-      guard let schema = finding.schema, let value = finding.values[reference] ?? nil,
-        value.hasPrefix("TABLESPACE ")
-      else { break }
-      let tablespace = String(value.dropFirst("TABLESPACE ".count))
+      // Into the reference's tablespace, or back into the database's default one, which each
+      // target names for itself: only when they all name the same one is there one statement.
+      guard let schema = finding.schema else { break }
+      let tablespace: String?
+      if let value = finding.values[reference] ?? nil {
+        tablespace = value.hasPrefix("TABLESPACE ") ? String(value.dropFirst(11)) : nil
+      } else {
+        let defaults = Set(
+          targets.map { target in
+            snapshots.first { $0.environment.name == target }?.database?.defaultTablespace
+          })
+        tablespace = defaults.count == 1 ? defaults.first ?? nil : nil
+      }
+      guard let tablespace else { break }
       statements.append(
         "ALTER INDEX IF EXISTS \(SQL.qualified(schema, finding.name))"
           + " SET TABLESPACE \(SQL.identifier(tablespace));")

@@ -137,13 +137,19 @@ public struct DatabaseInfo: Codable, Sendable, Hashable {
 
   /// The role that owns the database; `nil` in a snapshot file from before it was read.
   public var owner: String? = nil
+  /// The tablespace its objects go to when none is named (`pg_default`, unless the database was
+  /// made with another).
+  ///
+  /// Read for fixes that move an object back there, not compared: every environment lays out
+  /// its own storage.
+  public var defaultTablespace: String? = nil
   /// Grants on the database (`CONNECT`, `CREATE`, `TEMPORARY`), effective, sorted by grantee;
   /// `nil` in a snapshot file from before they were read.
   public var privileges: [Privilege]? = nil
 
   private enum CodingKeys: String, CodingKey {
     case encoding, collate, ctype, localeProvider, locale, settings, serverSettings, owner
-    case privileges, collationVersion
+    case privileges, collationVersion, defaultTablespace
   }
 
   /// Creates database facts.

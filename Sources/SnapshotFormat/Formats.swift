@@ -329,6 +329,7 @@ enum Formats {
       .strings("serverSettings", { $0.serverSettings }, { $0.serverSettings = $1 }),
       .string("owner", { $0.owner }, { $0.owner = $1 }),
       .records("privileges", { $0.privileges }, { $0.privileges = $1 }, privilege),
+      .string("defaultTablespace", { $0.defaultTablespace }, { $0.defaultTablespace = $1 }),
     ])
 
   static let rule = Format<Rule>(

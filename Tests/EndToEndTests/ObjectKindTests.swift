@@ -274,14 +274,22 @@ struct ObjectKindTests {
     #expect(values?["b"] is NSNull || values?["b"] == nil, "\(values ?? [:])")
     let fix = try #require(found.first?["fix"] as? String)
     #expect(fix.contains("ALTER INDEX IF EXISTS public.invoices_due_on SET TABLESPACE \(quoted);"))
-    // With the default tablespace as the reference, no statement is guessed: which tablespace
-    // the database's default is, is the reader's to say.
+    // With the default tablespace as the reference, the fix moves it back into the target
+    // database's default tablespace, by name.
     let back = try Self.findings(other, moved)
     #expect(back.map { "\($0["kind"] ?? "") \($0["aspect"] ?? "")" } == ["index.changed storage"])
-    #expect(back.first?["fix"] == nil || back.first?["fix"] is NSNull)
+    let backFix = try #require(back.first?["fix"] as? String)
+    #expect(
+      backFix.contains("ALTER INDEX IF EXISTS public.invoices_due_on SET TABLESPACE pg_default;"))
 
     try TestPostgres.runPSQL(database: other.name, arguments: ["-c", fix])
     #expect(try Self.findings(moved, other).isEmpty)
+    let copy = try TestPostgres.createDatabase(
+      "kinds_index_space_c",
+      sql: Self.objects + "CREATE INDEX invoices_due_on ON invoices (due_on);")
+    defer { copy.drop() }
+    try TestPostgres.runPSQL(database: moved.name, arguments: ["-c", backFix])
+    #expect(try Self.findings(copy, moved).isEmpty)
   }
 
   @Test func tenantsWithTheSameRuleOnTheirOwnTablesAgreeAndOneWithoutDiffers() throws {
