@@ -29,7 +29,8 @@ enum FixSuggester {
       guard let schema = finding.schema else { break }
       let tablespace: String?
       if let value = finding.values[reference] ?? nil {
-        tablespace = value.hasPrefix("TABLESPACE ") ? String(value.dropFirst(11)) : nil
+        let prefix = "TABLESPACE "
+        tablespace = value.hasPrefix(prefix) ? String(value.dropFirst(prefix.count)) : nil
       } else {
         let defaults = Set(
           targets.map { target in

@@ -13,12 +13,13 @@ enum Timeline {
     // At 1,000 tenants each environment holds tens of thousands of migration rows: each is read
     // on a core of its own.
     let perEnvironment = snapshots.concurrentMap { snapshot in
+      let isBaseline = snapshot.environment.name == baseline
       var recorded = Set<String>()
       var applied: [String: Applied] = [:]
       for table in snapshot.migrationTables where filter.includes(table.schema) {
         for row in table.rows {
           let migration = row.qualifiedName
-          recorded.insert(migration)
+          if isBaseline { recorded.insert(migration) }
           guard let time = row.appliedAt else { continue }
           if var known = applied.removeValue(forKey: migration) {
             known.earliest = Swift.min(known.earliest, time)
@@ -31,11 +32,7 @@ enum Timeline {
       }
       return (recorded: recorded, applied: applied)
     }
-    var baselineHas = Set<String>()
-    for (snapshot, found) in zip(snapshots, perEnvironment)
-    where snapshot.environment.name == baseline {
-      baselineHas.formUnion(found.recorded)
-    }
+    let baselineHas = perEnvironment.reduce(into: Set<String>()) { $0.formUnion($1.recorded) }
     return zip(snapshots, perEnvironment).flatMap { snapshot, found in
       found.applied.map { migration, applied in
         TimelineEntry(
