@@ -836,10 +836,10 @@ public enum Normalize {
 struct OneDeparsePerShape {
   typealias TableKey = SnapshotBuilder.TableKey
 
-  /// Objects waiting for their definition: where they are, their oid, and their shape (`nil`
-  /// until completed, when added with their columns still to name).
+  /// Objects waiting for their definition: where they are, their oid, their shape, and the
+  /// numbers of the columns still to name in it (empty once the shape is complete).
   private var waiting:
-    [(key: TableKey, position: Int, oid: String, shape: String?, columns: String)] = []
+    [(key: TableKey, position: Int, oid: String, shape: String, columns: String)] = []
   /// The oid deparsed for each shape.
   private var representatives: [String: String] = [:]
 
@@ -862,7 +862,7 @@ struct OneDeparsePerShape {
   mutating func complete(_ columns: (TableKey, String) -> String?) {
     for index in waiting.indices where !waiting[index].columns.isEmpty {
       let item = waiting[index]
-      let shape = columns(item.key, item.columns).map { (item.shape ?? "") + $0 } ?? item.oid
+      let shape = columns(item.key, item.columns).map { item.shape + $0 } ?? item.oid
       waiting[index].shape = shape
       waiting[index].columns = ""
       choose(item.oid, for: shape)
@@ -893,8 +893,7 @@ struct OneDeparsePerShape {
       byOid[oid] = interner.intern(text)
     }
     let found = waiting.compactMap { item -> (TableKey, Int, String)? in
-      guard let shape = item.shape, let oid = representatives[shape], let text = byOid[oid]
-      else { return nil }
+      guard let oid = representatives[item.shape], let text = byOid[oid] else { return nil }
       return (item.key, item.position, text)
     }
     waiting = []

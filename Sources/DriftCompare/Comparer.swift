@@ -96,7 +96,7 @@ public struct Comparer: Sendable {
       }
       let distances = code == nil ? nil : counted
       // The baseline's tenants go first: the shapes they share break ties in the others.
-      let baselineSnapshot = readable.first { $0.environment.name == baseline }
+      let baselineSnapshot = readable.snapshot(of: baseline)
       var outcomes: [String: TenantComparer.Outcome] = [:]
       if let baselineSnapshot {
         outcomes[baseline] = tenants.compare(

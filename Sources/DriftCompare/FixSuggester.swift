@@ -34,7 +34,7 @@ enum FixSuggester {
       } else {
         let defaults = Set(
           targets.map { target in
-            snapshots.first { $0.environment.name == target }?.database?.defaultTablespace
+            snapshots.snapshot(of: target)?.database?.defaultTablespace
           })
         tablespace = defaults.count == 1 ? defaults.first ?? nil : nil
       }
@@ -74,7 +74,7 @@ enum FixSuggester {
       }
     case (.extension, .missing):
       guard finding.values[reference] ?? nil != nil,
-        let snapshot = snapshots.first(where: { $0.environment.name == baseline }),
+        let snapshot = snapshots.snapshot(of: baseline),
         let item = snapshot.extensions.first(where: { $0.name == finding.name })
       else { break }
       statements.append(
@@ -157,7 +157,7 @@ enum FixSuggester {
   ) -> Index? {
     let environment = finding.scope == .tenants ? (finding.environment ?? "") : baseline
     let schemaName = finding.scope == .tenants ? reference : (finding.schema ?? "")
-    let snapshot = snapshots.first { $0.environment.name == environment }
+    let snapshot = snapshots.snapshot(of: environment)
     return snapshot?.schemas.first { $0.name == schemaName }?.table(named: finding.table ?? "")?
       .indexes.first { $0.name == finding.name }
   }
@@ -167,7 +167,7 @@ enum FixSuggester {
   {
     let environment = finding.scope == .tenants ? (finding.environment ?? "") : reference
     let schemaName = finding.scope == .tenants ? reference : (finding.schema ?? "")
-    let snapshot = snapshots.first { $0.environment.name == environment }
+    let snapshot = snapshots.snapshot(of: environment)
     return snapshot?.schema(named: schemaName)?.table(named: finding.table ?? "")?
       .columns.first { $0.name == finding.name }
   }

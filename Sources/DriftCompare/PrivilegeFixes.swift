@@ -34,7 +34,7 @@ enum PrivilegeFixes {
     }
     let column = grantedColumn(finding, in: snapshots)
     func find(_ environment: String) -> Target? {
-      target(finding, schema: schema, column: column, in: snapshot(environment, snapshots))
+      target(finding, schema: schema, column: column, in: snapshots.snapshot(of: environment))
     }
     guard let wanted = find(reference) ?? targets.lazy.compactMap(find).first else { return [] }
     let grantee = column.map { String(finding.name.dropFirst($0.count + 1)) } ?? finding.name
@@ -61,7 +61,7 @@ enum PrivilegeFixes {
     guard let name = finding.table, finding.name != Privilege.ownerGrantee else { return [] }
     /// Every object named so in one snapshot: its `GRANT` clause and grants.
     func candidates(_ environment: String) -> [String: Target] {
-      guard let snapshot = snapshot(environment, snapshots) else { return [:] }
+      guard let snapshot = snapshots.snapshot(of: environment) else { return [:] }
       var found: [String: Target] = [:]
       if name == Privilege.databaseObject, let database = snapshot.database {
         found["database"] = Target(
@@ -127,7 +127,7 @@ enum PrivilegeFixes {
   ) -> [String] {
     guard let role = finding.table else { return [] }
     func entry(_ environment: String) -> DefaultPrivilege? {
-      snapshot(environment, snapshots)?.defaultPrivileges?.first { entry in
+      snapshots.snapshot(of: environment)?.defaultPrivileges?.first { entry in
         let grantee =
           entry.privilege.grantee == entry.role ? Privilege.ownerGrantee : entry.privilege.grantee
         return entry.schema == finding.schema && entry.role == role
@@ -162,10 +162,6 @@ enum PrivilegeFixes {
   }
 
   // MARK: - Privileges
-
-  private static func snapshot(_ name: String, _ snapshots: [Snapshot]) -> Snapshot? {
-    snapshots.first { $0.environment.name == name }
-  }
 
   /// The `GRANT`s that give `have` what `want` has (either may be absent), for one grantee.
   private static func difference(

@@ -28,13 +28,10 @@ enum SettingFixes {
   ) -> [String] {
     guard isPlainName(finding.name) else { return [] }
     let onDatabase = finding.values.values.contains { $0?.hasSuffix(" (ALTER DATABASE)") == true }
-    func snapshot(_ name: String) -> Snapshot? {
-      snapshots.first { $0.environment.name == name }
-    }
     if let role = finding.table {
       func setting(_ environment: String) -> Setting? {
         guard
-          let text = snapshot(environment)?.roles?.first(where: { $0.name == role })?
+          let text = snapshots.snapshot(of: environment)?.roles?.first(where: { $0.name == role })?
             .settings.first(where: { Self.name(of: $0) == finding.name })
         else { return nil }
         let suffix = " (this database)"
@@ -46,7 +43,8 @@ enum SettingFixes {
       let wanted = setting(reference)
       return targets.compactMap { target in
         let have = setting(target)
-        guard have != wanted, let database = snapshot(target)?.environment.database else {
+        guard have != wanted, let database = snapshots.snapshot(of: target)?.environment.database
+        else {
           return nil
         }
         let scope =
@@ -57,12 +55,15 @@ enum SettingFixes {
     }
     guard onDatabase else { return [] }
     func setting(_ environment: String) -> String? {
-      snapshot(environment)?.database?.settings.first { Self.name(of: $0) == finding.name }
-        .map { String($0.dropFirst(finding.name.count + 1)) }
+      snapshots.snapshot(of: environment)?.database?.settings.first {
+        Self.name(of: $0) == finding.name
+      }
+      .map { String($0.dropFirst(finding.name.count + 1)) }
     }
     let wanted = setting(reference)
     return targets.compactMap { target in
-      guard setting(target) != wanted, let database = snapshot(target)?.environment.database
+      guard setting(target) != wanted,
+        let database = snapshots.snapshot(of: target)?.environment.database
       else { return nil }
       return statement(
         "ALTER DATABASE \(SQL.identifier(database))", name: finding.name, value: wanted)

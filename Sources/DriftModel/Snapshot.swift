@@ -360,3 +360,10 @@ public struct TenantRegistry: Codable, Sendable, Hashable {
     self.schemas = schemas
   }
 }
+
+extension Sequence where Element == Snapshot {
+  /// The snapshot of the environment named `name`, if it was read.
+  public func snapshot(of name: String) -> Snapshot? {
+    first { $0.environment.name == name }
+  }
+}

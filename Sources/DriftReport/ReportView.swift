@@ -158,7 +158,7 @@ struct ReportView {
           + (locked.count > nameLimit ? ", …" : "") + ")"
       }
       let rails = Set(
-        input.snapshots.first { $0.environment.name == environment.name }?.migrationTables
+        input.snapshots.snapshot(of: environment.name)?.migrationTables
           .compactMap(\.environmentName) ?? []
       ).sorted()
       let railsNote =
@@ -205,7 +205,7 @@ struct ReportView {
     lines.append("|---|" + String(repeating: "---|", count: environments.count))
     func row(_ label: String, _ value: (Snapshot) -> String) {
       let cells = environments.map { environment in
-        input.snapshots.first { $0.environment.name == environment.name }.map(value) ?? "—"
+        input.snapshots.snapshot(of: environment.name).map(value) ?? "—"
       }
       lines.append("| \(label) | " + cells.joined(separator: " | ") + " |")
     }
@@ -471,7 +471,7 @@ struct ReportView {
     for environment in names {
       let own = findings.filter { $0.environment == environment }
       guard let first = own.first,
-        let snapshot = input.snapshots.first(where: { $0.environment.name == environment })
+        let snapshot = input.snapshots.snapshot(of: environment)
       else { continue }
       let total = snapshot.tenantSchemas.count
       let reference = first.reference ?? ""

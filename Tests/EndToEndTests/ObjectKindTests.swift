@@ -109,6 +109,21 @@ struct ObjectKindTests {
     try findings(a, b).map { "\($0["kind"] ?? "") \($0["name"] ?? "")" }
   }
 
+  /// Creates tablespace `quoted` (an SQL identifier) inside the server's own directory, which
+  /// needs no directory of the test's; returns what drops it again.
+  static func createInPlaceTablespace(_ quoted: String) throws -> () -> Void {
+    try TestPostgres.runPSQL(
+      database: "postgres",
+      arguments: [
+        "-c", "SET allow_in_place_tablespaces = on", "-c",
+        "CREATE TABLESPACE \(quoted) LOCATION ''",
+      ])
+    return {
+      _ = try? TestPostgres.runPSQL(
+        database: "postgres", arguments: ["-c", "DROP TABLESPACE IF EXISTS \(quoted)"])
+    }
+  }
+
   /// `database`'s snapshot file as `envdrift snapshot` writes it, and what it said on stderr.
   static func snapshotText(_ database: TestDatabase) throws -> String {
     let snapshot = try Envdrift.run(["snapshot", "b=dbname=\(database.name)", "--output", "-"])
@@ -208,12 +223,7 @@ struct ObjectKindTests {
 
   @Test func aTableMovedToAnotherTablespaceIsAStorageChange() throws {
     let tablespace = "kinds_space_\(UUID().uuidString.prefix(6).lowercased())"
-    try TestPostgres.runPSQL(
-      database: "postgres",
-      arguments: [
-        "-c", "SET allow_in_place_tablespaces = on", "-c",
-        "CREATE TABLESPACE \(tablespace) LOCATION ''",
-      ])
+    let dropTablespace = try Self.createInPlaceTablespace(tablespace)
     let base = try TestPostgres.createDatabase("kinds_space_a", sql: Self.objects)
     let other = try TestPostgres.createDatabase(
       "kinds_space_b",
@@ -221,8 +231,7 @@ struct ObjectKindTests {
     defer {
       base.drop()
       other.drop()
-      _ = try? TestPostgres.runPSQL(
-        database: "postgres", arguments: ["-c", "DROP TABLESPACE IF EXISTS \(tablespace)"])
+      dropTablespace()
     }
     let found = try Self.findings(base, other)
     #expect(
@@ -234,12 +243,7 @@ struct ObjectKindTests {
   @Test func anIndexInAnotherTablespaceIsAStorageChangeThatTheFixMovesBack() throws {
     let tablespace = "kinds_index space \(UUID().uuidString.prefix(6).lowercased())"
     let quoted = "\"\(tablespace)\""
-    try TestPostgres.runPSQL(
-      database: "postgres",
-      arguments: [
-        "-c", "SET allow_in_place_tablespaces = on", "-c",
-        "CREATE TABLESPACE \(quoted) LOCATION ''",
-      ])
+    let dropTablespace = try Self.createInPlaceTablespace(quoted)
     let moved = try TestPostgres.createDatabase(
       "kinds_index_space_a",
       sql: Self.objects + "CREATE INDEX invoices_due_on ON invoices (due_on) TABLESPACE \(quoted);")
@@ -249,8 +253,7 @@ struct ObjectKindTests {
     defer {
       moved.drop()
       other.drop()
-      _ = try? TestPostgres.runPSQL(
-        database: "postgres", arguments: ["-c", "DROP TABLESPACE IF EXISTS \(quoted)"])
+      dropTablespace()
     }
     let found = try Self.findings(moved, other)
     #expect(

@@ -226,7 +226,7 @@ public struct Explainer: Sendable {
       for index in places.indices where places[index].read {
         let name = places[index].environment
         // A names-only read has the role names; a full snapshot (a file) its roles.
-        let snapshot = read.first { $0.environment.name == name }
+        let snapshot = read.snapshot(of: name)
         guard
           let roles = snapshot?.roleNames ?? snapshot?.roles.map({ Set($0.map(\.name)) })
         else {
@@ -242,7 +242,7 @@ public struct Explainer: Sendable {
     if error.kind == .undefinedSchema || error.isPrivilege && privilegeObject == .schema {
       for index in places.indices where places[index].read {
         let name = places[index].environment
-        let snapshot = read.first { $0.environment.name == name }
+        let snapshot = read.snapshot(of: name)
         places[index].present =
           snapshot?.schemas.contains { $0.name == error.name } == true
           ? [error.name] : []
@@ -252,7 +252,7 @@ public struct Explainer: Sendable {
     if error.isPrivilege && privilegeObject == .outside {
       for index in places.indices where places[index].read {
         let name = places[index].environment
-        let snapshot = read.first { $0.environment.name == name }
+        let snapshot = read.snapshot(of: name)
         places[index].present =
           snapshot?.allAccess.contains { $0.kind == error.objectType && $0.name == error.name }
             == true ? [error.name] : []
@@ -263,7 +263,7 @@ public struct Explainer: Sendable {
       for index in places.indices where places[index].read {
         let name = places[index].environment
         // The message names the database it failed in; elsewhere it has its own name.
-        let database = read.first { $0.environment.name == name }?.environment.database
+        let database = read.snapshot(of: name)?.environment.database
         places[index].present = database.map { [$0] } ?? []
       }
     }
@@ -403,7 +403,7 @@ public struct Explainer: Sendable {
     let error = explanation.error
     let family = PrivilegeObject(error.objectType)
     for place in explanation.places where place.read {
-      guard let snapshot = snapshots.first(where: { $0.environment.name == place.environment })
+      guard let snapshot = snapshots.snapshot(of: place.environment)
       else { continue }
       let present = Set(place.present)
       var table: [String: ObjectAccess] = [:]
