@@ -286,7 +286,8 @@ public struct Comparer: Sendable {
       sharedClusters: {
         let shared = Self.sharedClusters(snapshots, baseline: baseline)
         return shared.isEmpty ? nil : shared
-      }()
+      }(),
+      overview: OverviewBuilder.overview(of: snapshots)
     )
   }
 

@@ -29,6 +29,13 @@ public struct Comparison: Codable, Sendable, Hashable {
   /// shared by two or more: their roles and server settings are the cluster's and were
   /// compared once, for the first of each list (the baseline when it is among them).
   public var sharedClusters: [[String]]?
+  /// The environments' tallies and migration trees, for reports; not written to the document.
+  public var overview = Overview()
+
+  private enum CodingKeys: String, CodingKey {
+    case formatVersion, generatedAt, baseline, environments, findings, causes, timeline
+    case acceptedCount, code, versions, sharedClusters
+  }
 
   /// Creates a comparison document.
   public init(
@@ -42,7 +49,8 @@ public struct Comparison: Codable, Sendable, Hashable {
     acceptedCount: Int = 0,
     code: CodeStatus? = nil,
     versions: VersionNormalisation? = nil,
-    sharedClusters: [[String]]? = nil
+    sharedClusters: [[String]]? = nil,
+    overview: Overview = Overview()
   ) {
     self.formatVersion = formatVersion
     self.generatedAt = generatedAt
@@ -55,6 +63,7 @@ public struct Comparison: Codable, Sendable, Hashable {
     self.code = code
     self.versions = versions
     self.sharedClusters = sharedClusters
+    self.overview = overview
   }
 
   /// Whether any finding was made.

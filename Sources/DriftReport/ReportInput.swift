@@ -1,18 +1,16 @@
 import DriftModel
 
-/// What a report is made from: the comparison, and the snapshots behind it for context.
+/// What a report is made from: the comparison, which carries everything a report shows, and the
+/// command that produced it.
 public struct ReportInput: Sendable {
-  /// The findings and environment statuses.
+  /// The findings, environment statuses and overview.
   public var comparison: Comparison
-  /// The snapshots of the environments that were read, for counts and migration trees.
-  public var snapshots: [Snapshot]
   /// The command that produced the report, for the checklist (`envdrift compare dev=… prod=…`).
   public var command: String?
 
   /// Creates report input.
-  public init(comparison: Comparison, snapshots: [Snapshot], command: String? = nil) {
+  public init(comparison: Comparison, command: String? = nil) {
     self.comparison = comparison
-    self.snapshots = snapshots
     self.command = command
   }
 }

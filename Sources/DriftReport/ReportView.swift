@@ -157,10 +157,7 @@ struct ReportView {
             separator: ", ")
           + (locked.count > nameLimit ? ", …" : "") + ")"
       }
-      let rails = Set(
-        input.snapshots.snapshot(of: environment.name)?.migrationTables
-          .compactMap(\.environmentName) ?? []
-      ).sorted()
+      let rails = comparison.overview.tallies[environment.name]?.railsEnvironments ?? []
       let railsNote =
         rails.isEmpty
         ? "" : " · Rails environment \(rails.map(Markdown.code).joined(separator: ", "))"
@@ -203,31 +200,21 @@ struct ReportView {
         + environments.map { "**\(Markdown.cell(Markdown.text($0.name)))**" }.joined(
           separator: " | ") + " |")
     lines.append("|---|" + String(repeating: "---|", count: environments.count))
-    func row(_ label: String, _ value: (Snapshot) -> String) {
-      let cells = environments.map { environment in
-        input.snapshots.snapshot(of: environment.name).map(value) ?? "—"
-      }
+    let tallies = comparison.overview.tallies
+    func row(_ label: String, _ value: (Tally) -> String) {
+      let cells = environments.map { environment in tallies[environment.name].map(value) ?? "—" }
       lines.append("| \(label) | " + cells.joined(separator: " | ") + " |")
     }
-    row("Schemas") { String($0.schemas.count) }
-    row("Tables") { String($0.schemas.reduce(0) { $0 + $1.tables.count }) }
-    row("Indexes") { snapshot in
-      String(snapshot.schemas.reduce(0) { $0 + $1.tables.reduce(0) { $0 + $1.indexes.count } })
+    row("Schemas") { String($0.schemas) }
+    row("Tables") { String($0.tables) }
+    row("Indexes") { String($0.indexes) }
+    if tallies.values.contains(where: { $0.tenantSchemas > 0 }) {
+      row("Tenant schemas") { String($0.tenantSchemas) }
     }
-    let tenants = input.snapshots.map { $0.tenantSchemas.count }
-    if tenants.contains(where: { $0 > 0 }) {
-      row("Tenant schemas") { String($0.tenantSchemas.count) }
-    }
-    var namesByApp: [String: [String: Set<String>]] = [:]
-    for snapshot in input.snapshots {
-      namesByApp[snapshot.environment.name] = Self.migrationNames(in: snapshot)
-    }
-    let apps = Set(namesByApp.values.flatMap(\.keys))
-    for app in apps.sorted() {
-      row("Migrations: \(Markdown.cell(Markdown.code(app)))") { snapshot in
-        let distinct = namesByApp[snapshot.environment.name]?[app] ?? []
-        guard let latest = distinct.max() else { return "—" }
-        return "\(distinct.count) · latest \(Markdown.cell(Markdown.code(latest)))"
+    for app in Set(tallies.values.flatMap(\.migrations.keys)).sorted() {
+      row("Migrations: \(Markdown.cell(Markdown.code(app)))") { tally in
+        guard let migrations = tally.migrations[app] else { return "—" }
+        return "\(migrations.count) · latest \(Markdown.cell(Markdown.code(migrations.latest)))"
       }
     }
     let cells = environments.map { environment -> String in
@@ -240,98 +227,34 @@ struct ReportView {
     return lines.joined(separator: "\n")
   }
 
-  /// The distinct migration names of each app in `snapshot`, in one pass over its rows.
-  ///
-  /// Tenants with equal migration rows share their storage (see `ArrayPool`), so each distinct
-  /// list of rows is read once, not once per tenant.
-  static func migrationNames(in snapshot: Snapshot) -> [String: Set<String>] {
-    var names: [String: Set<String>] = [:]
-    var read = Set<UnsafeRawPointer>()
-    for table in snapshot.migrationTables {
-      let storage = table.rows.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
-      if let storage, !read.insert(storage).inserted { continue }
-      for row in table.rows {
-        names[row.app, default: []].insert(row.name)
-      }
-    }
-    return names
-  }
-
   // MARK: - Migration trees
 
   private func trees() -> [ReportContext.Tree] {
-    struct Key: Hashable {
-      var app: String
-      var tree: String
-    }
-    var schemasByTree: [Key: [String]] = [:]
-    var order: [Key] = []
-    let snapshots = input.snapshots
-    guard snapshots.count >= 2 else { return [] }
-    var tablesBySchema: [String: [String: MigrationTable]] = [:]
-    for snapshot in snapshots {
-      for table in snapshot.migrationTables where table.unreadableReason == nil {
-        let environment = snapshot.environment.name
-        if tablesBySchema[table.schema]?[environment] == nil || table.framework == .django {
-          tablesBySchema[table.schema, default: [:]][environment] = table
-        }
-      }
-    }
-    for schema in tablesBySchema.keys.sorted(by: schemaOrder) {
-      let tables = tablesBySchema[schema] ?? [:]
-      // Rows equal everywhere draw no tree: that settles most of 1,000 tenants at a glance.
-      if let first = tables.values.first, tables.values.allSatisfy({ $0.rows == first.rows }) {
-        continue
-      }
-      var rowsByEnvironment: [String: Set<String>] = [:]
-      var apps = Set<String>()
-      for (environment, table) in tables {
-        rowsByEnvironment[environment] = Set(table.rows.map(\.qualifiedName))
-        apps.formUnion(table.rows.map(\.app))
-      }
-      let present = readableNames.filter { rowsByEnvironment[$0] != nil }
-      guard present.count >= 2 else { continue }
-      for app in apps.sorted() {
-        let migrations = Set(
-          rowsByEnvironment.values.flatMap { $0 }.filter { $0.hasPrefix(app + ".") }
-        )
-        .sorted()
-        let lines = migrations.map { migration -> (String, [String]) in
-          let lacking = present.filter { !(rowsByEnvironment[$0]?.contains(migration) ?? false) }
-          return (String(migration.dropFirst(app.count + 1)), lacking)
-        }
-        guard lines.contains(where: { !$0.1.isEmpty }) else { continue }
-        let key = Key(app: app, tree: tree(lines, present: present))
-        if schemasByTree[key] == nil { order.append(key) }
-        schemasByTree[key, default: []].append(schema)
-      }
-    }
-    return order.map { key in
-      let schemas = schemasByTree[key] ?? []
+    comparison.overview.migrationTrees.map { tree in
       let place =
-        schemas.count == 1
-        ? "schema \(Markdown.code(schemas[0]))"
-        : "\(schemas.count) schemas: " + nameList(schemas)
-      let fence = Markdown.fence(for: key.tree)
+        tree.schemas.count == 1
+        ? "schema \(Markdown.code(tree.schemas[0]))"
+        : "\(tree.schemas.count) schemas: " + nameList(tree.schemas)
+      let text = drawing(tree)
       return ReportContext.Tree(
-        title: "\(Markdown.code(key.app)) — \(place)", tree: key.tree, fence: fence)
+        title: "\(Markdown.code(tree.app)) — \(place)", tree: text, fence: Markdown.fence(for: text)
+      )
     }
   }
 
-  private func tree(_ lines: [(String, [String])], present: [String]) -> String {
-    let firstDifference = lines.firstIndex { !$0.1.isEmpty } ?? 0
-    let skip = max(0, firstDifference - 2)
+  /// The tree as text: one branch per migration shown, marked where environments lack it.
+  private func drawing(_ tree: MigrationTree) -> String {
     var output: [String] = []
-    if skip > 0 {
+    if tree.earlierAlike > 0 {
+      let skip = tree.earlierAlike
       output.append("├── … \(skip) earlier migration\(skip == 1 ? "" : "s") present everywhere")
     }
-    let shown = lines[skip...]
-    for (offset, line) in shown.enumerated() {
-      let branch = offset == shown.count - 1 ? "└── " : "├── "
-      var text = branch + Markdown.visible(line.0)
-      if !line.1.isEmpty {
-        let having = present.filter { !line.1.contains($0) }
-        text += "  ← missing in \(line.1.joined(separator: ", "))"
+    for (offset, step) in tree.steps.enumerated() {
+      let branch = offset == tree.steps.count - 1 ? "└── " : "├── "
+      var text = branch + Markdown.visible(step.name)
+      if !step.lacking.isEmpty {
+        let having = tree.environments.filter { !step.lacking.contains($0) }
+        text += "  ← missing in \(step.lacking.joined(separator: ", "))"
         if !having.isEmpty { text += " (only in \(having.joined(separator: ", ")))" }
       }
       output.append(text)
@@ -471,9 +394,8 @@ struct ReportView {
     for environment in names {
       let own = findings.filter { $0.environment == environment }
       guard let first = own.first,
-        let snapshot = input.snapshots.snapshot(of: environment)
+        let total = comparison.overview.tallies[environment]?.tenantSchemas
       else { continue }
-      let total = snapshot.tenantSchemas.count
       let reference = first.reference ?? ""
       let grouped = group(own) { finding in
         let referenceValue = finding.values[reference].flatMap { $0 } ?? "\u{0}absent"

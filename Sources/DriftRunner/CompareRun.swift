@@ -169,7 +169,7 @@ public struct CompareRun: Sendable {
     stopwatch.lap("compare")
     return try finish(
       stopwatch: stopwatch,
-      comparison, environments: environments, renderer: renderer, names: specs.map(\.name))
+      comparison, renderer: renderer, names: specs.map(\.name))
   }
 
   /// Checks that each `--schema` pattern names something: a pattern that matches no schema of
@@ -226,7 +226,7 @@ public struct CompareRun: Sendable {
     stopwatch.lap("compare")
     return try finish(
       stopwatch: stopwatch,
-      comparison, environments: environments, renderer: renderer, names: [spec.name, "tenants"])
+      comparison, renderer: renderer, names: [spec.name, "tenants"])
   }
 
   private func makeRenderer() throws(RunnerError) -> ReportRenderer {
@@ -247,15 +247,10 @@ public struct CompareRun: Sendable {
   private func finish(
     stopwatch: Stopwatch,
     _ comparison: Comparison,
-    environments: [CollectedEnvironment],
     renderer: ReportRenderer,
     names: [String]
   ) throws(RunnerError) -> RunResult {
-    let input = ReportInput(
-      comparison: comparison,
-      snapshots: environments.compactMap(\.snapshot),
-      command: command
-    )
+    let input = ReportInput(comparison: comparison, command: command)
     let text: String
     do {
       text = try renderer.render(input, format: output.format)

@@ -53,7 +53,7 @@ struct EscapingTests {
     "*emph* _under_", "new\nline", "Ünïcødé 🐘", "[link](http://x)", "trailing\\",
   ]
 
-  static func comparison() -> (Comparison, [Snapshot]) {
+  static func comparison() -> Comparison {
     func snapshot(_ name: String, changed: Bool) -> Snapshot {
       let tables = hostile.enumerated().map { offset, identifier in
         Table(
@@ -82,19 +82,16 @@ struct EscapingTests {
     }
     let dev = snapshot("dev", changed: true)
     let prod = snapshot("prod", changed: false)
-    return (
-      Comparer().compare(
-        [.init(snapshot: dev), .init(snapshot: prod)], baseline: "prod",
-        generatedAt: "2026-11-21T03:00:00Z"),
-      [dev, prod]
-    )
+    return Comparer().compare(
+      [.init(snapshot: dev), .init(snapshot: prod)], baseline: "prod",
+      generatedAt: "2026-11-21T03:00:00Z")
   }
 
   @Test(arguments: [ReportFormat.markdown, .github])
   func namesRenderLiterallyAndNeverAsHTML(format: ReportFormat) throws {
-    let (comparison, snapshots) = Self.comparison()
+    let comparison = Self.comparison()
     let markdown = try ReportRenderer().render(
-      ReportInput(comparison: comparison, snapshots: snapshots), format: format)
+      ReportInput(comparison: comparison), format: format)
     let html = try GFM.html(markdown)
     #expect(!html.contains("<img"))
     #expect(!html.contains("<script"))

@@ -23,8 +23,7 @@ struct ReportRendererTests {
       baseline: "prod",
       generatedAt: "2025-11-29T21:59:00Z"
     )
-    return ReportInput(
-      comparison: comparison, snapshots: snapshots, command: "envdrift compare dev uat prod")
+    return ReportInput(comparison: comparison, command: "envdrift compare dev uat prod")
   }
 
   /// Compares `text` with the golden file, or records it when `ENVDRIFT_RECORD_GOLDEN=1`.
@@ -87,6 +86,42 @@ struct ReportRendererTests {
       ))
     #expect(text.contains("- [ ] Run `envdrift compare dev uat prod` again and expect exit code 0"))
     #expect(text.contains("## Timeline"))
+  }
+
+  @Test func aComparisonRendersOnItsOwnWithoutTheSnapshotsBehindIt() throws {
+    let tree = MigrationTree(
+      app: "billing", schemas: ["t1", "t2"], environments: ["dev", "prod"], earlierAlike: 4,
+      steps: [.init(name: "0005_a", lacking: []), .init(name: "0006_b", lacking: ["prod"])])
+    let comparison = Comparison(
+      generatedAt: "2026-11-21T03:00:00Z", baseline: "prod",
+      environments: [
+        EnvironmentStatus(
+          name: "dev", status: .drifted, source: "dev", counts: SeverityCounts(error: 1)),
+        EnvironmentStatus(name: "prod", status: .baseline, source: "prod"),
+      ],
+      findings: [
+        Finding(
+          kind: FindingKind(.migration, .missing), schema: "t1", name: "billing.0006_b",
+          values: ["dev": "2026-11-20", "prod": nil], severity: .error,
+          message: "migration `billing.0006_b` is missing in prod")
+      ],
+      overview: Overview(
+        tallies: [
+          "dev": Tally(
+            schemas: 3, tables: 12, indexes: 30, tenantSchemas: 2,
+            migrations: ["billing": AppMigrations(count: 6, latest: "0006_b")]),
+          "prod": Tally(schemas: 3, tables: 11, indexes: 29, tenantSchemas: 2),
+        ],
+        migrationTrees: [tree]))
+    let text = try ReportRenderer().render(ReportInput(comparison: comparison), format: .markdown)
+    #expect(text.contains("| Tables | 12 | 11 |"))
+    #expect(text.contains("| Tenant schemas | 2 | 2 |"))
+    #expect(text.contains("| Migrations: `billing` | 6 · latest `0006_b` | — |"))
+    #expect(text.contains("`billing` — 2 schemas: `t1`, `t2`"))
+    #expect(
+      text.contains(
+        "├── … 4 earlier migrations present everywhere\n├── 0005_a\n"
+          + "└── 0006_b  ← missing in prod (only in dev)"))
   }
 
   @Test func theGithubCommentStartsWithItsMarkerAndFoldsDetails() throws {
@@ -197,7 +232,7 @@ struct ReportRendererTests {
       generatedAt: "2026-11-21T03:00:00Z")
     #expect(comparison.findings.count > 2_000)
     let text = try ReportRenderer().render(
-      ReportInput(comparison: comparison, snapshots: [dev, prod]), format: .github)
+      ReportInput(comparison: comparison), format: .github)
     #expect(text.utf8.count < ReportRenderer.githubCommentLimit)
     #expect(text.contains("more findings not shown"))
     try GFM.expectWellFormedTables(text)
