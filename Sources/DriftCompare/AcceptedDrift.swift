@@ -138,9 +138,7 @@ public struct Acceptance: Sendable, Hashable {
     rules.filter { $0.isExpired(on: today) }.map { rule in
       Cause(
         severity: .warning,
-        message:
-          "accepted drift \(Wording.code(rule.text)) expired on \(rule.until ?? ""): its findings"
-          + " are reported again\(rule.reason.map { " (it was accepted because: \($0))" } ?? "")"
+        statement: .acceptanceExpired(rule: rule.text, until: rule.until ?? "", reason: rule.reason)
       )
     }
   }

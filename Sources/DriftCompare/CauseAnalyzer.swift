@@ -95,8 +95,8 @@ struct CauseAnalyzer {
     let causes =
       duplicates + renames + tenants + migrations + objects
       + Self.unreadableCauses(snapshots)
-    var seen = Set<String>()
-    return (findings, causes.filter { seen.insert($0.message).inserted })
+    var seen = Set<Statement>()
+    return (findings, causes.filter { seen.insert($0.statement).inserted })
   }
 
   /// One likely cause per object a snapshot could not read.
@@ -107,21 +107,17 @@ struct CauseAnalyzer {
         causes.append(
           Cause(
             severity: .warning,
-            message:
-              "\(snapshot.environment.name): \(Wording.code("\(item.schema).\(item.object)")) was"
-              + " not read: \(item.reason)"
-          ))
+            statement: .unreadRelation(
+              environment: snapshot.environment.name, schema: item.schema, name: item.object,
+              reason: item.reason)))
       }
       for item in snapshot.unreadable where !item.isRelation {
         causes.append(
           Cause(
             severity: .warning,
-            message:
-              "\(snapshot.environment.name): cannot read"
-              + " \(Wording.code("\(item.schema).\(item.object)")) (\(Wording.code(item.reason)));"
-              + " its migrations were not compared"
-          )
-        )
+            statement: .unreadableMigrationTable(
+              environment: snapshot.environment.name, schema: item.schema, name: item.object,
+              reason: item.reason)))
       }
     }
     return causes
@@ -143,11 +139,10 @@ struct CauseAnalyzer {
       let environmentScope = finding.scope == .environments
       guard let (_, row) = candidates.first(where: { renamedIn.contains($0.0) }) ?? candidates.first
       else {
-        let text =
-          "\(Wording.code(oldName)) was renamed to \(Wording.code(newName)) in "
-          + "\(Wording.list(renamedIn)) by no recorded migration: renamed by hand or by a script"
-        findings[position].cause = text
-        causes.append(Cause(severity: .warning, message: text))
+        let statement = Statement.renamedByHand(
+          name: oldName, renamedTo: newName, sides: renamedIn)
+        findings[position].cause = statement
+        causes.append(Cause(severity: .warning, statement: statement))
         continue
       }
       findings[position].migration = row.qualifiedName
@@ -155,26 +150,15 @@ struct CauseAnalyzer {
       let appliers = snapshots.map(\.environment.name).filter { name in
         recorded[name]?.values.contains { $0.contains(row.qualifiedName) } ?? false
       }
-      let dates = appliers.compactMap { name in
-        appliedAt[name]?[row.qualifiedName].map {
-          "\(name) on \(Markdown.text(TimeText.readable($0)))"
-        }
-      }
-      let when = dates.isEmpty ? Wording.list(appliers) : Wording.list(dates)
-      var text =
-        "\(when.isEmpty ? "an environment" : when) applied \(Wording.code(row.qualifiedName))"
-      if !appliers.contains(baseline) {
-        text += "; \(baseline) has no row for it"
-      }
-      text +=
-        ", so \(Wording.code(oldName)) is \(Wording.code(newName)) in \(Wording.list(renamedIn))"
-      if !appliers.contains(baseline) {
-        text +=
-          ". A RenameIndex assumes the old name exists: make it idempotent (IF EXISTS) before"
-          + " promoting it"
-      }
-      findings[position].cause = text
-      causes.append(Cause(severity: .warning, message: text))
+      let statement = Statement.renamedByMigration(
+        migration: row.qualifiedName,
+        appliedIn: appliers.map {
+          Statement.Application(environment: $0, at: appliedAt[$0]?[row.qualifiedName])
+        },
+        baselineLacking: appliers.contains(baseline) ? nil : baseline,
+        name: oldName, renamedTo: newName, sides: renamedIn)
+      findings[position].cause = statement
+      causes.append(Cause(severity: .warning, statement: statement))
     }
   }
 
@@ -197,25 +181,15 @@ struct CauseAnalyzer {
       schemasByGroup[group, default: []].insert(finding.schema ?? "")
     }
     for group in order {
-      let schemas = schemasByGroup[group]?.count ?? 0
-      let dates = group.present.compactMap { name in
-        appliedAt[name]?[group.migration].map {
-          "\(name) on \(Markdown.text(TimeText.readable($0)))"
-        }
-      }
-      let only = schemasByGroup[group]?.first ?? ""
-      let location = schemas > 1 ? " in \(schemas) schemas" : " in schema \(Wording.code(only))"
-      let applied = dates.isEmpty ? Wording.list(group.present) : Wording.list(dates)
       causes.append(
         Cause(
           severity: .error,
-          message:
-            "\(Wording.list(group.absent)) \(group.absent.count == 1 ? "has" : "have") no row for"
-            + " \(Wording.code(group.migration))\(location)"
-            + " (applied in \(applied)): deploy and run migrations there, or find why it was"
-            + " skipped"
-        )
-      )
+          statement: .missingMigration(
+            migration: group.migration, missingIn: group.absent,
+            schemas: (schemasByGroup[group] ?? []).sorted(),
+            appliedIn: group.present.map {
+              Statement.Application(environment: $0, at: appliedAt[$0]?[group.migration])
+            })))
     }
   }
 
@@ -243,10 +217,8 @@ struct CauseAnalyzer {
         for table in candidates {
           let model = String(table.dropFirst(app.count + 1))
           guard Self.migrationNames(model: model, migration: migration) else { continue }
-          findings[position].cause =
-            "table \(Wording.code("\(schema).\(table)")) exists in \(environment) but no migration"
-            + " that creates it is recorded there: applying \(Wording.code(finding.name)) will fail"
-            + " with DuplicateTable unless it is idempotent (CREATE TABLE IF NOT EXISTS)"
+          findings[position].cause = .duplicateTable(
+            table: table, schemas: [schema], environment: environment, migration: finding.name)
           let hazard = Hazard(environment: environment, table: table, migration: finding.name)
           if schemasByHazard[hazard] == nil { order.append(hazard) }
           schemasByHazard[hazard, default: []].append(schema)
@@ -254,24 +226,12 @@ struct CauseAnalyzer {
       }
     }
     for hazard in order {
-      let schemas = (schemasByHazard[hazard] ?? []).sorted()
-      let place: String
-      if schemas.count == 1 {
-        place = Wording.code("\(schemas[0]).\(hazard.table)")
-      } else {
-        let shown = schemas.prefix(5).joined(separator: ", ")
-        let more = schemas.count > 5 ? " and \(schemas.count - 5) more" : ""
-        place = "\(Wording.code(hazard.table)) (in \(schemas.count) schemas: \(shown)\(more))"
-      }
       causes.append(
         Cause(
           severity: .error,
-          message:
-            "table \(place) exists in \(hazard.environment) but no migration that creates it is"
-            + " recorded there: applying \(Wording.code(hazard.migration)) will fail with"
-            + " DuplicateTable unless it is idempotent (CREATE TABLE IF NOT EXISTS)"
-        )
-      )
+          statement: .duplicateTable(
+            table: hazard.table, schemas: (schemasByHazard[hazard] ?? []).sorted(),
+            environment: hazard.environment, migration: hazard.migration)))
     }
   }
 
@@ -324,20 +284,12 @@ struct CauseAnalyzer {
     }
     for key in tenantsByKey.keys.sorted(by: { ($0.environment, $0.app) < ($1.environment, $1.app) })
     {
-      let tenants = (tenantsByKey[key] ?? []).sorted()
-      let shown = tenants.prefix(5).map(Wording.code).joined(separator: ", ")
-      let more = tenants.count > 5 ? " and \(tenants.count - 5) more" : ""
       causes.append(
         Cause(
           severity: .error,
-          message:
-            "tenant schema\(tenants.count > 1 ? "s" : "") \(shown)\(more) in \(key.environment)"
-            + " never got the \(Wording.code(key.app)) app's \(countByKey[key] ?? 0) migrations"
-            + " that \(Wording.code(key.reference)) has: the tenant was created before"
-            + " \(Wording.code(key.app)) joined"
-            + " TENANT_APPS, or migrate_schemas never ran for it"
-        )
-      )
+          statement: .tenantsWithoutApp(
+            tenants: (tenantsByKey[key] ?? []).sorted(), environment: key.environment,
+            app: key.app, count: countByKey[key] ?? 0, reference: key.reference)))
     }
   }
 
@@ -381,31 +333,22 @@ struct CauseAnalyzer {
         findings[position].migration = related.name
         let absent = related.values.filter { $0.value == nil }.map(\.key).sorted()
         let present = related.values.filter { $0.value != nil }.map(\.key).sorted()
-        findings[position].cause =
-          "explained by \(Wording.code(related.name)), recorded in \(Wording.list(present))"
-          + " but not in \(Wording.list(absent))"
+        findings[position].cause = .explainedByMigration(
+          migration: related.name, recordedIn: present, missingIn: absent)
       } else {
         let key = Unexplained(app: app, scope: finding.scope, environment: finding.environment)
         if unexplained[key] == nil { unexplainedOrder.append(key) }
         unexplained[key, default: 0] += 1
-        findings[position].cause =
-          "the \(Wording.code(app)) migration history is the same on both sides: changed outside"
-          + " migrations (by hand or by a script)"
+        findings[position].cause = .changedOutsideMigrations(app: app)
       }
     }
     for key in unexplainedOrder {
-      let count = unexplained[key] ?? 0
-      let place =
-        key.scope == .tenants ? " among the tenant schemas of \(key.environment ?? "")" : ""
       causes.append(
         Cause(
           severity: .warning,
-          message:
-            "\(count) difference\(count == 1 ? "" : "s") in \(Wording.code(key.app)) tables\(place)"
-            + " with no difference in its migration history: changed outside migrations (by hand"
-            + " or by a script)"
-        )
-      )
+          statement: .differencesOutsideMigrations(
+            count: unexplained[key] ?? 0, app: key.app,
+            tenantsOf: key.scope == .tenants ? key.environment ?? "" : nil)))
     }
   }
 

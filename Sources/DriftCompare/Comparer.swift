@@ -161,10 +161,8 @@ public struct Comparer: Sendable {
         guard let migration = producers[place] else { continue }
         if linked.migration == nil { linked.migration = migration }
         if linked.cause == nil {
-          linked.cause =
-            "\(Wording.code(migration)) is recorded as applied in \(environment) (schema"
-            + " \(Wording.code(schema))) but did not take effect: faked, failed part-way, or"
-            + " undone by hand"
+          linked.cause = .appliedWithoutEffect(
+            migration: migration, environment: environment, schema: schema)
         }
         break
       }
@@ -246,20 +244,14 @@ public struct Comparer: Sendable {
     analyzed.findings += sortedCode
     analyzed.causes =
       analyzed.findings.filter { $0.kind.change == .failed }.map {
-        Cause(severity: .error, message: $0.message)
+        Cause(severity: .error, statement: $0.statement)
       } + analyzed.causes
     analyzed.causes += acceptance.expiredCauses
     if environments.count > 1,
       let unreadable = environments.first(where: { $0.name == baseline && $0.snapshot == nil })
     {
       analyzed.causes.insert(
-        Cause(
-          severity: .error,
-          message:
-            "the baseline \(unreadable.name) could not be read, so no environment was compared"
-            + " with it; only drift among each environment's own tenant schemas is reported."
-            + " Fix access to \(unreadable.name), or choose another baseline with --baseline"
-        ),
+        Cause(severity: .error, statement: .baselineUnreadable(baseline: unreadable.name)),
         at: 0
       )
     }

@@ -75,11 +75,6 @@ struct Differ {
         reported.insert(key)
         let container = key.object == .column ? (key.table ?? "") : key.name
         if changed.insert("\(key.schema ?? "").\(container)").inserted { progress = true }
-        let name = Wording.objectName(key)
-        let reason =
-          key.object == .column
-          ? "its type \(Wording.code(first)) differs"
-          : "it depends on \(Wording.code(first)), which differs"
         added.append(
           Finding(
             kind: FindingKind(key.object, .changed),
@@ -88,9 +83,8 @@ struct Differ {
             name: key.name,
             values: values,
             severity: .warning,
-            message:
-              "\(Wording.noun(key.object)) \(Wording.code(name)) is the same everywhere, but \(reason):"
-              + " changing that means dropping and recreating it",
+            statement: .dependencyDiffers(
+              object: key.object, place: key.place, dependency: first),
             scope: scope,
             environment: environment,
             reference: scope == .tenants ? baseline : nil,
@@ -168,8 +162,10 @@ struct Differ {
       // A side may make an absence worse (a role that owns objects there).
       severity: (missing ? participants.compactMap { values[$0]??.severity } : []).reduce(
         SeverityRule.severity(of: key.object, change: change, aspect: key.aspect), min),
-      message: Wording.message(
-        key: key,
+      statement: .difference(
+        object: key.object,
+        place: key.place,
+        aspect: key.aspect,
         change: change,
         values: displayed,
         order: participants,

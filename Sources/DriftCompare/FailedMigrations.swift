@@ -24,24 +24,7 @@ enum FailedMigrations {
   private static func finding(_ row: MigrationRow, table: MigrationTable, environment: String)
     -> Finding
   {
-    let place = "\(environment) (schema \(Wording.code(table.schema)))"
-    let message: String
-    let state: String
-    switch table.framework {
-    case .golangMigrate:
-      state = "dirty"
-      message =
-        "golang-migrate left version \(Wording.code(row.name)) dirty in \(place): a migration"
-        + " stopped part-way. Check what it did, repair the schema, then run"
-        + " \(Wording.code("migrate force \(row.name)"))"
-    default:
-      state = "failed"
-      let what = row.description.map { " (\(Wording.code($0)))" } ?? ""
-      message =
-        "Flyway migration \(Wording.code(row.name))\(what) failed in \(place): Flyway will not"
-        + " migrate until the schema is repaired and \(Wording.code("flyway repair")) removes the"
-        + " failed row"
-    }
+    let state = table.framework == .golangMigrate ? "dirty" : "failed"
     return Finding(
       kind: FindingKind(.migration, .failed),
       schema: table.schema,
@@ -49,7 +32,9 @@ enum FailedMigrations {
       name: row.qualifiedName,
       values: [environment: state + (row.appliedAt.map { " \($0)" } ?? "")],
       severity: .error,
-      message: message,
+      statement: .failedMigration(
+        framework: table.framework, version: row.name, description: row.description,
+        environment: environment, schema: table.schema),
       environment: environment,
       migration: row.qualifiedName
     )

@@ -114,7 +114,7 @@ enum FixSuggester {
     }
     if !statements.isEmpty {
       let target =
-        finding.scope == .tenants ? SQL.identifier(finding.schema ?? "") : Wording.list(targets)
+        finding.scope == .tenants ? SQL.identifier(finding.schema ?? "") : targets.inWords
       let source = finding.scope == .tenants ? SQL.identifier(reference) : reference
       result.fix =
         SQL.comment("make \(target) match \(source)") + "\n" + statements.joined(separator: "\n")
@@ -143,7 +143,7 @@ enum FixSuggester {
       recorded.isDisjoint(with: behind)
     else { return nil }
     return SQL.comment(
-      "promote \(migration) to \(Wording.list(behind)): do what it does where it is not recorded,"
+      "promote \(migration) to \(behind.inWords): do what it does where it is not recorded,"
         + " then record it there (migrate --fake)")
       + "\nALTER INDEX IF EXISTS \(SQL.qualified(schema, finding.name))"
       + " RENAME TO \(SQL.identifier(renamedTo));"

@@ -12,6 +12,11 @@ struct ObjectKey: Hashable, Sendable {
   /// grants have no ``table``.
   var on: ObjectKind = .table
 
+  /// Where the object lives, as a finding's statement names it.
+  var place: Statement.ObjectPlace {
+    Statement.ObjectPlace(schema: schema, table: table, name: name)
+  }
+
   /// The same object's `aspect`.
   func with(_ aspect: Aspect) -> ObjectKey {
     var key = self

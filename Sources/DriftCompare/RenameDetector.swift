@@ -72,13 +72,7 @@ struct RenameDetector {
     else { return nil }
     let renamedSides = order.filter { nameBySide[$0] != baselineName }
     let first = findings[0]
-    let objectWord = group.object == .index ? "index" : "constraint"
     let scope = first.scope
-    let baselineWord = scope == .tenants ? "reference schema" : "baseline"
-    let message =
-      "\(objectWord) \(Wording.code(baselineName)) on \(Wording.code(first.qualifiedTable))"
-      + " is named \(Wording.code(other)) in \(Wording.list(renamedSides))"
-      + " (\(baselineWord) \(baseline))"
     return Finding(
       kind: FindingKind(group.object, .renamed),
       schema: group.schema,
@@ -86,7 +80,9 @@ struct RenameDetector {
       name: baselineName,
       values: Dictionary(uniqueKeysWithValues: order.map { ($0, nameBySide[$0]) }),
       severity: SeverityRule.severity(of: group.object, change: .renamed, aspect: .definition),
-      message: message,
+      statement: .renamed(
+        object: group.object, name: baselineName, table: first.qualifiedTable, renamedTo: other,
+        sides: renamedSides, baseline: baseline, scope: scope),
       scope: scope,
       renamedTo: other,
       environment: first.environment,

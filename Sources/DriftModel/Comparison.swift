@@ -1,7 +1,8 @@
-/// The result of comparing environments: their status and every finding, in canonical order.
+/// The result of comparing environments: their status, every finding in canonical order, and
+/// everything a report shows beside them.
 ///
-/// This is the JSON findings document of `--format json`.
-public struct Comparison: Codable, Sendable, Hashable {
+/// The report writes it as the JSON findings document of `--format json`.
+public struct Comparison: Sendable, Hashable {
   /// The version of this document's format.
   public static let currentFormatVersion = 1
 
@@ -30,12 +31,7 @@ public struct Comparison: Codable, Sendable, Hashable {
   /// compared once, for the first of each list (the baseline when it is among them).
   public var sharedClusters: [[String]]?
   /// The environments' tallies and migration trees, for reports; not written to the document.
-  public var overview = Overview()
-
-  private enum CodingKeys: String, CodingKey {
-    case formatVersion, generatedAt, baseline, environments, findings, causes, timeline
-    case acceptedCount, code, versions, sharedClusters
-  }
+  public var overview: Overview
 
   /// Creates a comparison document.
   public init(
@@ -209,16 +205,16 @@ public struct SeverityCounts: Codable, Sendable, Hashable {
 }
 
 /// A likely cause for a group of findings.
-public struct Cause: Codable, Sendable, Hashable {
+public struct Cause: Sendable, Hashable {
   /// How much the findings it explains matter.
   public var severity: Severity
-  /// One line, for a person.
-  public var message: String
+  /// What it says, for a person: the report words it (`message` in JSON).
+  public var statement: Statement
 
   /// Creates a cause.
-  public init(severity: Severity, message: String) {
+  public init(severity: Severity, statement: Statement) {
     self.severity = severity
-    self.message = message
+    self.statement = statement
   }
 }
 

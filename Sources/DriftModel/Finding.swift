@@ -1,9 +1,10 @@
 /// One difference between environments (or between tenant schemas of one environment).
 ///
-/// The JSON shape is a contract (`kind`, `schema`, `table`, `name`, `values`, `severity`,
+/// Its JSON shape is a contract (`kind`, `schema`, `table`, `name`, `values`, `severity`,
 /// `message`, `scope`, plus `renamedTo`, `environment` and `reference` where they apply): fields
-/// may be added, never removed or renamed.
-public struct Finding: Codable, Sendable, Hashable {
+/// may be added, never removed or renamed. The report writes it, wording ``statement`` and
+/// ``cause`` there.
+public struct Finding: Sendable, Hashable {
   /// `<object>.<change>`, such as `index.renamed`.
   public var kind: FindingKind
   /// The schema the object lives in (for a migration row: the schema of its migration table).
@@ -16,8 +17,8 @@ public struct Finding: Codable, Sendable, Hashable {
   public var values: [String: String?]
   /// How much the difference matters at run time.
   public var severity: Severity
-  /// One sentence for a person.
-  public var message: String
+  /// What it says, for a person: the report words it (`message` in JSON).
+  public var statement: Statement
   /// Whether environments or the tenant schemas of one environment were compared.
   public var scope: Scope
   /// For a rename: the name in the environments that differ from the baseline.
@@ -28,8 +29,8 @@ public struct Finding: Codable, Sendable, Hashable {
   public var reference: String?
   /// The migration that explains the finding, `app.name`, when one does.
   public var migration: String?
-  /// One line on the likely cause, when the evidence supports one.
-  public var cause: String?
+  /// The likely cause, when the evidence supports one.
+  public var cause: Statement?
   /// Which property differs.
   public var aspect: Aspect
   /// For a migration that will fail (`migration.hazard`): the error it would stop with, as
@@ -52,13 +53,13 @@ public struct Finding: Codable, Sendable, Hashable {
     name: String,
     values: [String: String?],
     severity: Severity,
-    message: String,
+    statement: Statement,
     scope: Scope = .environments,
     renamedTo: String? = nil,
     environment: String? = nil,
     reference: String? = nil,
     migration: String? = nil,
-    cause: String? = nil,
+    cause: Statement? = nil,
     aspect: Aspect = .definition,
     failure: String? = nil,
     detail: String? = nil,
@@ -71,7 +72,7 @@ public struct Finding: Codable, Sendable, Hashable {
     self.name = name
     self.values = values
     self.severity = severity
-    self.message = message
+    self.statement = statement
     self.scope = scope
     self.renamedTo = renamedTo
     self.environment = environment
@@ -83,35 +84,6 @@ public struct Finding: Codable, Sendable, Hashable {
     self.detail = detail
     self.fix = fix
     self.normalised = normalised
-  }
-
-  private enum CodingKeys: String, CodingKey {
-    case kind, schema, table, name, values, severity, message, scope, renamedTo, environment
-    case reference, migration, cause, aspect, failure, detail, fix, normalised
-  }
-
-  /// Encodes every contract field, writing `null` for an absent `schema` or `table` and for each
-  /// environment where the object is absent.
-  public func encode(to encoder: any Encoder) throws {
-    var container = encoder.container(keyedBy: CodingKeys.self)
-    try container.encode(kind, forKey: .kind)
-    try container.encode(schema, forKey: .schema)
-    try container.encode(table, forKey: .table)
-    try container.encode(name, forKey: .name)
-    try container.encode(values, forKey: .values)
-    try container.encode(severity, forKey: .severity)
-    try container.encode(message, forKey: .message)
-    try container.encode(scope, forKey: .scope)
-    try container.encodeIfPresent(renamedTo, forKey: .renamedTo)
-    try container.encodeIfPresent(environment, forKey: .environment)
-    try container.encodeIfPresent(reference, forKey: .reference)
-    try container.encodeIfPresent(migration, forKey: .migration)
-    try container.encodeIfPresent(cause, forKey: .cause)
-    try container.encode(aspect, forKey: .aspect)
-    try container.encodeIfPresent(failure, forKey: .failure)
-    try container.encodeIfPresent(detail, forKey: .detail)
-    try container.encodeIfPresent(fix, forKey: .fix)
-    try container.encodeIfPresent(normalised, forKey: .normalised)
   }
 
   /// Whether it stops a deployment: a pending, failing or out-of-order migration, or one
@@ -137,8 +109,20 @@ public struct Finding: Codable, Sendable, Hashable {
     )
     if left != right { return left < right }
     if lhs.name != rhs.name { return lhs.name < rhs.name }
-    return (lhs.aspect.rawValue, lhs.failure ?? "", lhs.renamedTo ?? "", lhs.message)
-      < (rhs.aspect.rawValue, rhs.failure ?? "", rhs.renamedTo ?? "", rhs.message)
+    return (
+      lhs.aspect.rawValue, lhs.failure ?? "", lhs.renamedTo ?? "", lhs.detail ?? "",
+      lhs.sortedValues
+    )
+      < (
+        rhs.aspect.rawValue, rhs.failure ?? "", rhs.renamedTo ?? "", rhs.detail ?? "",
+        rhs.sortedValues
+      )
+  }
+
+  /// The values as one text, by side name, for breaking the last ties in the canonical order.
+  private var sortedValues: String {
+    values.sorted { $0.key < $1.key }.map { "\($0.key)\u{1}\($0.value ?? "\u{0}")" }
+      .joined(separator: "\u{2}")
   }
 }
 

@@ -154,7 +154,9 @@ public struct ReportRenderer: Sendable {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     do {
-      return String(decoding: try encoder.encode(comparison), as: UTF8.self) + "\n"
+      return String(
+        decoding: try encoder.encode(FindingsDocument(comparison: comparison)), as: UTF8.self)
+        + "\n"
     } catch {
       throw .encodingFailed(reason: "\(error)")
     }

@@ -45,7 +45,7 @@ struct ReportView {
       summaryTable: summaryTable(),
       verdict: verdict(),
       causes: comparison.causes.prefix(rowLimit).map {
-        ReportContext.Cause(icon: icon($0.severity), text: $0.message)
+        ReportContext.Cause(icon: icon($0.severity), text: Wording.sentence($0.statement))
       },
       hasCauses: !comparison.causes.isEmpty,
       moreCauses: comparison.causes.count > rowLimit

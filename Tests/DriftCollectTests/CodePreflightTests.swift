@@ -192,9 +192,9 @@ struct ExtensionPreflightTests {
       let hazards = CodeComparer(codeName: "code", code: code).findings(for: snapshot).filter {
         $0.kind.change == .hazard
       }
-      #expect(hazards.count == 1, "\(hazards.map(\.message))")
-      #expect(hazards.first?.message.contains("envdrift_no_such_extension") == true)
-      #expect(hazards.first?.message.contains("plpgsql") == false)
+      #expect(hazards.count == 1, "\(hazards.map(\.detail))")
+      #expect(hazards.first?.detail?.contains("envdrift_no_such_extension") == true)
+      #expect(hazards.first?.detail?.contains("plpgsql") == false)
     }
   }
 

@@ -330,8 +330,12 @@ struct CodeComparerTests {
     )
     #expect(comparison.causes.first?.severity == .error)
     #expect(
-      comparison.causes.first?.message.hasPrefix(
-        "prod: applying `\(Self.rename.key)` will fail in 1 schema (`public`)") == true)
+      comparison.causes.first.map {
+        guard
+          case .hazardIn("prod", Self.rename.key.description, ["public"], _, _, _) = $0.statement
+        else { return false }
+        return true
+      } == true)
     #expect(comparison.code?.migrations == 2)
     #expect(
       comparison.findings.filter { $0.severity == .error }.map(\.kind) == [

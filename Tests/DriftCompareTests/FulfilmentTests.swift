@@ -45,7 +45,11 @@ struct FulfilmentTests {
     #expect(
       finding.values["prod"]
         == "recorded as applied on 2025-11-29T21:41:00Z; column finance_invoice.due_on is absent")
-    #expect(finding.message.contains("faked"))
+    #expect(
+      finding.statement
+        == .unfulfilledMigration(
+          migration: finding.name, environment: "prod", schema: finding.schema ?? "",
+          effect: "column finance_invoice.due_on"))
   }
 
   @Test func theSameMigrationsOnTheSchemaTheyMakeGiveNoFinding() {
@@ -191,10 +195,15 @@ struct FulfilmentTests {
     let missing = try #require(
       comparison.findings.first { $0.kind == FindingKind(.column, .missing) })
     #expect(missing.migration == "finance.0002_invoice_due_on")
-    #expect(missing.cause?.contains("is recorded as applied in prod") == true)
+    #expect(
+      missing.cause
+        == .appliedWithoutEffect(
+          migration: "finance.0002_invoice_due_on", environment: "prod", schema: "public"))
     #expect(
       comparison.causes.contains {
-        $0.message.hasPrefix("prod: `finance.0002_invoice_due_on` is recorded as applied in")
+        guard case .unfulfilledIn("prod", "finance.0002_invoice_due_on", _, _) = $0.statement
+        else { return false }
+        return true
       })
   }
 }

@@ -41,7 +41,7 @@ struct TenantReferenceTests {
         indexes: [Index(name: "site_url", definition: "USING btree (\"www.url\", \(name).f(url))")])
     }
     let comparison = Fixture.compare([Self.snapshot(schemas)])
-    #expect(comparison.findings.isEmpty, "\(comparison.findings.map(\.message))")
+    #expect(comparison.findings.isEmpty, "\(comparison.findings.map(\.statement))")
   }
 
   @Test func aTiedVoteChoosesTheSameReferenceWhateverTheOrder() {

@@ -40,7 +40,7 @@ struct VersionNormalisationTests {
       17,
       Fixture.snapshot("dev", schemas: Self.schema([orders(app: ["SELECT"], ownerMaintain: true)])))
     let clean = Fixture.compare([new, old])
-    #expect(clean.findings.isEmpty, "\(clean.findings.map(\.message))")
+    #expect(clean.findings.isEmpty, "\(clean.findings.map(\.statement))")
     #expect(
       clean.versions
         == VersionNormalisation(
@@ -115,7 +115,8 @@ struct VersionNormalisationTests {
         ])))
     let renamed = Fixture.compare([new, named])
     #expect(
-      Set(renamed.findings.map(\.name)) == ["email_required"], "\(renamed.findings.map(\.message))")
+      Set(renamed.findings.map(\.name)) == ["email_required"],
+      "\(renamed.findings.map(\.statement))")
     #expect(renamed.versions == nil)
   }
 

@@ -103,7 +103,8 @@ struct ReportRendererTests {
         Finding(
           kind: FindingKind(.migration, .missing), schema: "t1", name: "billing.0006_b",
           values: ["dev": "2026-11-20", "prod": nil], severity: .error,
-          message: "migration `billing.0006_b` is missing in prod")
+          statement: .pendingMigration(
+            migration: "billing.0006_b", environment: "prod", schema: "t1"))
       ],
       overview: Overview(
         tallies: [

@@ -141,7 +141,10 @@ struct AcceptanceTests {
       name: name,
       values: ["dev": "x", "prod": nil],
       severity: .warning,
-      message: ""
+      statement: .difference(
+        object: kind, place: .init(schema: schema, table: table, name: name),
+        aspect: .definition, change: .missing, values: ["dev": "x", "prod": nil],
+        order: ["dev", "prod"], baseline: "prod", scope: .environments)
     )
   }
 
@@ -184,9 +187,8 @@ struct AcceptanceTests {
     #expect(comparison.findings.count == 1)
     #expect(comparison.acceptedCount == 0)
     #expect(
-      comparison.causes.contains {
-        $0.message.contains("expired on 2026-01-01") && $0.message.contains("known")
-      })
+      comparison.causes.map(\.statement).contains(
+        .acceptanceExpired(rule: "index:*_like", until: "2026-01-01", reason: "known")))
     #expect(Self.compare([rule], today: "2026-01-01").findings.isEmpty)
   }
 }

@@ -36,7 +36,8 @@ struct MigraFixtureTests {
       generatedAt: ""
     )
     #expect(
-      itself.findings.isEmpty, "\(fixture): A compared with A: \(itself.findings.map(\.message))")
+      itself.findings.isEmpty,
+      "\(fixture): A compared with A: \(itself.findings.map { "\($0.kind) \($0.name)" })")
 
     let comparison = Comparer().compare(
       [CollectedEnvironment(snapshot: snapshotA), CollectedEnvironment(snapshot: snapshotB)],

@@ -110,9 +110,8 @@ public struct CodeComparer: Sendable {
             name: key.description,
             values: [codeName: step.migration.file, environment: nil],
             severity: .warning,
-            message:
-              "migration \(Wording.code(key.description)) is in the code but not applied in"
-              + " \(environment) (schema \(Wording.code(schema)))",
+            statement: .pendingMigration(
+              migration: key.description, environment: environment, schema: schema),
             environment: environment,
             migration: key.description
           ))
@@ -161,10 +160,8 @@ public struct CodeComparer: Sendable {
             name: key.description,
             values: [codeName: nil, environment: rows[key]?.appliedAt ?? "applied"],
             severity: .warning,
-            message:
-              "migration \(Wording.code(key.description)) is applied in \(environment)"
-              + " (schema \(Wording.code(schema))) but has no file in the code: it was applied from another"
-              + " branch, or its file was deleted",
+            statement: .ghostMigration(
+              migration: key.description, environment: environment, schema: schema),
             environment: environment,
             migration: key.description
           ))
@@ -200,11 +197,9 @@ public struct CodeComparer: Sendable {
             environment: "recorded as applied\(applied); \(absence.phrase) is absent",
           ],
           severity: .error,
-          message:
-            "migration \(Wording.code(key.description)) is recorded as applied in \(environment)"
-            + " (schema \(Wording.code(schemaName))) but its \(Wording.code(absence.phrase)) is"
-            + " absent: the migration was faked, failed part-way, or the object was dropped by"
-            + " hand",
+          statement: .unfulfilledMigration(
+            migration: key.description, environment: environment, schema: schemaName,
+            effect: absence.phrase),
           environment: environment,
           migration: key.description,
           detail: absence.phrase
@@ -228,10 +223,8 @@ public struct CodeComparer: Sendable {
           name: stray.name,
           values: [codeName: nil, environment: "present"],
           severity: .info,
-          message:
-            "\(phrase) \(Wording.code(shown)) exists in \(environment) (schema"
-            + " \(Wording.code(schemaName))) but no migration in the code makes it: made by hand,"
-            + " by a script, or by a migration since deleted",
+          statement: .unexplainedObject(
+            object: stray.object, name: shown, environment: environment, schema: schemaName),
           environment: environment,
           detail: "\(phrase) \(shown)"
         ))
@@ -258,10 +251,9 @@ public struct CodeComparer: Sendable {
             + " \(dependency) not applied",
         ],
         severity: .error,
-        message:
-          "migration \(Wording.code(migration.key.description)) is applied in \(environment)"
-          + " (schema \(schema)) before its dependency \(Wording.code(dependency.description)):"
-          + " Django will refuse to migrate with InconsistentMigrationHistory",
+        statement: .inconsistentMigration(
+          migration: migration.key.description, environment: environment, schema: schema,
+          dependency: dependency.description),
         environment: environment,
         migration: migration.key.description,
         detail: dependency.description
@@ -284,9 +276,9 @@ public struct CodeComparer: Sendable {
       name: key,
       values: [codeName: action.operation, environment: problem.message],
       severity: .error,
-      message:
-        "\(Wording.code(key)) will fail in \(environment) (schema \(Wording.code(schema))):"
-        + " \(Wording.code(action.operation)) → \(problem.error): \(Wording.code(problem.message))",
+      statement: .hazard(
+        migration: key, environment: environment, schema: schema, operation: action.operation,
+        error: problem.error, problem: problem.message),
       environment: environment,
       migration: key,
       failure: problem.error,
