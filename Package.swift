@@ -44,16 +44,29 @@ let package = Package(
       dependencies: ["DriftModel"],
       swiftSettings: swiftSettings
     ),
+    // Files a user names (snapshots, configurations, templates, migration code), opened so that
+    // none can hang or mislead a read.
+    .target(
+      name: "UserFiles",
+      swiftSettings: swiftSettings
+    ),
     // Stage 1: read catalogs and migration tables into a Snapshot; read and write snapshot files.
     .target(
       name: "DriftCollect",
-      dependencies: ["DriftModel", "PostgresClient", "SnapshotFormat"],
+      dependencies: ["DriftModel", "PostgresClient", "SnapshotFormat", "UserFiles"],
+      swiftSettings: swiftSettings
+    ),
+    // Django migration code: read from a directory or git ref, planned, checked before it runs
+    // and compared with each environment's history and schema. It cannot import libpq.
+    .target(
+      name: "DriftCode",
+      dependencies: ["DriftModel", "UserFiles"],
       swiftSettings: swiftSettings
     ),
     // Stage 2: the pure N-way comparison engine. It cannot import libpq.
     .target(
       name: "DriftCompare",
-      dependencies: ["DriftModel"],
+      dependencies: ["DriftModel", "DriftCode"],
       swiftSettings: swiftSettings
     ),
     // Stage 3: Markdown, GitHub comment and JSON reports from templates.
@@ -69,7 +82,8 @@ let package = Package(
     .target(
       name: "DriftRunner",
       dependencies: [
-        "DriftModel", "DriftCollect", "DriftCompare", "DriftReport", "PostgresClient", "CMalloc",
+        "DriftModel", "DriftCollect", "DriftCode", "DriftCompare", "DriftReport", "PostgresClient",
+        "UserFiles", "CMalloc",
         .product(name: "Yams", package: "Yams"),
       ],
       swiftSettings: swiftSettings
@@ -78,7 +92,7 @@ let package = Package(
     .executableTarget(
       name: "envdrift",
       dependencies: [
-        "DriftRunner", "DriftModel", "DriftCompare", "DriftReport", "PostgresClient", "CMalloc",
+        "DriftRunner", "DriftModel", "DriftReport", "PostgresClient", "CMalloc",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swiftSettings
@@ -97,7 +111,7 @@ let package = Package(
     .testTarget(
       name: "DriftCollectTests",
       dependencies: [
-        "DriftCollect", "DriftCompare", "DriftModel", "PostgresClient", "TestSupport",
+        "DriftCollect", "DriftCode", "DriftCompare", "DriftModel", "PostgresClient", "TestSupport",
       ],
       swiftSettings: swiftSettings
     ),
@@ -110,8 +124,13 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
     .testTarget(
+      name: "DriftCodeTests",
+      dependencies: ["DriftCode", "DriftModel", "TestSupport"],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
       name: "DriftCompareTests",
-      dependencies: ["DriftCompare", "DriftModel"],
+      dependencies: ["DriftCompare", "DriftCode", "DriftModel"],
       swiftSettings: swiftSettings
     ),
     .testTarget(
@@ -123,9 +142,8 @@ let package = Package(
     .testTarget(
       name: "DriftRunnerTests",
       dependencies: [
-        "DriftRunner", "DriftCollect", "DriftCompare", "DriftModel", "DriftReport",
-        "PostgresClient",
-        "TestSupport",
+        "DriftRunner", "DriftCollect", "DriftCode", "DriftCompare", "DriftModel", "DriftReport",
+        "PostgresClient", "TestSupport",
       ],
       swiftSettings: swiftSettings
     ),

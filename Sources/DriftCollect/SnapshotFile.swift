@@ -1,6 +1,7 @@
 import DriftModel
 import Foundation
 import SnapshotFormat
+import UserFiles
 
 /// Reads and writes snapshot files: versioned, deterministic JSON that diffs cleanly in git.
 public enum SnapshotFile {

@@ -269,3 +269,17 @@ public struct CodeStatus: Codable, Sendable, Hashable {
     self.problems = problems
   }
 }
+
+/// A migration file that was skipped.
+public struct CodeProblem: Codable, Sendable, Hashable {
+  /// The file, relative to the code's root.
+  public var file: String
+  /// Why it was skipped.
+  public var reason: String
+
+  /// Creates a problem.
+  public init(file: String, reason: String) {
+    self.file = file
+    self.reason = reason
+  }
+}

@@ -1,4 +1,5 @@
 import DriftCompare
+import DriftModel
 import DriftReport
 import Foundation
 
@@ -10,8 +11,8 @@ import Foundation
 /// `--exclude-schema` adds to its excludes, and `--since` puts the environment's newest saved
 /// snapshot before it as its own baseline.
 public struct CompareRequest: Sendable {
-  /// The environments given as `NAME=SOURCE`, after the file's.
-  public var environments: [EnvironmentSpec] = []
+  /// The environments (and code) given as `NAME=SOURCE`, after the file's.
+  public var environments: [SourceArgument] = []
   /// `--baseline`.
   public var baseline: String?
   /// `--config`: the configuration file to read.
@@ -45,8 +46,8 @@ public struct CompareRequest: Sendable {
   public struct Plan: Sendable {
     /// The run.
     public var run: CompareRun
-    /// Every environment: the file's, the command line's, and a saved snapshot for `--since`.
-    public var environments: [EnvironmentSpec]
+    /// Every source: the file's, the command line's, and a saved snapshot for `--since`.
+    public var sources: SourceList
     /// The baseline's name, when one is named.
     public var baseline: String?
   }
@@ -68,22 +69,28 @@ public struct CompareRequest: Sendable {
         throw .configuration(error)
       }
     }
-    var specs = configuration.environments.map(\.spec) + environments
+    var sources: SourceList
+    do throws(RunnerError) {
+      sources = try SourceList(configuration.environments + environments)
+    } catch {
+      throw .runner(error)
+    }
     let command =
       self.command ?? "envdrift compare "
-      + (configurationPath.map { "--config \($0)" } ?? specs.map(\.name).joined(separator: " "))
+      + (configurationPath.map { "--config \($0)" } ?? sources.names.joined(separator: " "))
     var baseline = self.baseline ?? configuration.baseline
     var compareTenants = true
     if let since {
-      guard specs.count == 1, let current = specs.first else { throw .sinceNeedsOneEnvironment }
-      let previous: String
+      guard sources.names.count == 1, let current = sources.environments.first else {
+        throw .sinceNeedsOneEnvironment
+      }
       do throws(RunnerError) {
-        previous = try History.newest(in: since, for: current.name)
+        let previous = try History.newest(in: since, for: current.name)
+        try sources.prepend(
+          EnvironmentSpec(name: "\(current.name)-previous", source: .snapshotFile(previous)))
       } catch {
         throw .runner(error)
       }
-      specs.insert(
-        EnvironmentSpec(name: "\(current.name)-previous", source: .snapshotFile(previous)), at: 0)
       compareTenants = false
       baseline = current.name
     }
@@ -104,7 +111,7 @@ public struct CompareRequest: Sendable {
       acceptance: configuration.acceptance(on: date),
       compareTenants: compareTenants,
       now: date)
-    return Plan(run: run, environments: specs, baseline: baseline)
+    return Plan(run: run, sources: sources, baseline: baseline)
   }
 }
 

@@ -1,8 +1,10 @@
+import DriftCode
 import DriftCollect
 import DriftCompare
 import DriftModel
 import DriftReport
 import Foundation
+import UserFiles
 
 /// What a run ends with, as the process exit code the contract fixes.
 public enum RunOutcome: Int32, Sendable {
@@ -137,15 +139,15 @@ public struct CompareRun: Sendable {
     Comparer(filter: filter, compareTenants: compareTenants, acceptance: acceptance)
   }
 
-  /// Compares environments against `baseline` (default: the last database or snapshot listed),
-  /// and with the code when one `NAME=SOURCE` is a directory or `git:REF:path`.
-  public func compare(_ specs: [EnvironmentSpec], baseline: String?) async throws(RunnerError)
+  /// Compares the environments of `sources` against `baseline` (default: the last database or
+  /// snapshot listed), and with their code when one is given.
+  public func compare(_ sources: SourceList, baseline: String?) async throws(RunnerError)
     -> RunResult
   {
-    try EnvironmentSpec.validate(specs, minimum: 2)
-    let databases = specs.filter { !$0.isCode }
+    try sources.require(minimum: 2)
+    let databases = sources.environments
     let baselineName = baseline ?? databases.last?.name ?? ""
-    if let code = specs.first(where: \.isCode), code.name == baselineName {
+    if let code = sources.code, code.name == baselineName {
       throw .codeBaseline(baselineName)
     }
     guard databases.contains(where: { $0.name == baselineName }) else {
@@ -154,7 +156,7 @@ public struct CompareRun: Sendable {
     let renderer = try makeRenderer()
     try preflightOutput()
     var stopwatch = Stopwatch()
-    let code = try Self.readCode(specs)
+    let code = try sources.code?.read()
     let environments = try await collector.collect(databases)
     FreedMemory.giveBack()
     stopwatch.lap("collect")
@@ -169,7 +171,7 @@ public struct CompareRun: Sendable {
     stopwatch.lap("compare")
     return try finish(
       stopwatch: stopwatch,
-      comparison, renderer: renderer, names: specs.map(\.name))
+      comparison, renderer: renderer, names: sources.names)
   }
 
   /// Checks that each `--schema` pattern names something: a pattern that matches no schema of
@@ -183,18 +185,6 @@ public struct CompareRun: Sendable {
     for pattern in filter.include where !schemas.contains(where: { Glob.matches(pattern, $0) }) {
       throw .schemaMatchesNothing(
         pattern, closest: Closest.names(to: pattern, among: schemas.sorted()))
-    }
-  }
-
-  /// Reads the code source among `specs`, if there is one.
-  static func readCode(_ specs: [EnvironmentSpec]) throws(RunnerError) -> NamedCode? {
-    guard let spec = specs.first(where: \.isCode), case .code(let location) = spec.source else {
-      return nil
-    }
-    do {
-      return NamedCode(name: spec.name, files: try MigrationCodeReader.read(location))
-    } catch {
-      throw .code(error.description)
     }
   }
 

@@ -1,9 +1,11 @@
+import DriftCode
 import DriftCollect
 import DriftCompare
 import DriftModel
 import DriftReport
 import Foundation
 import PostgresClient
+import UserFiles
 import Yams
 
 /// The contents of `envdrift.yml`: environments, baseline, schemas, accepted drift and output.
@@ -11,14 +13,8 @@ import Yams
 /// Secrets stay out of the file: an environment's `url` may be any libpq connection string
 /// (relying on `~/.pgpass` or a service file), or `url_env` names the variable that holds it.
 public struct Configuration: Sendable {
-  /// One environment of the file.
-  public struct Environment: Sendable {
-    /// The environment: name, source and its own timeouts, if any.
-    public var spec: EnvironmentSpec
-  }
-
-  /// Environments in the file's order.
-  public var environments: [Environment] = []
+  /// Environments (and the code, when one names it) in the file's order.
+  public var environments: [SourceArgument] = []
   /// The baseline environment's name.
   public var baseline: String?
   /// Which schemas are compared.
@@ -276,22 +272,22 @@ private struct Reader {
       }
     }
     if let baseline = configuration.baseline, let baselineNode,
-      !configuration.environments.contains(where: { $0.spec.name == baseline })
+      !configuration.environments.contains(where: { $0.name == baseline })
     {
       throw fail(
         baselineNode,
         "baseline \"\(baseline)\" is not one of the environments ("
-          + configuration.environments.map(\.spec.name).joined(separator: ", ") + ")"
+          + configuration.environments.map(\.name).joined(separator: ", ") + ")"
       )
     }
     return configuration
   }
 
-  func environments(_ node: Node) throws(ConfigurationError) -> [Configuration.Environment] {
+  func environments(_ node: Node) throws(ConfigurationError) -> [SourceArgument] {
     guard case .mapping(let entries) = node else {
       throw fail(node, "environments must be a mapping of names to settings")
     }
-    var result: [Configuration.Environment] = []
+    var result: [SourceArgument] = []
     for (key, value) in entries {
       guard let name = key.string else { throw fail(key, "environment names must be strings") }
       do throws(RunnerError) {
@@ -304,12 +300,13 @@ private struct Reader {
         "lock_timeout", "environment_timeout",
       ]
       var source: EnvironmentSpec.Source?
+      var code: CodeLocation?
       var options = ConnectionOptions()
       var hasOptions = false
       for (setting, settingNode, item) in try mapping(value, "environment \(name)", keys: keys) {
         switch setting {
         case "url", "url_env", "snapshot", "code":
-          guard source == nil else {
+          guard source == nil, code == nil else {
             throw fail(
               settingNode,
               "environment \(name) has more than one of url, url_env, snapshot and code")
@@ -320,7 +317,7 @@ private struct Reader {
           } else if setting == "snapshot" {
             source = .snapshotFile(text)
           } else if setting == "code" {
-            source = .code(CodeLocation(text))
+            code = CodeLocation(text)
           } else {
             guard let url = environment[text], !url.isEmpty else {
               throw fail(item, "environment variable \(text) (url_env of \(name)) is not set")
@@ -345,14 +342,21 @@ private struct Reader {
           hasOptions = true
         }
       }
+      if let code {
+        guard !hasOptions else {
+          throw fail(
+            key,
+            "environment \(name) is code: its timeouts would apply to no connection; remove them")
+        }
+        result.append(.code(CodeSpec(name: name, location: code)))
+        continue
+      }
       guard let source else {
         throw fail(key, "environment \(name) needs url, url_env, snapshot or code")
       }
       result.append(
-        Configuration.Environment(
-          spec: EnvironmentSpec(name: name, source: source, options: hasOptions ? options : nil)
-        )
-      )
+        .environment(
+          EnvironmentSpec(name: name, source: source, options: hasOptions ? options : nil)))
     }
     return result
   }

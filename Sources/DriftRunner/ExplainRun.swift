@@ -1,3 +1,4 @@
+import DriftCode
 import DriftCollect
 import DriftCompare
 import DriftModel
@@ -33,18 +34,14 @@ public struct ExplainRun: Sendable {
   ///
   /// Exit 0 when explained; 3 when an environment could not be read (the others still
   /// answer). Text without an error it understands is an error (exit 2).
-  public func explain(_ text: String, environments: [EnvironmentSpec]) async throws(RunnerError)
+  public func explain(_ text: String, environments sources: SourceList) async throws(RunnerError)
     -> Result
   {
     let errors = ErrorText.errors(in: text)
     guard !errors.isEmpty else { throw .nothingToExplain(understood: ErrorText.understood) }
-    try EnvironmentSpec.validate(environments, minimum: 1)
-    if environments.filter(\.isCode).count > 1 {
-      throw .moreThanOneCode(environments.filter(\.isCode).map(\.name))
-    }
-    let code = try CompareRun.readCode(environments)
-    let databases = environments.filter { !$0.isCode }
-    guard !databases.isEmpty else { throw .onlyCode }
+    try sources.require(minimum: 1)
+    let code = try sources.code?.read()
+    let databases = sources.environments
     let explainer = Explainer(code: code?.files)
     // Only the names the errors need are read: the objects, their tables, what they were
     // renamed to, and the migration rows.

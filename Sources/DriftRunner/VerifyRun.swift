@@ -1,3 +1,4 @@
+import DriftCode
 import DriftCollect
 import DriftCompare
 import DriftModel
@@ -38,26 +39,25 @@ public struct VerifyRun: Sendable {
     self.now = now
   }
 
-  /// Checks `code` (a directory or `git:REF:path`) against every environment.
+  /// Checks `code` (a directory or `git:REF:path`) against every environment of `environments`,
+  /// which holds no code of its own.
   ///
   /// Exit 1 when any schema has pending migrations, hazards, an inconsistent history or an
   /// applied migration whose effect is absent; 3 when
   /// an environment, or the migration table of a schema checked, could not be read; 0 when
   /// everything is applied.
-  public func verify(code: String, environments: [EnvironmentSpec]) async throws(RunnerError)
+  public func verify(code: String, environments: SourceList) async throws(RunnerError)
     -> RunResult
   {
-    let location = CodeLocation(code)
-    let codeSpec = EnvironmentSpec(name: "code", source: .code(location))
-    try EnvironmentSpec.validate(environments, minimum: 1)
-    if let named = environments.first(where: \.isCode) {
+    if let named = environments.code {
       throw .moreThanOneCode([code, named.name])
     }
-    guard let files = try CompareRun.readCode([codeSpec]) else { throw .onlyCode }
+    try environments.require(minimum: 1)
+    let files = try CodeSpec(name: "code", location: CodeLocation(code)).read()
     // Verify checks names only: a names-only read takes no deparse and no lock on a user table.
     var collector = collector
     collector.depth = .names
-    let collected = try await collector.collect(environments)
+    let collected = try await collector.collect(environments.environments)
     try CompareRun.requireMatches(filter, in: collected)
     let comparison = Comparer(filter: filter, compareTenants: false).verify(
       collected,

@@ -1,5 +1,4 @@
 import ArgumentParser
-import DriftCompare
 import DriftModel
 import DriftReport
 import DriftRunner
@@ -48,7 +47,7 @@ struct Compare: AsyncParsableCommand {
 
   func run() async throws {
     var request = report.request
-    request.environments = try parseEnvironments(environments)
+    request.environments = try parseSources(environments)
     request.baseline = baseline
     request.configurationPath = config
     request.since = since
@@ -61,7 +60,7 @@ struct Compare: AsyncParsableCommand {
       if case .runner(let error) = error { throw error }
       throw ValidationError(error.description)
     }
-    let result = try await plan.run.compare(plan.environments, baseline: plan.baseline)
+    let result = try await plan.run.compare(plan.sources, baseline: plan.baseline)
     Output.emit(result.standardOutput, quiet: report.quiet && report.output != "-")
     if report.timings { Output.timings(result.timingLines) }
     throw ExitCode(result.outcome.rawValue)
@@ -113,15 +112,15 @@ struct Tenants: AsyncParsableCommand {
   @OptionGroup var clock: ClockFlags
 
   func run() async throws {
-    let specs = try parseEnvironments([environment])
+    let spec = try parseEnvironment(environment, for: "tenants")
     var request = report.request
-    request.command = "envdrift tenants \(specs[0].name)"
+    request.command = "envdrift tenants \(spec.name)"
     // Without a configuration file or --since, planning cannot fail.
     let now = clock.date
     let run = try request.plan(
       collector: connection.collector(quiet: report.quiet, now: now), date: now
     ).run
-    let result = try await run.tenants(specs[0], reference: reference)
+    let result = try await run.tenants(spec, reference: reference)
     Output.emit(result.standardOutput, quiet: report.quiet && report.output != "-")
     if report.timings { Output.timings(result.timingLines) }
     throw ExitCode(result.outcome.rawValue)
@@ -153,11 +152,11 @@ struct Snapshot: AsyncParsableCommand {
   @OptionGroup var clock: ClockFlags
 
   func run() async throws {
-    let specs = try parseEnvironments([environment])
+    let spec = try parseEnvironment(environment, for: "snapshot")
     let result = try await SnapshotRun(
       collector: connection.collector(quiet: false, now: clock.date)
     )
-    .run(specs[0], path: output, force: force)
+    .run(spec, path: output, force: force)
     Output.emit(result.output, quiet: false)
     if let error = result.error { Output.error(error) }
     throw ExitCode(result.outcome.rawValue)
@@ -283,7 +282,7 @@ struct Verify: AsyncParsableCommand {
   }
 
   func run() async throws {
-    let specs = try parseEnvironments(environments)
+    let sources = try parseSourceList(environments)
     let now = clock.date
     let run = VerifyRun(
       collector: connection.collector(quiet: false, now: now),
@@ -291,7 +290,7 @@ struct Verify: AsyncParsableCommand {
       format: format.value,
       now: now
     )
-    let result = try await run.verify(code: code, environments: specs)
+    let result = try await run.verify(code: code, environments: sources)
     Output.emit(result.standardOutput, quiet: false)
     throw ExitCode(result.outcome.rawValue)
   }
@@ -355,10 +354,10 @@ struct Explain: AsyncParsableCommand {
     guard !rest.isEmpty else {
       throw ValidationError("explain needs at least one environment as NAME=SOURCE")
     }
-    let specs = try parseEnvironments(rest)
+    let sources = try parseSourceList(rest)
     let run = ExplainRun(
       collector: connection.collector(quiet: false, now: clock.date), format: format.value)
-    let result = try await run.explain(text, environments: specs)
+    let result = try await run.explain(text, environments: sources)
     Output.emit(result.standardOutput, quiet: false)
     throw ExitCode(result.outcome.rawValue)
   }

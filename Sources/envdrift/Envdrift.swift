@@ -162,13 +162,31 @@ enum FailOnArgument: String, ExpressibleByArgument, CaseIterable {
   case drift, error, never
 }
 
-/// Parses `NAME=SOURCE` arguments, turning runner errors into validation errors.
-func parseEnvironments(_ arguments: [String]) throws -> [EnvironmentSpec] {
+/// Parses `NAME=SOURCE` arguments, turning a malformed one into a validation error.
+func parseSources(_ arguments: [String]) throws -> [SourceArgument] {
   try arguments.map { argument in
     do throws(RunnerError) {
-      return try EnvironmentSpec(parsing: argument)
+      return try SourceArgument(parsing: argument)
     } catch {
       throw ValidationError(error.description)
     }
+  }
+}
+
+/// Parses and gathers `NAME=SOURCE` arguments; a name given twice, or a second code, is the
+/// run's error.
+func parseSourceList(_ arguments: [String]) throws -> SourceList {
+  try SourceList(parseSources(arguments))
+}
+
+/// Parses the one environment of `tenants` or `snapshot`, which read a database or a snapshot
+/// file and never code.
+func parseEnvironment(_ argument: String, for command: String) throws -> EnvironmentSpec {
+  switch try parseSources([argument])[0] {
+  case .environment(let spec): return spec
+  case .code(let code):
+    throw ValidationError(
+      "\(code.name) is code (a directory or git:REF:path): \(command) reads a database or a"
+        + " snapshot file")
   }
 }

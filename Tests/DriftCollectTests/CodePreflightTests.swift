@@ -1,3 +1,4 @@
+import DriftCode
 import DriftCollect
 import DriftCompare
 import DriftModel

@@ -1,3 +1,4 @@
+import DriftCode
 import DriftCompare
 import DriftModel
 import Testing

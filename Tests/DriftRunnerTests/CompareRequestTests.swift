@@ -13,10 +13,11 @@ struct CompareRequestTests {
   static let golden = TestFixtures.repositoryRoot.appendingPathComponent(
     "Tests/DriftReportTests/Golden")
 
-  static func snapshot(_ name: String) -> EnvironmentSpec {
-    EnvironmentSpec(
-      name: name,
-      source: .snapshotFile(golden.appendingPathComponent("\(name).snapshot.json").path))
+  static func snapshot(_ name: String) -> SourceArgument {
+    .environment(
+      EnvironmentSpec(
+        name: name,
+        source: .snapshotFile(golden.appendingPathComponent("\(name).snapshot.json").path)))
   }
 
   /// A directory of its own for one test, removed by `body`'s caller.
@@ -58,7 +59,7 @@ struct CompareRequestTests {
     request.configurationPath = try Self.configuration(in: directory)
     request.environments = [Self.snapshot("dev")]
     let plan = try request.plan(collector: EnvironmentCollector(), date: Self.date)
-    #expect(plan.environments.map(\.name) == ["prod", "dev"])
+    #expect(plan.sources.names == ["prod", "dev"])
     #expect(plan.baseline == "prod")
     #expect(plan.run.output.format == .json)
     #expect(plan.run.output.path == nil)
@@ -103,9 +104,9 @@ struct CompareRequestTests {
     request.environments = [Self.snapshot("prod")]
     request.since = directory.path
     let plan = try request.plan(collector: EnvironmentCollector(), date: Self.date)
-    #expect(plan.environments.map(\.name) == ["prod-previous", "prod"])
+    #expect(plan.sources.names == ["prod-previous", "prod"])
     #expect(
-      plan.environments.first?.source
+      plan.sources.environments.first?.source
         == .snapshotFile(saved.appendingPathComponent("2026-11-21T030000Z.json").path))
     #expect(plan.baseline == "prod")
     #expect(!plan.run.compareTenants)
@@ -145,7 +146,7 @@ struct CompareRequestTests {
     request.format = .json
     request.output = "-"
     let plan = try request.plan(collector: EnvironmentCollector(now: Self.date), date: Self.date)
-    let result = try await plan.run.compare(plan.environments, baseline: plan.baseline)
+    let result = try await plan.run.compare(plan.sources, baseline: plan.baseline)
     #expect(result.outcome == .drift)
     let document = try #require(
       try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
@@ -157,7 +158,7 @@ struct CompareRequestTests {
     request.failOn = .never
     let lenient = try request.plan(collector: EnvironmentCollector(now: Self.date), date: Self.date)
     #expect(
-      try await lenient.run.compare(lenient.environments, baseline: lenient.baseline).outcome
+      try await lenient.run.compare(lenient.sources, baseline: lenient.baseline).outcome
         == .clean)
   }
 }

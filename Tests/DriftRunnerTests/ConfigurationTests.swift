@@ -1,3 +1,4 @@
+import DriftCode
 import DriftCollect
 import DriftCompare
 import DriftModel
@@ -25,10 +26,10 @@ struct ConfigurationTests {
   @Test func theExampleConfigurationIsValid() throws {
     let configuration = try Self.parse(
       Configuration.example, environment: ["PROD_DATABASE_URL": "service=prod"])
-    #expect(configuration.environments.map(\.spec.name) == ["dev", "uat", "prod"])
+    #expect(configuration.environments.map(\.name) == ["dev", "uat", "prod"])
     #expect(configuration.baseline == "prod")
-    #expect(configuration.environments[2].spec.source == .database("service=prod"))
-    #expect(configuration.environments[1].spec.options?.statementTimeoutMilliseconds == 30_000)
+    #expect(configuration.environments[2].spec?.source == .database("service=prod"))
+    #expect(configuration.environments[1].spec?.options?.statementTimeoutMilliseconds == 30_000)
     #expect(configuration.schemas.exclude == ["pg_temp*", "*_archive"])
     #expect(configuration.ignore.map(\.text) == ["index:*_like", "privilege:*"])
     #expect(configuration.ignore[1].until == "2026-12-31")
@@ -43,7 +44,7 @@ struct ConfigurationTests {
       environments:
         prod: { url: "service=prod", environment_timeout: 90, lock_timeout: 2 }
       """)
-    let options = try #require(configuration.environments.first?.spec.options)
+    let options = try #require(configuration.environments.first?.spec?.options)
     #expect(options.environmentTimeoutMilliseconds == 90_000)
     #expect(options.lockTimeoutMilliseconds == 2_000)
     #expect(
@@ -59,9 +60,20 @@ struct ConfigurationTests {
     let configuration = try Self.parse(
       "environments:\n  main: {code: \"git:main:backend\"}\n  local: {code: ./backend}\n"
         + "  prod: {url: service=prod}\n")
-    #expect(configuration.environments[0].spec.source == .code(.git(ref: "main", path: "backend")))
-    #expect(configuration.environments[1].spec.source == .code(.directory("./backend")))
-    #expect(configuration.environments[0].spec.isCode && !configuration.environments[2].spec.isCode)
+    #expect(
+      configuration.environments[0]
+        == .code(CodeSpec(name: "main", location: .git(ref: "main", path: "backend"))))
+    #expect(
+      configuration.environments[1]
+        == .code(CodeSpec(name: "local", location: .directory("./backend"))))
+    #expect(configuration.environments[2].spec?.source == .database("service=prod"))
+  }
+
+  @Test func codeWithATimeoutIsRefusedForTheTimeoutWouldApplyToNothing() {
+    #expect(
+      Self.error(
+        "environments:\n  local: {code: ./backend, statement_timeout: 5}\n"
+      ).contains("environment local is code"))
   }
 
   @Test(arguments: [
@@ -190,5 +202,13 @@ struct AcceptanceTests {
       comparison.causes.map(\.statement).contains(
         .acceptanceExpired(rule: "index:*_like", until: "2026-01-01", reason: "known")))
     #expect(Self.compare([rule], today: "2026-01-01").findings.isEmpty)
+  }
+}
+
+extension SourceArgument {
+  /// The environment's spec; `nil` for code.
+  fileprivate var spec: EnvironmentSpec? {
+    if case .environment(let spec) = self { return spec }
+    return nil
   }
 }

@@ -1,3 +1,4 @@
+import DriftCode
 import DriftCollect
 import DriftModel
 import DriftRunner
@@ -10,7 +11,15 @@ import Testing
 @Suite("The runs behind snapshot, verify and every read")
 struct RunTests {
   static func golden(_ name: String) -> EnvironmentSpec {
-    CompareRequestTests.snapshot(name)
+    EnvironmentSpec(
+      name: name,
+      source: .snapshotFile(
+        CompareRequestTests.golden.appendingPathComponent("\(name).snapshot.json").path))
+  }
+
+  /// `environments` as a command's sources, in this order.
+  static func sources(_ environments: EnvironmentSpec...) throws -> SourceList {
+    try SourceList(environments.map(SourceArgument.environment))
   }
 
   /// A server nobody listens on: refused at once.
@@ -54,25 +63,26 @@ struct RunTests {
     var run = CompareRun(collector: collector)
     run.output.path = existing
     await #expect(throws: RunnerError.outputExists(path: existing)) {
-      try await run.compare([Self.golden("dev"), Self.down], baseline: nil)
+      try await run.compare(try Self.sources(Self.golden("dev"), Self.down), baseline: nil)
     }
     await #expect(throws: RunnerError.outputExists(path: existing)) {
       try await run.tenants(Self.down, reference: nil)
     }
     run.output.path = directory.path
     await #expect(throws: RunnerError.self) {
-      try await run.compare([Self.golden("dev"), Self.down], baseline: nil)
+      try await run.compare(try Self.sources(Self.golden("dev"), Self.down), baseline: nil)
     }
     run.output.path = missingDirectory
     await #expect(throws: RunnerError.self) {
-      try await run.compare([Self.golden("dev"), Self.down], baseline: nil)
+      try await run.compare(try Self.sources(Self.golden("dev"), Self.down), baseline: nil)
     }
     #expect(lines.all.isEmpty, "an environment was read: \(lines.all)")
     #expect(try String(contentsOfFile: existing, encoding: .utf8) == "kept\n")
 
     run.output.path = existing
     run.output.force = true
-    let forced = try await run.compare([Self.golden("dev"), Self.golden("prod")], baseline: nil)
+    let forced = try await run.compare(
+      try Self.sources(Self.golden("dev"), Self.golden("prod")), baseline: nil)
     #expect(forced.outcome != .usage)
     #expect(try String(contentsOfFile: existing, encoding: .utf8) != "kept\n")
   }
@@ -85,7 +95,7 @@ struct RunTests {
     var compare = CompareRun(collector: EnvironmentCollector(now: clock), now: run)
     compare.output.reportsDirectory = directory.path
     let result = try await compare.compare(
-      [Self.golden("dev"), Self.golden("prod")], baseline: nil)
+      try Self.sources(Self.golden("dev"), Self.golden("prod")), baseline: nil)
     #expect(result.comparison.generatedAt == "2031-02-03T04:05:06Z")
     let files = try FileManager.default.contentsOfDirectory(atPath: directory.path)
     #expect(files == ["2031-02-03-dev-prod.md"], "\(files)")
@@ -94,7 +104,7 @@ struct RunTests {
       code: TestFixtures.repositoryRoot.appendingPathComponent(
         "Tests/Fixtures/django-project/backend"
       ).path,
-      environments: [Self.golden("prod")])
+      environments: try Self.sources(Self.golden("prod")))
     #expect(verified.comparison.generatedAt == "2031-02-03T04:05:06Z")
   }
 
@@ -132,19 +142,20 @@ struct RunTests {
     let code = TestFixtures.repositoryRoot.appendingPathComponent(
       "Tests/Fixtures/django-project/backend"
     ).path
-    let result = try await VerifyRun().verify(code: code, environments: [Self.golden("prod")])
+    let result = try await VerifyRun().verify(
+      code: code, environments: try Self.sources(Self.golden("prod")))
     #expect(result.outcome == .drift)
     let lines = result.standardOutput.split(separator: "\n")
     #expect(lines.first == "code \(code): 7 migrations in 2 apps")
     #expect(lines.dropFirst().first?.hasPrefix("prod: 4 schemas need migrating") == true)
     let json = try await VerifyRun(format: .json).verify(
-      code: code, environments: [Self.golden("prod")])
+      code: code, environments: try Self.sources(Self.golden("prod")))
     #expect(json.outcome == .drift)
     #expect(json.comparison.findings.contains { $0.kind == FindingKind(.migration, .pending) })
-    await #expect(throws: RunnerError.self) {
+    await #expect(throws: RunnerError.moreThanOneCode([code, "more"])) {
       try await VerifyRun().verify(
         code: code,
-        environments: [EnvironmentSpec(name: "more", source: .code(.directory(code)))])
+        environments: SourceList([.code(CodeSpec(name: "more", location: .directory(code)))]))
     }
   }
 }

@@ -159,6 +159,15 @@ struct BadInputTests {
       arguments: ["verify", "git:--output=/tmp/envdrift-x:backend", "prod=dbname=y"],
       message: "--output=/tmp/envdrift-x is not a git ref"),
     Case(
+      arguments: ["tenants", "main=git:main:backend"],
+      message: "main is code (a directory or git:REF:path): tenants reads a database or a"),
+    Case(
+      arguments: ["snapshot", "main=git:main:backend"],
+      message: "main is code (a directory or git:REF:path): snapshot reads a database or a"),
+    Case(
+      arguments: ["compare", "a=git:main:", "b=git:next:", "prod=dbname=y"],
+      message: "a and b are both code"),
+    Case(
       arguments: ["compare", "--config", "/dev/zero"],
       message: "/dev/zero: it is a device, not a regular file"),
     Case(

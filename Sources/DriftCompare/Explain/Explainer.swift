@@ -1,3 +1,4 @@
+import DriftCode
 import DriftModel
 import Foundation
 

@@ -1,3 +1,5 @@
+import DriftModel
+
 /// A project's Django migration files, read from a directory or a git ref: "the code".
 public struct MigrationCode: Codable, Sendable, Hashable {
   /// Where the files were read from, as the user wrote it (`./backend`, `git:main:backend`).
@@ -16,20 +18,6 @@ public struct MigrationCode: Codable, Sendable, Hashable {
 
   /// The app labels that have migrations in the code.
   public var apps: Set<String> { Set(migrations.map(\.app)) }
-}
-
-/// A migration file that was skipped.
-public struct CodeProblem: Codable, Sendable, Hashable {
-  /// The file, relative to the code's root.
-  public var file: String
-  /// Why it was skipped.
-  public var reason: String
-
-  /// Creates a problem.
-  public init(file: String, reason: String) {
-    self.file = file
-    self.reason = reason
-  }
 }
 
 /// An `(app, name)` pair that identifies a migration, as in Django's `dependencies`.

@@ -107,7 +107,7 @@ public enum InputFile {
   }
 
   /// The system's reason for `code`, in lower case: `no such file or directory`.
-  static func reason(_ code: Int32) -> String {
+  public static func reason(_ code: Int32) -> String {
     String(cString: strerror(code)).lowercased()
   }
 
@@ -124,6 +124,13 @@ public struct InputFileError: Error, CustomStringConvertible, Sendable, Equatabl
   public var path: String
   /// Why it cannot be used, as a clause: "it is a directory, not a regular file".
   public var reason: String
+
+  /// Creates an error about the file at `path`, named as `what`, unusable for `reason`.
+  public init(what: String, path: String, reason: String) {
+    self.what = what
+    self.path = path
+    self.reason = reason
+  }
 
   /// A sentence the user can act on.
   public var description: String { "cannot read \(what) \(path): \(reason)" }

@@ -1,4 +1,4 @@
-import DriftCollect
+import DriftCode
 import DriftModel
 import Foundation
 import TestSupport

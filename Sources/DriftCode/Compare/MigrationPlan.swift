@@ -1,9 +1,9 @@
 import DriftModel
 
 /// One thing a migration does to the database, with model names already resolved to tables.
-struct DatabaseAction: Hashable {
+public struct DatabaseAction: Hashable, Sendable {
   /// The change to the schema.
-  enum Change: Hashable {
+  public enum Change: Hashable, Sendable {
     case createTable(table: String, columns: [String]?)
     case dropTable(table: String)
     case renameTable(from: String, to: String)
@@ -20,11 +20,11 @@ struct DatabaseAction: Hashable {
   }
 
   /// The change.
-  var change: Change
+  public var change: Change
   /// The operation as a person reads it: `RenameIndex(model_name="tenantdomain", …)`.
-  var operation: String
+  public var operation: String
   /// Whether the SQL guards itself (`IF [NOT] EXISTS`), so that it cannot fail on this check.
-  var guarded: Bool
+  public var guarded: Bool
 
   init(_ change: Change, operation: String, guarded: Bool = false) {
     self.change = change
@@ -37,27 +37,30 @@ struct DatabaseAction: Hashable {
 ///
 /// Model names are resolved to tables by replaying every migration's state operations, so an
 /// `AddIndex` on model `tenantdomain` checks table `tenants_tenantdomain` (or its `db_table`).
-struct MigrationPlan {
+public struct MigrationPlan: Sendable {
   /// One migration with what it does to the database.
-  struct Step {
-    var migration: CodeMigration
-    var actions: [DatabaseAction]
+  public struct Step: Sendable {
+    /// The migration.
+    public var migration: CodeMigration
+    /// What it does to the database, in order.
+    public var actions: [DatabaseAction]
   }
 
   /// Every migration, dependencies first.
-  var steps: [Step]
+  public var steps: [Step]
   /// Every table each app's managed models have used, at any point in the history.
   var tablesByApp: [String: Set<String>]
   /// Every table any model names, managed or not: what the code accounts for.
   var modelTables: Set<String>
   /// Each migration's dependencies, `__first__`/`__latest__` resolved, restricted to the code.
-  var dependencies: [MigrationKey: [MigrationKey]]
+  public var dependencies: [MigrationKey: [MigrationKey]]
   /// Each squashed migration with what it replaces.
   var replacements: [MigrationKey: [MigrationKey]]
   /// Every migration in the code.
   var keys: Set<MigrationKey>
 
-  init(code: MigrationCode) {
+  /// Orders `code`'s migrations and resolves each operation's models to tables.
+  public init(code: MigrationCode) {
     var byApp: [String: [CodeMigration]] = [:]
     for migration in code.migrations { byApp[migration.app, default: []].append(migration) }
     let known = Set(code.migrations.map(\.key))

@@ -1,5 +1,6 @@
 import DriftModel
 import Foundation
+import UserFiles
 
 /// Where a project's migration files are read from.
 public enum CodeLocation: Sendable, Hashable, CustomStringConvertible {

@@ -2,8 +2,9 @@ import DriftModel
 
 /// Likely-cause lines for code-versus-database findings: hazards first, then applied migrations
 /// whose effect is absent, then history inconsistencies, then one line per environment on pending and ghost migrations.
-enum CodeCauses {
-  static func causes(_ findings: [Finding], code: CodeStatus?) -> [Cause] {
+public enum CodeCauses {
+  /// The likely causes of the code findings `findings`, and of `code`'s unreadable files.
+  public static func causes(_ findings: [Finding], code: CodeStatus?) -> [Cause] {
     struct Group: Hashable {
       var environment: String
       var kind: FindingKind

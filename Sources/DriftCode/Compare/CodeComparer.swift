@@ -39,19 +39,39 @@ public struct CodeComparer: Sendable {
 
   /// An object an applied migration should have made, absent from one schema of one
   /// environment: what links a `*.missing` finding to the migration behind it.
-  struct Unfulfilment: Hashable {
-    var environment: String
-    var schema: String
-    var object: ObjectKind
+  public struct Unfulfilment: Hashable, Sendable {
+    /// The environment.
+    public var environment: String
+    /// The schema that lacks the object.
+    public var schema: String
+    /// The kind of object: a table, column, index or constraint.
+    public var object: ObjectKind
     /// The table (for a table: its own name).
-    var table: String
-    var name: String
-    var migration: String
+    public var table: String
+    /// The object's name.
+    public var name: String
+    /// The migration, `app.name`, recorded as applied there, that makes it.
+    public var migration: String
+
+    /// Creates an absence.
+    public init(
+      environment: String, schema: String, object: ObjectKind, table: String, name: String,
+      migration: String
+    ) {
+      self.environment = environment
+      self.schema = schema
+      self.object = object
+      self.table = table
+      self.name = name
+      self.migration = migration
+    }
   }
 
   /// Every finding for each snapshot, with the absences behind its `migration.unfulfilled`
   /// findings.
-  func report(for snapshots: [Snapshot]) -> (findings: [Finding], absences: [Unfulfilment]) {
+  public func report(for snapshots: [Snapshot]) -> (
+    findings: [Finding], absences: [Unfulfilment]
+  ) {
     let plan = MigrationPlan(code: code)
     var findings: [Finding] = []
     var absences: [Unfulfilment] = []
