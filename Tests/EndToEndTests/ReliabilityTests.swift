@@ -158,10 +158,6 @@ struct ReliabilityTests {
       wait "$envdrift"
       echo $? >"$STATUS"
       """
-    let process = Process()
-    process.executableURL = TestFixtures.repositoryRoot.appendingPathComponent(
-      "scripts/with-postgres")
-    process.arguments = ["bash", "-c", script]
     var environment = ProcessInfo.processInfo.environment
     environment["ENVDRIFT"] = Envdrift.binary.path
     environment["PROD"] =
@@ -169,11 +165,9 @@ struct ReliabilityTests {
       .appendingPathComponent("Tests/DriftReportTests/Golden/prod.snapshot.json").path
     environment["OUT"] = output
     environment["STATUS"] = status
-    process.environment = environment
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    process.waitUntilExit()
+    _ = try Subprocess.run(
+      TestFixtures.repositoryRoot.appendingPathComponent("scripts/with-postgres"),
+      ["bash", "-c", script], environment: environment)
     let code = try String(contentsOfFile: status, encoding: .utf8).trimmingCharacters(
       in: .whitespacesAndNewlines)
     #expect(code == "3")
