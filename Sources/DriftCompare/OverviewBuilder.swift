@@ -64,7 +64,7 @@ enum OverviewBuilder {
     }
     var trees: [MigrationTree] = []
     var position: [MigrationTree: Int] = [:]
-    for schema in tablesBySchema.keys.sorted(by: schemaOrder) {
+    for schema in tablesBySchema.keys.sorted(by: Schema.listedBefore) {
       let tables = tablesBySchema[schema] ?? [:]
       if let first = tables.values.first, tables.values.allSatisfy({ $0.rows == first.rows }) {
         continue
@@ -105,12 +105,5 @@ enum OverviewBuilder {
       }
     }
     return trees
-  }
-
-  /// `public` first, then by name.
-  static func schemaOrder(_ lhs: String, _ rhs: String) -> Bool {
-    if lhs == "public" { return rhs != "public" }
-    if rhs == "public" { return false }
-    return lhs < rhs
   }
 }

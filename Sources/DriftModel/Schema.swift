@@ -1,5 +1,12 @@
 /// A schema and the objects in it.
 public struct Schema: Codable, Sendable, Hashable {
+  /// The order reports and answers list schema names in: `public` first, then by name.
+  public static func listedBefore(_ lhs: String, _ rhs: String) -> Bool {
+    if lhs == "public" { return rhs != "public" }
+    if rhs == "public" { return false }
+    return lhs < rhs
+  }
+
   /// The schema's name.
   public var name: String
   /// The role that owns it.

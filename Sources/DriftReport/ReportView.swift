@@ -528,7 +528,7 @@ struct ReportView {
       "|---|---|---|---|",
     ]
     for key in order.prefix(rowLimit) {
-      let names = (schemas[key] ?? []).sorted(by: schemaOrder)
+      let names = (schemas[key] ?? []).sorted(by: Schema.listedBefore)
       let place = names.count == 1 ? Markdown.code(names[0]) : "\(names.count): \(nameList(names))"
       lines.append(
         "| \(Markdown.cell(Markdown.text(key.environment))) | \(Markdown.cell(Markdown.code(key.migration)))"
@@ -663,12 +663,6 @@ struct ReportView {
   /// A time as reports show it, escaped as text (a snapshot file may hold anything there).
   private func readableTime(_ timestamp: String) -> String {
     Markdown.cell(Markdown.text(TimeText.readable(timestamp)))
-  }
-
-  private func schemaOrder(_ lhs: String, _ rhs: String) -> Bool {
-    if lhs == "public" { return rhs != "public" }
-    if rhs == "public" { return false }
-    return lhs < rhs
   }
 
 }

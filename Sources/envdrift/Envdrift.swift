@@ -186,7 +186,7 @@ func parseEnvironment(_ argument: String, for command: String) throws -> Environ
   case .environment(let spec): return spec
   case .code(let code):
     throw ValidationError(
-      "\(code.name) is code (a directory or git:REF:path): \(command) reads a database or a"
-        + " snapshot file")
+      "\"\(code.name)\" is a code source (a directory or git:REF:path); \(command) reads a"
+        + " database or a snapshot file")
   }
 }

@@ -160,10 +160,13 @@ struct BadInputTests {
       message: "--output=/tmp/envdrift-x is not a git ref"),
     Case(
       arguments: ["tenants", "main=git:main:backend"],
-      message: "main is code (a directory or git:REF:path): tenants reads a database or a"),
+      message: "\"main\" is a code source (a directory or git:REF:path); tenants reads a"),
+    Case(
+      arguments: ["tenants", "main=/"],
+      message: "\"main\" is a code source (a directory or git:REF:path); tenants reads a"),
     Case(
       arguments: ["snapshot", "main=git:main:backend"],
-      message: "main is code (a directory or git:REF:path): snapshot reads a database or a"),
+      message: "\"main\" is a code source (a directory or git:REF:path); snapshot reads a"),
     Case(
       arguments: ["compare", "a=git:main:", "b=git:next:", "prod=dbname=y"],
       message: "a and b are both code"),

@@ -199,7 +199,7 @@ public struct Explainer: Sendable {
         if tenantKind { candidates.formUnion(snapshot.tenantSchemas) }
         if candidates.isEmpty, all["public"] != nil { candidates = ["public"] }
       }
-      let ordered = candidates.sorted(by: Self.schemaOrder)
+      let ordered = candidates.sorted(by: Schema.listedBefore)
       candidatesByEnvironment[environment.name] = ordered
       var place = Explanation.Place(environment: environment.name)
       for schema in ordered {
@@ -474,7 +474,7 @@ public struct Explainer: Sendable {
       let ordered = groups.map { group, schemas in
         var access = Explanation.Access(
           environment: place.environment,
-          schemas: schemas.sorted(by: schemaOrder), kind: group.kind,
+          schemas: schemas.sorted(by: Schema.listedBefore), kind: group.kind,
           owner: group.owner, grants: group.grants)
         access.table = group.table
         return access
@@ -685,16 +685,9 @@ public struct Explainer: Sendable {
         }
       }
       return Explanation.Recorded(
-        environment: snapshot.environment.name, schemas: recorded.sorted(by: schemaOrder),
-        missing: missing.sorted(by: schemaOrder), appliedAt: earliest)
+        environment: snapshot.environment.name, schemas: recorded.sorted(by: Schema.listedBefore),
+        missing: missing.sorted(by: Schema.listedBefore), appliedAt: earliest)
     }
-  }
-
-  /// `public` first, then by name.
-  static func schemaOrder(_ lhs: String, _ rhs: String) -> Bool {
-    if lhs == "public" { return rhs != "public" }
-    if rhs == "public" { return false }
-    return lhs < rhs
   }
 
   // MARK: - Migration history
@@ -723,8 +716,8 @@ public struct Explainer: Sendable {
           place.absent.append(table.schema)
         }
       }
-      place.present.sort(by: Self.schemaOrder)
-      place.absent.sort(by: Self.schemaOrder)
+      place.present.sort(by: Schema.listedBefore)
+      place.absent.sort(by: Schema.listedBefore)
       places.append(place)
     }
     var facts = [
