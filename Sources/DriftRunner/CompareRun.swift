@@ -157,7 +157,7 @@ public struct CompareRun: Sendable {
     try preflightOutput()
     var stopwatch = Stopwatch()
     let code = try sources.code?.read()
-    let environments = try await collector.collect(databases)
+    var environments = try await collector.collect(databases)
     FreedMemory.giveBack()
     stopwatch.lap("collect")
     try Self.requireMatches(filter, in: environments)
@@ -169,6 +169,9 @@ public struct CompareRun: Sendable {
       code: code
     )
     stopwatch.lap("compare")
+    // The report renders from the comparison alone: the snapshots are freed now, timed apart.
+    environments = []
+    stopwatch.lap("free")
     return try finish(
       stopwatch: stopwatch,
       comparison, renderer: renderer, names: sources.names)
@@ -195,7 +198,7 @@ public struct CompareRun: Sendable {
     let renderer = try makeRenderer()
     try preflightOutput()
     var stopwatch = Stopwatch()
-    let environments = try await collector.collect([spec])
+    var environments = try await collector.collect([spec])
     FreedMemory.giveBack()
     stopwatch.lap("collect")
     try Self.requireMatches(filter, in: environments)
@@ -214,6 +217,9 @@ public struct CompareRun: Sendable {
       generatedAt: Timestamp.iso8601(now)
     )
     stopwatch.lap("compare")
+    // The report renders from the comparison alone: the snapshots are freed now, timed apart.
+    environments = []
+    stopwatch.lap("free")
     return try finish(
       stopwatch: stopwatch,
       comparison, renderer: renderer, names: [spec.name, "tenants"])

@@ -148,7 +148,10 @@ struct ReportFlags: ParsableArguments {
   @Flag(name: .shortAndLong, help: "Print nothing but errors (for cron).")
   var quiet = false
 
-  @Flag(help: "Print how long collecting, comparing and rendering took, on standard error.")
+  @Flag(
+    help:
+      "Print how long collecting, comparing, freeing the snapshots and rendering took, on standard error."
+  )
   var timings = false
 }
 

@@ -99,6 +99,9 @@ struct RunTests {
     #expect(result.comparison.generatedAt == "2031-02-03T04:05:06Z")
     let files = try FileManager.default.contentsOfDirectory(atPath: directory.path)
     #expect(files == ["2031-02-03-dev-prod.md"], "\(files)")
+    // The snapshots are freed before the report renders (it needs the comparison alone), and
+    // that is timed apart from the engine.
+    #expect(result.timings.map(\.phase) == ["collect", "compare", "free", "render", "write"])
 
     let verified = try await VerifyRun(format: .json, now: run).verify(
       code: TestFixtures.repositoryRoot.appendingPathComponent(
